@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { IdSchema } from './ids.js';
+import { TimestampSchema } from './time.js';
+
+export const TASK_STATUSES = [
+  'backlog',
+  'todo',
+  'in_progress',
+  'review',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+/** Task lifecycle: backlog → todo → in_progress → review → done (or failed, cancelled). */
+export const TaskStatusSchema = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof TaskStatusSchema>;
+
+export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const TaskPrioritySchema = z.enum(TASK_PRIORITIES);
+export type TaskPriority = z.infer<typeof TaskPrioritySchema>;
+/** Higher runs first when the scheduler picks ready tasks. */
+export const PRIORITY_RANK: Record<TaskPriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
+
+/** Statuses from which a task never moves again by itself. */
+export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['done', 'failed', 'cancelled'];
+
+export const LabelSchema = z
+  .string()
+  .min(1, 'a label cannot be empty')
+  .max(64, 'a label is at most 64 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}._:/-]*$/u, 'a label is letters, digits and . _ : / - (no spaces)');
+
+export const TitleSchema = z
+  .string()
+  .trim()
+  .min(1, 'a task title cannot be empty')
+  .max(200, 'a task title is at most 200 characters');
+
+/** Prompts can be long (a whole spec); 256 KiB keeps rows and tmux argv sane. */
+export const PromptSchema = z.string().max(256 * 1024, 'a prompt is at most 256 KiB');
+
+/** A link from a task to a ticket in another system (GitHub issue, Jira key). */
+export const ExternalRefSchema = z.object({
+  system: z.enum(['github', 'jira', 'other']),
+  key: z.string().min(1),
+  url: z.url().optional(),
+});
+export type ExternalRef = z.infer<typeof ExternalRefSchema>;
+
+/** A unit of work for one agent. */
+export const TaskSchema = z.object({
+  id: IdSchema,
+  repoId: IdSchema,
+  title: TitleSchema,
+  prompt: PromptSchema,
+  priority: TaskPrioritySchema,
+  status: TaskStatusSchema,
+  labels: z.array(LabelSchema),
+  /** Ids of tasks that must be `done` before this one is ready. */
+  dependsOn: z.array(IdSchema),
+  externalRefs: z.array(ExternalRefSchema),
+  createdAt: TimestampSchema,
+  updatedAt: TimestampSchema,
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+/** Input of `task add` / `POST /tasks`. Ids in dependsOn may be unique prefixes. */
+export const TaskCreateSchema = z.object({
+  title: TitleSchema,
+  prompt: PromptSchema.optional(),
+  priority: TaskPrioritySchema.default('normal'),
+  status: TaskStatusSchema.default('todo'),
+  labels: z.array(LabelSchema).default([]),
+  dependsOn: z.array(z.string()).default([]),
+  externalRefs: z.array(ExternalRefSchema).default([]),
+});
+export type TaskCreate = z.input<typeof TaskCreateSchema>;
+
+/** Input of `task edit` / `PATCH /tasks/:id`: every field optional, labels replace or add/remove. */
+export const TaskPatchSchema = z
+  .object({
+    title: TitleSchema,
+    prompt: PromptSchema,
+    priority: TaskPrioritySchema,
+    labels: z.array(LabelSchema),
+    addLabels: z.array(LabelSchema),
+    removeLabels: z.array(LabelSchema),
+    dependsOn: z.array(z.string()),
+    addDependsOn: z.array(z.string()),
+    removeDependsOn: z.array(z.string()),
+  })
+  .partial()
+  .strict();
+export type TaskPatch = z.infer<typeof TaskPatchSchema>;
+
+export const TaskFilterSchema = z.object({
+  status: z.array(TaskStatusSchema).optional(),
+  label: z.array(LabelSchema).optional(),
+  priority: z.array(TaskPrioritySchema).optional(),
+  repoId: IdSchema.optional(),
+  limit: z.number().int().min(1).max(10_000).optional(),
+  offset: z.number().int().min(0).optional(),
+});
+export type TaskFilter = z.infer<typeof TaskFilterSchema>;

@@ -1,0 +1,3 @@
+export * from './run.js';
+export * from './signals.js';
+export * from './which.js';

@@ -1,0 +1,58 @@
+/**
+ * Process liveness and group termination. Stopping escalates SIGINT → SIGTERM → SIGKILL to the
+ * whole process group with bounded waits, so an agent's children (dev servers, test runners)
+ * do not outlive it.
+ */
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM means it exists but belongs to someone else: alive.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    try {
+      process.kill(pgid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+async function waitForExit(pid: number, deadlineMs: number): Promise<boolean> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return !isAlive(pid);
+}
+
+export interface KillOptions {
+  /** Wait after SIGINT and after SIGTERM before escalating. Default 3 s each. */
+  graceMs?: number;
+}
+
+/** Which signal finally stopped the process, or null if it was already gone. */
+export type KillOutcome = 'SIGINT' | 'SIGTERM' | 'SIGKILL' | null;
+
+export async function killProcessGroup(pgid: number, options: KillOptions = {}): Promise<KillOutcome> {
+  const grace = options.graceMs ?? 3_000;
+  if (!isAlive(pgid)) return null;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    if (!signalGroup(pgid, signal)) return null;
+    if (await waitForExit(pgid, grace)) return signal;
+  }
+  signalGroup(pgid, 'SIGKILL');
+  await waitForExit(pgid, 2_000);
+  return 'SIGKILL';
+}
