@@ -1,0 +1,11 @@
+export * from './branch-name.js';
+export * from './diff.js';
+export { GIT_INSTALL_HINT, type GitCall, onGitCall } from './exec.js';
+export * from './include-copy.js';
+export * from './include-patterns.js';
+export * from './merge.js';
+export * from './repo.js';
+export * from './status.js';
+export * from './worktree-create.js';
+export * from './worktree-list.js';
+export * from './worktree-remove.js';
