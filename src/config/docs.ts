@@ -1,0 +1,140 @@
+/**
+ * Generates `docs/configuration.md` from the schema: the layer rules, then every key with its
+ * type, default, env var and description. `scripts/gen-config-docs.js` writes it; a unit test
+ * fails when the committed file is stale.
+ */
+import { stringify } from 'yaml';
+import { type ConfigKey, configKeys, describeExpected, lookupPath } from './keys.js';
+import { BUILTIN_AGENTS } from './schema.js';
+
+const INTRO = `# Configuration
+
+<!-- Generated from src/config/schema.ts by \`npm run docs:config\`. Do not edit by hand. -->
+
+Flotilla works with no configuration at all. Every key below is optional and has a default.
+
+## Where settings come from
+
+Five layers, each overriding the ones before it:
+
+| # | layer | where |
+| --- | --- | --- |
+| 1 | defaults | built in, listed below |
+| 2 | user file | \`$XDG_CONFIG_HOME/flotilla/config.yaml\` (usually \`~/.config/flotilla/config.yaml\`), or the file named by \`FLOTILLA_CONFIG\` |
+| 3 | repo file | \`flotilla.yaml\` at the root of the repo (\`flotilla init\` writes a commented starter) |
+| 4 | environment | \`FLOTILLA_<KEY>__<KEY>\` variables, e.g. \`FLOTILLA_LIMITS__MAX_CONCURRENT=8\` |
+| 5 | flags | command-line options of the command being run |
+
+Layers are merged deeply: a mapping merges key by key, so a repo file that sets only
+\`limits.max_concurrent\` keeps every other \`limits\` key from the layers below, and an entry for a
+built-in agent such as \`agents.claude-code\` that sets only \`command\` keeps that agent's other
+defaults. Lists and single values are replaced, not appended to. \`flotilla config show --origin\`
+prints every value with the layer (file and line, variable or flag) it came from.
+
+Keys are snake_case. Every mapping is strict: a key Flotilla does not know is an error, never
+silently ignored, and the error suggests the key you probably meant.
+
+## Environment variables
+
+A variable is configuration when it starts with \`FLOTILLA_\` and contains \`__\`: the key path in
+capitals, with \`__\` between keys.
+
+- \`FLOTILLA_LIMITS__MAX_CONCURRENT=8\` sets \`limits.max_concurrent\`.
+- \`FLOTILLA_SERVER__PORT=0\` sets \`server.port\`.
+- Agent names swap dashes for underscores: \`FLOTILLA_AGENTS__CLAUDE_CODE__COMMAND=/opt/claude\`
+  sets \`agents.claude-code.command\` (agent names never contain \`_\`, so this is unambiguous).
+- Entries of an agent's \`env\` map keep their name as written:
+  \`FLOTILLA_AGENTS__CLAUDE_CODE__ENV__ANTHROPIC_BASE_URL=http://127.0.0.1:8080\`.
+- A variable may set a whole section as a YAML mapping: \`FLOTILLA_RESTART__BACKOFF='{initial_ms: 500}'\`.
+- The top-level \`agent\` key is \`FLOTILLA_AGENT\`.
+
+Values are read as YAML, so \`8\` is a number, \`true\` a boolean and \`[a, b]\` a list, except for keys
+that hold text, which take the value verbatim (so \`FLOTILLA_WORKTREES__SETUP='npm ci && make'\`
+needs no quoting); \`null\` or \`~\` clears a key that may be null. An empty variable counts as unset.
+A \`FLOTILLA_…__…\` variable that matches no key is an error naming it, with a suggestion.
+Variables without \`__\` are not configuration (\`FLOTILLA_HOME\`, \`FLOTILLA_CONFIG\`,
+\`FLOTILLA_AGENT_ID\`, \`FLOTILLA_PORT_BASE\`, …) and are left alone.
+
+## Paths
+
+\`~\` in a path key (\`worktrees.root\`, \`server.tls.cert\`, \`server.tls.key\`) is your home directory.
+A relative path is relative to the directory of the file that sets it (the repo root for
+\`flotilla.yaml\`), or to the current directory when it comes from a variable or flag.
+
+The state directory is \`FLOTILLA_HOME\`, by default \`$XDG_DATA_HOME/flotilla\` (usually
+\`~/.local/share/flotilla\`). It holds the database (\`flotilla.db\`), \`logs/\`, per-agent files
+under \`agents/\`, and the API token (\`token\`, readable by you only). Flotilla creates it with
+mode 0700.
+
+## Errors
+
+Flotilla checks the whole configuration before doing anything and changes nothing when it is
+invalid. Every problem is reported, each with its file, line and column (or variable, or flag) and
+its key path:
+
+\`\`\`
+flotilla.yaml:4:3: limits.max_concurrent: expected an integer from 1 to 1000, got "many"
+flotilla.yaml:9:1: limts: unknown key 'limts' (did you mean 'limits'?)
+FLOTILLA_LIMTS__MAX_CONCURRENT: not a known config variable (did you mean FLOTILLA_LIMITS__MAX_CONCURRENT?)
+\`\`\`
+
+\`flotilla config validate\` checks the files without running anything.
+
+## Secrets
+
+Configuration never holds a secret itself: keys such as \`integrations.github.token_env\` name the
+environment variable that holds it. Values of keys whose name ends in \`token\`, \`secret\`,
+\`password\` or \`api_key\` (for example an agent \`env\` entry \`ANTHROPIC_API_KEY\`) are never
+displayed by \`flotilla config show\`.
+`;
+
+function yamlInline(value: unknown): string {
+  return stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0 }).trimEnd();
+}
+
+const COMPUTED_DEFAULTS: Record<string, string> = {
+  'agents.<name>.adapter': 'the agent name, for claude-code, codex, gemini and aider',
+  'agents.<name>.command': "the adapter's usual command (see the table above)",
+};
+
+function defaultText(key: ConfigKey): string {
+  if (COMPUTED_DEFAULTS[key.path]) return COMPUTED_DEFAULTS[key.path]!;
+  if (!key.hasDefault) return key.nullable ? '`null`' : 'none';
+  return `\`${yamlInline(key.defaultValue)}\``;
+}
+
+function agentsTable(): string {
+  const rows = Object.entries(BUILTIN_AGENTS).map(
+    ([name, a]) => `| \`${name}\` | \`${name}\` | \`${a.command}\` |`,
+  );
+  return ['| name | adapter | command |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+function keySection(key: ConfigKey): string {
+  return [
+    `### \`${key.path}\``,
+    '',
+    key.description,
+    '',
+    `- Type: ${describeExpected(key)}`,
+    `- Default: ${defaultText(key)}`,
+    `- Environment: \`${key.envVar}\``,
+  ].join('\n');
+}
+
+/** The whole of docs/configuration.md. */
+export function configReferenceMarkdown(): string {
+  const parts = [INTRO.trimEnd(), '', '## Reference'];
+  let section = '';
+  for (const key of configKeys()) {
+    const top = key.path.split('.')[0] ?? '';
+    if (top !== section && key.path.includes('.')) {
+      section = top;
+      const found = lookupPath([top]);
+      parts.push('', `## \`${top}\``, '', found.ok ? found.info.description : '');
+      if (top === 'agents') parts.push('', 'Built-in agents, always defined:', '', agentsTable());
+    }
+    parts.push('', keySection(key));
+  }
+  return `${parts.join('\n')}\n`;
+}
