@@ -6,9 +6,10 @@ import { type IncludeRule, isIncluded, mayIncludeInside, parseIncludePatterns } 
 
 /**
  * Copy the gitignored/untracked files a worktree needs (`.env`, local config…) from the main
- * checkout. Candidates come from git itself (`ls-files --others --directory`): only what git
- * does not track, and ignored trees like node_modules arrive as one collapsed entry that is
- * opened only when a pattern names it. Symlinks are recreated, never followed.
+ * checkout. Candidates come from git itself (`ls-files --others`): only what git does not
+ * track. Ignored trees like node_modules arrive as one collapsed entry and are opened only when
+ * a pattern names them (`node_modules/`, `/vendor/cache/*.gem`), never for a bare `.env`.
+ * Symlinks are recreated, never followed.
  */
 
 export const INCLUDE_FILE = '.worktreeinclude';
@@ -45,7 +46,12 @@ export async function copyIncludedFiles(
   const report: CopyReport = { copied: [], skipped: [] };
   if (!rules.some((r) => !r.negate)) return report;
 
-  const listing = await git(repoPath, ['ls-files', '--others', '--directory', '--no-empty-directory', '-z']);
+  // Two listings side by side (each ~40 ms on a 20,000-file repo, the same wall time as one):
+  // untracked files one by one, and ignored ones with wholly ignored trees collapsed.
+  const [untracked, ignored] = await Promise.all([
+    git(repoPath, ['ls-files', '--others', '--exclude-standard', '-z']),
+    git(repoPath, ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z']),
+  ]);
   const files: string[] = [];
   const worktreeAbs = resolve(worktreePath);
   // A worktree root inside the repository shows up as untracked: never copy worktrees into worktrees.
@@ -68,7 +74,7 @@ export async function copyIncludedFiles(
     }
   };
 
-  for (const entry of listing.stdout.split('\0')) {
+  for (const entry of `${untracked.stdout}\0${ignored.stdout}`.split('\0')) {
     if (entry === '') continue;
     if (entry.endsWith('/')) {
       const dir = entry.slice(0, -1);

@@ -175,12 +175,13 @@ export function isIncluded(rules: readonly IncludeRule[], path: string, isDir = 
 export function mayIncludeInside(rules: readonly IncludeRule[], dir: string): boolean {
   const parts = dir.split('/');
   return rules.some((rule) => {
-    if (rule.negate || !rule.anchored || rule.segments.length <= parts.length) return false;
+    if (rule.negate || !rule.anchored) return false;
     for (let i = 0; i < parts.length; i++) {
       const seg = rule.segments[i];
+      // `**` after an explicit prefix can reach any depth below it.
       if (seg === null) return i > 0;
       if (seg === undefined || !seg.test(parts[i] as string)) return false;
     }
-    return true;
+    return rule.segments.length > parts.length;
   });
 }

@@ -11,9 +11,9 @@ import { assertRefArgument, defaultBranch, unknownRef } from './repo.js';
 /**
  * Creating a task's worktree, all or nothing: branch + checkout + copied files + setup either
  * all happen, or whatever was made is undone and the error says which step failed.
- * The create path costs two git processes (cat-file, worktree add), three with include
- * patterns (ls-files): it runs once per agent start and is benchmarked against a bare
- * `git worktree add`.
+ * The create path costs two git processes (cat-file, worktree add), plus two parallel
+ * ls-files when include patterns exist: it runs once per agent start and is benchmarked
+ * against a bare `git worktree add`.
  */
 
 export interface CreateWorktreeOptions {

@@ -55,7 +55,8 @@ export async function makeRepo(options: MakeRepoOptions = {}): Promise<TestRepo>
   const path = join(root, 'repo');
   mkdirSync(path);
 
-  const git = async (args: readonly string[], cwd = path) => (await run('git', ['-C', cwd, ...args])).stdout.trim();
+  const git = async (args: readonly string[], cwd = path) =>
+    (await run('git', ['-C', cwd, ...args])).stdout.trim();
   const write = (files: Record<string, string>, cwd = path) => {
     for (const [rel, content] of Object.entries(files)) {
       const file = join(cwd, rel);
@@ -66,7 +67,7 @@ export async function makeRepo(options: MakeRepoOptions = {}): Promise<TestRepo>
   let counter = 0;
   const commit = async (files: Record<string, string>, message?: string, cwd = path) => {
     write(files, cwd);
-    await git(['add', '--', ...Object.keys(files)], cwd);
+    await git(['add', '--force', '--', ...Object.keys(files)], cwd);
     await git(['commit', '--quiet', '--no-verify', '-m', message ?? `commit ${++counter}`], cwd);
     return git(['rev-parse', 'HEAD'], cwd);
   };
