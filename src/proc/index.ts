@@ -1,3 +1,5 @@
+export * from './identity.js';
 export * from './run.js';
 export * from './signals.js';
+export * from './spawn-detached.js';
 export * from './which.js';
