@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { chmod, copyFile, lstat, mkdir, readdir, readFile, readlink, symlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { git } from './exec.js';
+import { pathExists } from './fs-util.js';
 import { type IncludeRule, isIncluded, mayIncludeInside, parseIncludePatterns } from './include-patterns.js';
 
 /**
@@ -61,6 +62,14 @@ export async function copyIncludedFiles(
   };
 
   const walk = async (dir: string): Promise<void> => {
+    // Other worktrees and nested repositories are someone else's checkout, not files of this one.
+    if (await pathExists(join(repoPath, dir, '.git'))) {
+      report.skipped.push({
+        path: `${dir}/`,
+        reason: 'another git checkout (worktree or nested repository)',
+      });
+      return;
+    }
     const entries = await readdir(join(repoPath, dir), { withFileTypes: true });
     for (const entry of entries) {
       const rel = `${dir}/${entry.name}`;

@@ -20,7 +20,7 @@ export async function gitToplevel(cwd: string): Promise<string> {
   return top;
 }
 
-/** Installed git version, e.g. { text: '2.39.5', major: 2, minor: 39, patch: 5 }. Throws TOOL_MISSING. */
+/** A parsed `git --version`, e.g. { text: '2.39.5', major: 2, minor: 39, patch: 5 }. */
 export interface GitVersion {
   text: string;
   major: number;
@@ -28,6 +28,7 @@ export interface GitVersion {
   patch: number;
 }
 
+/** The installed git's version. Throws TOOL_MISSING (with an install hint) when there is no git. */
 export async function gitVersion(): Promise<GitVersion> {
   const out = (await git('', ['--version'])).stdout.trim();
   const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
@@ -49,6 +50,15 @@ export async function defaultBranch(repoPath: string): Promise<string> {
     return remote.slice('refs/remotes/origin/'.length);
   }
   if (head.code === 0 && head.stdout.trim() !== '') return head.stdout.trim();
+  if (head.code === 128) {
+    throw new FlotillaError(
+      'NOT_A_GIT_REPO',
+      `${repoPath} is not a usable git repository: ${gitReason(head)}`,
+      {
+        hint: 'register the toplevel of a git checkout',
+      },
+    );
+  }
 
   // Detached HEAD and no remote: fall back to the conventional names, in git's own order.
   const configured = await git(repoPath, ['config', '--get', 'init.defaultBranch'], { allowFailure: true });

@@ -221,6 +221,40 @@ describe('createWorktree', () => {
     expect(wt.path).toBe(join(repo.worktreesRoot, 'a2b3c4-task'));
   });
 
+  it('creates several worktrees of one repository at once', async () => {
+    const made = await Promise.all(
+      ['c4d5e6', 'd5e6f7', 'e6f7g8'].map((taskId, i) =>
+        createWorktree(opts({ taskId, portBase: 4100 + 10 * i })),
+      ),
+    );
+    const listed = (await listGitWorktrees(repo.path)).map((w) => w.branch);
+    for (const wt of made) expect(listed).toContain(wt.branch);
+  });
+
+  it('never copies one worktree into another when worktrees live inside the repository', async () => {
+    repo.write({ '.env': 'S=1\n', '.worktreeinclude': '.env\n' });
+    const inside = join(repo.path, '.worktrees');
+    const first = await createWorktree(opts({ root: inside }));
+    expect(first.copied).toEqual(['.env']);
+    const second = await createWorktree(opts({ root: inside, taskId: 'b3c4d5', copy: ['.worktrees/'] }));
+    expect(second.copied).toEqual(['.env']);
+    expect(second.skipped).toEqual([
+      {
+        path: '.worktrees/a2b3c4-fix-the-login-bug/',
+        reason: 'another git checkout (worktree or nested repository)',
+      },
+    ]);
+    expect(existsSync(join(second.path, '.worktrees'))).toBe(false);
+  });
+
+  it('refuses a directory that is not a git repository', async () => {
+    const { baseRef: _, ...rest } = opts({ repoPath: repo.root });
+    await expect(createWorktree(rest)).rejects.toMatchObject({ code: 'NOT_A_GIT_REPO' });
+    await expect(createWorktree(opts({ repoPath: repo.root }))).rejects.toMatchObject({
+      code: 'NOT_A_GIT_REPO',
+    });
+  });
+
   it('defaults the base to the default branch', async () => {
     const { baseRef: _, ...rest } = opts();
     const wt = await createWorktree(rest);

@@ -132,6 +132,34 @@ describe('removeWorktree', () => {
     });
   });
 
+  it('counts a branch merged on origin (fetched, not yet pulled) as merged', async () => {
+    const clone = join(repo.root, 'clone');
+    await repo.git(['clone', '--quiet', repo.path, clone], repo.root);
+    const cloned = await createWorktree({
+      repoPath: clone,
+      root: join(repo.root, 'clone-worktrees'),
+      taskId: 'b3c4d5',
+      title: 'remote work',
+      baseRef: 'main',
+      portBase: 4100,
+      portBlockSize: 10,
+    });
+    await repo.commit({ 'remote.txt': 'r\n' }, 'remote work', cloned.path);
+    await repo.git(['push', '--quiet', 'origin', cloned.branch], cloned.path);
+    await repo.git(['merge', '--quiet', '--no-ff', '-m', 'merged upstream', cloned.branch]);
+    await repo.git(['fetch', '--quiet', 'origin'], clone);
+
+    const result = await removeWorktree({
+      repoPath: clone,
+      path: cloned.path,
+      branch: cloned.branch,
+      baseCommit: cloned.baseCommit,
+      force: false,
+      deleteBranch: true,
+    });
+    expect(result).toMatchObject({ worktreeRemoved: true, branchDeleted: true, errors: [] });
+  });
+
   it('refuses a detached HEAD holding commits no branch has', async () => {
     await repo.git(['checkout', '--quiet', '--detach'], wt.path);
     await repo.commit({ 'orphan.txt': 'o\n' }, 'orphan', wt.path);
