@@ -62,5 +62,7 @@ export const AgentSchema = z.object({
   exitCode: z.number().int().nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
+  /** Set by `agent rm`: the row is kept for history (costs, audit) but hidden by default. */
+  removedAt: TimestampSchema.nullable().optional(),
 });
 export type Agent = z.infer<typeof AgentSchema>;

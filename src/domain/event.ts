@@ -10,6 +10,7 @@ export const EVENT_TYPES = [
   'task.moved',
   'task.deleted',
   'agent.created',
+  'agent.updated',
   'agent.status_changed',
   'agent.restarted',
   'agent.removed',

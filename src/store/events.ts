@@ -1,0 +1,134 @@
+import type { Selectable } from 'kysely';
+import { FlotillaError } from '../domain/errors.js';
+import {
+  type Actor,
+  ActorSchema,
+  EventSchema,
+  type EventType,
+  EventTypeSchema,
+  type FlotillaEvent,
+  type NewEvent,
+} from '../domain/event.js';
+import { storeNow } from './clock.js';
+import type { StoreContext } from './context.js';
+import { checkRow, parseJsonColumn } from './input.js';
+import type { EventsTable } from './schema.js';
+
+/** Query of the event log. Pages go by id: pass the last id seen as `afterId` (or `beforeId` going back). */
+export interface EventQuery {
+  afterId?: number;
+  beforeId?: number;
+  repoId?: string;
+  agentId?: string;
+  taskId?: string;
+  types?: readonly EventType[];
+  /** ISO timestamps, inclusive. */
+  since?: string;
+  until?: string;
+  /** Default 100, at most 10,000. */
+  limit?: number;
+  /** `asc` (oldest first, the default) or `desc`. */
+  order?: 'asc' | 'desc';
+}
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 10_000;
+
+function toEvent(row: Selectable<EventsTable>): FlotillaEvent {
+  return checkRow(
+    EventSchema,
+    {
+      id: row.id,
+      ts: row.ts,
+      type: row.type,
+      actor: row.actor,
+      repoId: row.repo_id,
+      taskId: row.task_id,
+      agentId: row.agent_id,
+      data: parseJsonColumn<Record<string, unknown>>(row.data, 'events.data', row.id),
+    },
+    'events',
+    row.id,
+  );
+}
+
+/** The append-only audit trail. Other modules append through it inside their own transactions. */
+export class EventStore {
+  constructor(private readonly ctx: StoreContext) {}
+
+  /** Appends one event, stamped `at` (default: now); joins the caller's transaction if any. */
+  async append(event: NewEvent, at: string = storeNow()): Promise<FlotillaEvent> {
+    checkEnum(EventTypeSchema.options, event.type, 'event type');
+    checkEnum(ActorSchema.options, event.actor, 'actor');
+    return this.ctx.write(async (ctx) => {
+      const row = await ctx.db
+        .insertInto('events')
+        .values({
+          ts: at,
+          type: event.type,
+          actor: event.actor,
+          repo_id: event.repoId ?? null,
+          task_id: event.taskId ?? null,
+          agent_id: event.agentId ?? null,
+          data: JSON.stringify(event.data ?? {}),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const appended = toEvent(row);
+      ctx.recordEvent(appended);
+      return appended;
+    });
+  }
+
+  async list(query: EventQuery = {}): Promise<FlotillaEvent[]> {
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new FlotillaError('INVALID_INPUT', `an event page holds 1 to ${MAX_LIMIT} events, not ${limit}`);
+    }
+    let q = this.ctx.db.selectFrom('events').selectAll();
+    if (query.afterId !== undefined) q = q.where('id', '>', query.afterId);
+    if (query.beforeId !== undefined) q = q.where('id', '<', query.beforeId);
+    if (query.repoId !== undefined) q = q.where('repo_id', '=', query.repoId);
+    if (query.agentId !== undefined) q = q.where('agent_id', '=', query.agentId);
+    if (query.taskId !== undefined) q = q.where('task_id', '=', query.taskId);
+    // An empty list means "any type", like an absent one (a query string with no value).
+    if (query.types !== undefined && query.types.length > 0) {
+      for (const type of query.types) checkEnum(EventTypeSchema.options, type, 'event type');
+      q = q.where('type', 'in', query.types);
+    }
+    if (query.since !== undefined) q = q.where('ts', '>=', query.since);
+    if (query.until !== undefined) q = q.where('ts', '<=', query.until);
+    const rows = await q
+      .orderBy('id', query.order ?? 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  /** The id of the newest event, 0 when the log is empty: a stream can start after it. */
+  async latestId(): Promise<number> {
+    const row = await this.ctx.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+}
+
+function checkEnum(valid: readonly string[], value: string, what: string): void {
+  if (!valid.includes(value)) {
+    throw new FlotillaError('INVALID_INPUT', `unknown ${what} '${value}': valid are ${valid.join(', ')}`);
+  }
+}
+
+/** Shorthand used by the entity modules: append an event inside the current transaction. */
+export function appendEvent(
+  ctx: StoreContext,
+  type: EventType,
+  actor: Actor,
+  refs: { repoId?: string | null; taskId?: string | null; agentId?: string | null },
+  data: Record<string, unknown>,
+  at?: string,
+): Promise<FlotillaEvent> {
+  return new EventStore(ctx).append({ type, actor, ...refs, data }, at);
+}

@@ -1,0 +1,25 @@
+/** Flotilla's persistence layer: SQLite through kysely, versioned migrations, one module per entity. */
+export {
+  type AgentCreate,
+  AgentCreateSchema,
+  type AgentListOptions,
+  AgentStore,
+  type AgentUpdate,
+  AgentUpdateSchema,
+} from './agents.js';
+export type { EventListener } from './context.js';
+export type { DialectName, StoreDialect } from './dialect.js';
+export { type EventQuery, EventStore } from './events.js';
+export { migrate, migrateFile } from './migrate.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
+export { type OpenStoreOptions, openStore, Store, type StoreModules, type StoreTransaction } from './open.js';
+export { type RepoRegister, RepoStore } from './repos.js';
+export type * from './schema.js';
+export { DEFAULT_BUSY_TIMEOUT_MS } from './sqlite.js';
+export { type TaskRemoveOptions, TaskStore } from './tasks.js';
+export {
+  type WorktreeCreate,
+  WorktreeCreateSchema,
+  type WorktreeListOptions,
+  WorktreeStore,
+} from './worktrees.js';

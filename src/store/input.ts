@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import { FlotillaError } from '../domain/errors.js';
+
+/**
+ * Validates input at the store's boundary; bad input becomes INVALID_INPUT naming each bad field,
+ * before anything is written.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(input)',
+    message: issue.message,
+  }));
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  throw new FlotillaError('INVALID_INPUT', `invalid ${what}: ${summary}`, { issues });
+}
+
+/**
+ * Rows are mapped to domain objects by hand (`task list` maps thousands on every CLI call). In
+ * development and tests (NODE_ENV, or FLOTILLA_CHECK_ROWS=1) each mapped object is also checked
+ * against its domain schema, so mappers and schemas cannot drift apart unnoticed.
+ */
+const CHECK_ROWS =
+  process.env.FLOTILLA_CHECK_ROWS === '1' ||
+  process.env.NODE_ENV === 'test' ||
+  process.env.NODE_ENV === 'development';
+
+/** Returns `value`, after checking it against `schema` when row checks are on. */
+export function checkRow<T>(schema: z.ZodType, value: T, table: string, id: string | number): T {
+  if (!CHECK_ROWS) return value;
+  const result = schema.safeParse(value);
+  if (result.success) return value;
+  const problems = result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
+  throw new FlotillaError('DB_ERROR', `row ${id} of ${table} does not match its schema: ${problems}`, {
+    hint: 'the database was edited by hand or by an incompatible Flotilla',
+  });
+}
+
+/** JSON columns hold values the store wrote itself; a parse failure means the file was tampered with. */
+export function parseJsonColumn<T>(text: string, column: string, id: string | number): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new FlotillaError('DB_ERROR', `column ${column} of row ${id} holds invalid JSON`, {
+      hint: 'the database was edited by hand or is damaged; restore it from a backup',
+      cause: err,
+    });
+  }
+}

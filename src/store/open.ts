@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+import type { Kysely } from 'kysely';
+import { FlotillaError } from '../domain/errors.js';
+import { AgentStore } from './agents.js';
+import { EventFanout, type EventListener, StoreContext } from './context.js';
+import type { StoreDialect } from './dialect.js';
+import { EventStore } from './events.js';
+import { migrate } from './migrate.js';
+import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
+import { RepoStore } from './repos.js';
+import type { Database } from './schema.js';
+import { connectSqlite } from './sqlite.js';
+import { TaskStore } from './tasks.js';
+import { WorktreeStore } from './worktrees.js';
+
+/** Options of `openStore`. */
+export interface OpenStoreOptions {
+  /** Open without writing anything; the database must exist and be at the current schema. */
+  readonly?: boolean;
+  /** How long a write waits for another process's lock. Default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+/** The entity modules, bound to one executor (the store itself, or a transaction). */
+export interface StoreModules {
+  readonly repos: RepoStore;
+  readonly tasks: TaskStore;
+  readonly agents: AgentStore;
+  readonly worktrees: WorktreeStore;
+  readonly events: EventStore;
+}
+
+/** The entity modules inside one transaction, plus its kysely handle for custom queries. */
+export interface StoreTransaction extends StoreModules {
+  readonly db: Kysely<Database>;
+}
+
+function modules(ctx: StoreContext): StoreModules {
+  return {
+    repos: new RepoStore(ctx),
+    tasks: new TaskStore(ctx),
+    agents: new AgentStore(ctx),
+    worktrees: new WorktreeStore(ctx),
+    events: new EventStore(ctx),
+  };
+}
+
+/** Flotilla's persistent state: repos, tasks, agents, worktrees and the event log. */
+export class Store implements StoreModules {
+  readonly repos: RepoStore;
+  readonly tasks: TaskStore;
+  readonly agents: AgentStore;
+  readonly worktrees: WorktreeStore;
+  readonly events: EventStore;
+  private readonly ctx: StoreContext;
+  private closed = false;
+
+  constructor(
+    /** Where the data lives (absolute file path for SQLite). */
+    readonly location: string,
+    /** The kysely handle, for queries the modules do not offer. Not usable inside `transaction`. */
+    readonly db: Kysely<Database>,
+    readonly dialect: StoreDialect,
+    /** Schema version of the open database (always the latest this Flotilla knows). */
+    readonly schemaVersion: number,
+    readonly readonly: boolean,
+  ) {
+    this.ctx = new StoreContext(db, dialect, new EventFanout());
+    ({
+      repos: this.repos,
+      tasks: this.tasks,
+      agents: this.agents,
+      worktrees: this.worktrees,
+      events: this.events,
+    } = modules(this.ctx));
+  }
+
+  /**
+   * Runs several changes as one: all are committed, with their events, or none. Use the `tx`
+   * argument inside, never the store itself (which waits for the transaction to end).
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.ctx.write((ctx) => fn({ db: ctx.db, ...modules(ctx) }));
+  }
+
+  /** Calls `listener` with every event this process appends, after its transaction commits. */
+  onEvent(listener: EventListener): () => void {
+    return this.ctx.fanout.subscribe(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.destroy();
+  }
+}
+
+/**
+ * Opens the store in `file`, creating it (and its directory) when missing and migrating it to
+ * the current schema. Cheap when the schema is current: a few pragmas, no query through kysely.
+ * Refuses a database written by a newer Flotilla (DB_TOO_NEW) without touching it.
+ */
+export async function openStore(file: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const location = resolve(file);
+  const readonly = options.readonly ?? false;
+  const conn = connectSqlite(location, {
+    readonly,
+    maxVersion: LATEST_SCHEMA_VERSION,
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+  });
+  try {
+    let version = conn.version;
+    if (version < LATEST_SCHEMA_VERSION) {
+      if (readonly) {
+        throw new FlotillaError(
+          'DB_ERROR',
+          `the database ${location} has schema v${version} and needs an upgrade to v${LATEST_SCHEMA_VERSION}`,
+          { hint: 'open it once read-write (any ordinary flotilla command does) to upgrade it' },
+        );
+      }
+      version = await migrate(conn.db as Kysely<unknown>, conn.dialect);
+    }
+    return new Store(location, conn.db, conn.dialect, version, readonly);
+  } catch (err) {
+    await conn.db.destroy();
+    throw err;
+  }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { FlotillaEvent, NewEvent } from '../../../src/domain/event.js';
+import { expectFlotillaError, tableCounts, useStore } from './helpers.js';
+
+const setup = useStore();
+
+describe('events', () => {
+  it('appends with monotonic ids and lists with filters and id pagination', async () => {
+    const { store, repo } = await setup();
+    const start = await store.events.latestId();
+    expect(start).toBeGreaterThan(0); // repo.registered
+    const appended: FlotillaEvent[] = [];
+    for (let i = 0; i < 5; i++) {
+      appended.push(
+        await store.events.append({
+          type: i % 2 ? 'agent.hook' : 'agent.output',
+          actor: 'hook',
+          repoId: repo.id,
+          agentId: i < 3 ? 'a7b8c9' : 'k3f9qa',
+          data: { i },
+        }),
+      );
+    }
+    const ids = appended.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(ids[0]).toBe(start + 1);
+    expect(await store.events.latestId()).toBe(ids[4]);
+
+    const page1 = await store.events.list({ afterId: start, limit: 2 });
+    const page2 = await store.events.list({ afterId: page1[1]?.id, limit: 2 });
+    expect([...page1, ...page2].map((e) => e.data.i)).toEqual([0, 1, 2, 3]);
+    expect((await store.events.list({ agentId: 'a7b8c9' })).map((e) => e.data.i)).toEqual([0, 1, 2]);
+    expect((await store.events.list({ types: ['agent.hook'] })).map((e) => e.data.i)).toEqual([1, 3]);
+    expect((await store.events.list({ order: 'desc', limit: 2 })).map((e) => e.data.i)).toEqual([4, 3]);
+    expect((await store.events.list({ beforeId: ids[2], afterId: start })).map((e) => e.data.i)).toEqual([
+      0, 1,
+    ]);
+    const third = appended[2]!;
+    expect((await store.events.list({ since: third.ts, until: third.ts })).map((e) => e.id)).toContain(
+      third.id,
+    );
+    expect(await store.events.list({ since: '2999-01-01T00:00:00.000Z' })).toEqual([]);
+  });
+
+  it('refuses unknown types and actors, and bad limits', async () => {
+    const { store } = await setup();
+    // As an API client could send them, past the type checker.
+    const badType = { type: 'task.exploded', actor: 'cli', data: {} } as unknown as NewEvent;
+    const badActor = { type: 'agent.hook', actor: 'robot', data: {} } as unknown as NewEvent;
+    await expectFlotillaError(store.events.append(badType), 'INVALID_INPUT');
+    await expectFlotillaError(store.events.append(badActor), 'INVALID_INPUT');
+    await expectFlotillaError(store.events.list({ limit: 0 }), 'INVALID_INPUT');
+  });
+
+  it('publishes events to listeners after commit, and never those of a rolled-back transaction', async () => {
+    const { store, repo } = await setup();
+    const seen: string[] = [];
+    const off = store.onEvent((e) => seen.push(e.type));
+    const before = await tableCounts(store);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.tasks.create(repo.id, { title: 'a' }, 'cli');
+        expect(seen).toEqual([]); // not before commit
+        await tx.tasks.create(repo.id, { title: 'b', dependsOn: ['zzzzzz'] }, 'cli');
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(seen).toEqual([]);
+    expect(await tableCounts(store)).toEqual(before);
+
+    await store.transaction(async (tx) => {
+      const a = await tx.tasks.create(repo.id, { title: 'a' }, 'cli');
+      await tx.tasks.move(a.id, 'in_progress', 'cli');
+    });
+    expect(seen).toEqual(['task.created', 'task.moved']);
+    off();
+    await store.tasks.create(repo.id, { title: 'c' }, 'cli');
+    expect(seen).toHaveLength(2);
+  });
+});
