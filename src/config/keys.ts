@@ -173,38 +173,50 @@ export function envVarFor(path: string): string {
 
 /**
  * Maps `FLOTILLA_A__B__C` back to path segments by walking the schema: object keys are
- * lower-cased, agent names get dashes back, env map keys are kept verbatim (and may contain `__`).
- * Returns the index of the first segment that matches nothing on failure.
+ * lower-cased, agent names get their dashes back, env map keys are kept verbatim (and may contain
+ * `__`). An agent name may itself produce `__` (`a--b` → `A__B`), so it ends at the first `__`
+ * that is followed by a key of an agent entry. On failure, `at` is the index of the segment that
+ * matched nothing.
  */
 export function envVarToPath(
   variable: string,
 ): { ok: true; segments: string[] } | { ok: false; at: number; siblings: string[] } {
-  const parts = variable.slice('FLOTILLA_'.length).split('__');
+  let rest = variable.slice('FLOTILLA_'.length);
   const segments: string[] = [];
   let schema: z.ZodType = ConfigSchema;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? '';
+  const fail = (siblings: string[] = []) => ({ ok: false as const, at: segments.length, siblings });
+  while (rest !== '') {
     const info = nodeInfo(schema);
     const children = childrenOf(info.core);
     if (children?.kind === 'object') {
-      const key = part.toLowerCase();
-      const child = children.shape[key];
-      if (!child || part !== part.toUpperCase())
-        return { ok: false, at: i, siblings: Object.keys(children.shape) };
-      segments.push(key);
+      const end = rest.indexOf('__');
+      const part = end === -1 ? rest : rest.slice(0, end);
+      rest = end === -1 ? '' : rest.slice(end + 2);
+      const child = children.shape[part.toLowerCase()];
+      if (!child || part !== part.toUpperCase()) return fail(Object.keys(children.shape));
+      segments.push(part.toLowerCase());
       schema = child;
     } else if (children?.kind === 'record') {
-      if (!/^[A-Z][A-Z0-9_]*$/.test(part)) return { ok: false, at: i, siblings: [] };
-      segments.push(envToAgentName(part));
+      const entry = childrenOf(nodeInfo(children.value).core);
+      const keys = entry?.kind === 'object' ? Object.keys(entry.shape).map((k) => k.toUpperCase()) : [];
+      let end = -1;
+      for (let p = rest.indexOf('__', 1); p !== -1 && end === -1; p = rest.indexOf('__', p + 1)) {
+        const next = rest.slice(p + 2).split('__')[0] ?? '';
+        if (keys.includes(next)) end = p;
+      }
+      const name = end === -1 ? rest : rest.slice(0, end);
+      if (!/^[A-Z][A-Z0-9_]*$/.test(name)) return fail();
+      segments.push(envToAgentName(name));
+      rest = end === -1 ? '' : rest.slice(end + 2);
       schema = children.value;
-    } else if (info.core instanceof z.ZodRecord && part !== '') {
-      segments.push(parts.slice(i).join('__'));
-      return { ok: true, segments };
+    } else if (info.core instanceof z.ZodRecord) {
+      segments.push(rest);
+      rest = '';
     } else {
-      return { ok: false, at: i, siblings: [] };
+      return fail();
     }
   }
-  return { ok: true, segments };
+  return segments.length > 0 ? { ok: true, segments } : fail();
 }
 
 /** Human words for what a leaf accepts: "an integer from 0 to 65535", "one of warn, stop, restart". */

@@ -148,7 +148,11 @@ export function writeSecretFile(path: string, content: string): void {
     chmodSync(temp, 0o600);
     renameSync(temp, path);
   } catch (err) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // Nothing was created when the directory itself is unusable.
+    }
     throw unwritable(dir, err);
   }
 }
