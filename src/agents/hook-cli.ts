@@ -1,0 +1,206 @@
+/**
+ * `flotilla hook <event>`: what an agent runs on each of its hooks. It must never slow, block or
+ * break the agent: it records the payload FIRST, as one line appended to the agent's own
+ * events file (so nothing is lost while the daemon is down: the daemon tails that file), THEN
+ * pokes the daemon over HTTP with a short timeout. It always exits 0 and prints nothing (Claude
+ * Code reads a hook's stdout as instructions). Started through a fast path in bin/flotilla.js
+ * that skips the CLI: node built-ins only here, no zod, kysely or pino.
+ */
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+
+/** Largest payload read from stdin; the rest is drained and dropped. */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** Longest string kept inside a payload (a tool's whole output is in the transcript anyway). */
+export const MAX_STRING_CHARS = 16 * 1024;
+const STDIN_TIMEOUT_MS = 1_000;
+const NOTIFY_TIMEOUT_MS = 300;
+const AGENT_ID = /^[a-z0-9]{1,32}$/;
+
+/** One line of `<FLOTILLA_HOME>/agents/<id>/events.jsonl`. */
+export interface HookLine {
+  ts: string;
+  agentId: string;
+  event: string;
+  payload: Record<string, unknown>;
+}
+
+/** Where stdin comes from: a stream (the real one), or the text itself (tests). */
+export type HookInput = NodeJS.ReadableStream | string | Buffer | null;
+
+/** The events file of an agent. */
+export function eventsFile(home: string, agentId: string): string {
+  return join(home, 'agents', agentId, 'events.jsonl');
+}
+
+/**
+ * Records one hook invocation and tells the daemon. Resolves 0 whatever happens; problems go
+ * to `<agentDir>/hook-errors.log` when that can be written, nowhere otherwise.
+ */
+export async function runHook(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  stdin: HookInput,
+): Promise<number> {
+  const home = env.FLOTILLA_HOME;
+  const agentId = env.FLOTILLA_AGENT_ID;
+  if (!home || !agentId || !AGENT_ID.test(agentId)) return 0;
+  const agentDir = join(home, 'agents', agentId);
+  try {
+    const text = await readInput(stdin);
+    const payload = parsePayload(text);
+    const at = argv.indexOf('hook');
+    const event =
+      argv[at + 1] ?? (typeof payload.hook_event_name === 'string' ? payload.hook_event_name : 'unknown');
+    const line: HookLine = { ts: new Date().toISOString(), agentId, event, payload };
+    mkdirSync(agentDir, { recursive: true, mode: 0o700 });
+    // One write on an O_APPEND descriptor: concurrent hooks never interleave inside a line.
+    const fd = openSync(eventsFile(home, agentId), 'a', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(line)}\n`);
+    } finally {
+      closeSync(fd);
+    }
+    await notifyDaemon(home, agentId, event, env);
+  } catch (err) {
+    logError(agentDir, err);
+  }
+  return 0;
+}
+
+/** Entry point of the fast path: `main(process.argv)`. */
+export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  const stdin = process.stdin.isTTY ? null : process.stdin;
+  const code = await runHook(argv, process.env, stdin);
+  if (stdin) (stdin as NodeJS.ReadStream).destroy?.();
+  process.exitCode = 0;
+  return code;
+}
+
+function readInput(input: HookInput): Promise<string> {
+  if (input === null) return Promise.resolve('');
+  if (typeof input === 'string') return Promise.resolve(input.slice(0, MAX_PAYLOAD_BYTES));
+  if (Buffer.isBuffer(input)) return Promise.resolve(input.subarray(0, MAX_PAYLOAD_BYTES).toString('utf8'));
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      input.removeListener('data', onData);
+      resolve(Buffer.concat(chunks).subarray(0, MAX_PAYLOAD_BYTES).toString('utf8'));
+    };
+    const onData = (chunk: Buffer | string) => {
+      const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      // Keep draining past the limit so the writer never blocks on a full pipe.
+      if (size < MAX_PAYLOAD_BYTES) chunks.push(b);
+      size += b.length;
+    };
+    // A hook started without a payload (stdin left open by the caller) must not hang the agent.
+    const timer = setTimeout(finish, STDIN_TIMEOUT_MS);
+    input.on('data', onData);
+    input.once('end', finish);
+    input.once('close', finish);
+    input.once('error', finish);
+  });
+}
+
+/** The payload as an object: invalid or truncated JSON is kept as text rather than lost. */
+export function parsePayload(text: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return clip(value) as Record<string, unknown>;
+    }
+    return { value: clip(value) };
+  } catch {
+    return { raw: text.slice(0, MAX_STRING_CHARS), invalidJson: true };
+  }
+}
+
+function clip(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') {
+    return value.length > MAX_STRING_CHARS ? `${value.slice(0, MAX_STRING_CHARS)}…[truncated]` : value;
+  }
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > 20) return '[too deep]';
+  if (Array.isArray(value)) return value.map((v) => clip(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = clip(v, depth + 1);
+  return out;
+}
+
+function daemonUrl(home: string, env: NodeJS.ProcessEnv): string | null {
+  if (env.FLOTILLA_DAEMON_URL) return env.FLOTILLA_DAEMON_URL;
+  try {
+    const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')) as { url?: unknown };
+    return typeof info.url === 'string' ? info.url : null;
+  } catch {
+    return null;
+  }
+}
+
+/** POST the poke; resolves when answered, failed or timed out (never rejects). */
+async function notifyDaemon(
+  home: string,
+  agentId: string,
+  event: string,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const base = daemonUrl(home, env);
+  if (!base) return;
+  // TLS is loaded only for a daemon that serves HTTPS: it costs start-up time on every hook.
+  const send = base.startsWith('https:') ? (await import('node:https')).request : httpRequest;
+  let token = '';
+  try {
+    token = readFileSync(join(home, 'token'), 'utf8').trim();
+  } catch {}
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      req?.destroy();
+      done();
+    }, NOTIFY_TIMEOUT_MS);
+    let req: ReturnType<typeof httpRequest> | undefined;
+    try {
+      const url = new URL(`api/v1/agents/${agentId}/hook-events`, base.endsWith('/') ? base : `${base}/`);
+      const body = JSON.stringify({ event });
+      req = send(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', done);
+        res.on('error', done);
+      });
+      req.on('error', done);
+      req.end(body);
+    } catch {
+      done();
+    }
+  });
+}
+
+function logError(agentDir: string, err: unknown): void {
+  try {
+    const message = err instanceof Error ? err.message : String(err);
+    appendFileSync(join(agentDir, 'hook-errors.log'), `${new Date().toISOString()} ${message}\n`, {
+      mode: 0o600,
+    });
+  } catch {}
+}

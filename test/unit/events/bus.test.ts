@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { EventType, FlotillaEvent } from '../../../src/domain/event.js';
+import { EventBus } from '../../../src/events/bus.js';
+
+let nextId = 1;
+const ev = (type: EventType, agentId: string | null = null): FlotillaEvent => ({
+  id: nextId++,
+  ts: new Date().toISOString(),
+  type,
+  actor: 'supervisor',
+  repoId: null,
+  taskId: null,
+  agentId,
+  data: {},
+});
+
+describe('EventBus', () => {
+  it('gives a late subscriber the agent history, then the live stream, with no gap or repeat', () => {
+    const bus = new EventBus({ perAgent: 3 });
+    const a = [
+      ev('agent.created', 'a'),
+      ev('agent.status_changed', 'a'),
+      ev('agent.hook', 'a'),
+      ev('agent.hook', 'a'),
+    ];
+    bus.publish(a[0]!);
+    bus.publish(ev('agent.created', 'b'));
+    for (const e of a.slice(1)) bus.publish(e);
+    const seen: number[] = [];
+    bus.subscribe({ agentId: 'a' }, (e) => seen.push(e.id));
+    // The buffer holds 3: the oldest event of agent a has been dropped.
+    expect(seen).toEqual(a.slice(1).map((e) => e.id));
+    const live = ev('agent.health', 'a');
+    bus.publish(live);
+    bus.publish(ev('agent.health', 'b'));
+    expect(seen).toEqual([...a.slice(1).map((e) => e.id), live.id]);
+  });
+
+  it('filters by type and prefix, and replays only after a given id', () => {
+    const bus = new EventBus();
+    const first = ev('task.created');
+    const second = ev('agent.hook', 'x');
+    const third = ev('task.moved');
+    for (const e of [first, second, third]) bus.publish(e);
+    const tasks: number[] = [];
+    bus.subscribe({ types: ['task.*'], afterId: first.id }, (e) => tasks.push(e.id));
+    expect(tasks).toEqual([third.id]);
+    const hooks: number[] = [];
+    bus.subscribe({ types: ['agent.hook'], liveOnly: true }, (e) => hooks.push(e.id));
+    const fourth = ev('agent.hook', 'y');
+    bus.publish(fourth);
+    expect(hooks).toEqual([fourth.id]);
+  });
+
+  it('delivers an event once even when published twice', () => {
+    const bus = new EventBus();
+    const seen: number[] = [];
+    bus.subscribe({}, (e) => seen.push(e.id));
+    const e = ev('agent.created', 'a');
+    bus.publish(e);
+    bus.publish(e);
+    expect(seen).toEqual([e.id]);
+    expect(bus.agentEvents('a')).toHaveLength(1);
+  });
+
+  it('isolates a throwing subscriber and supports unsubscribe', () => {
+    const errors: unknown[] = [];
+    const bus = new EventBus({ onError: (err) => errors.push(err) });
+    const seen: number[] = [];
+    bus.subscribe({}, () => {
+      throw new Error('boom');
+    });
+    const off = bus.subscribe({}, (e) => seen.push(e.id));
+    const e1 = ev('daemon.started');
+    bus.publish(e1);
+    off();
+    bus.publish(ev('daemon.stopped'));
+    expect(seen).toEqual([e1.id]);
+    expect(errors).toHaveLength(2);
+    expect(bus.subscriberCount).toBe(1);
+  });
+});

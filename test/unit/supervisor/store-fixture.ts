@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Agent } from '../../../src/domain/agent.js';
+import { openStore, type Store } from '../../../src/store/index.js';
+
+/** A real SQLite store in a temp dir with one repo, one task and one agent on it. */
+export interface StoreFixture {
+  dir: string;
+  store: Store;
+  agent: Agent;
+  cleanup(): Promise<void>;
+}
+
+export async function makeStoreFixture(): Promise<StoreFixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-sup-'));
+  const store = await openStore(join(dir, 'flotilla.db'));
+  const repo = await store.repos.register(
+    { name: 'r', path: join(dir, 'repo'), defaultBranch: 'main' },
+    'cli',
+  );
+  const task = await store.tasks.create(repo.id, { title: 'Do it' }, 'cli');
+  const agent = await store.agents.create(
+    {
+      taskId: task.id,
+      adapter: 'custom',
+      worktreePath: join(dir, 'wt'),
+      branch: 'flotilla/x',
+      tmuxSession: 'flotilla-x',
+    },
+    'supervisor',
+  );
+  return {
+    dir,
+    store,
+    agent,
+    async cleanup() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
