@@ -86,6 +86,19 @@ export interface EventsTable {
   data: string;
 }
 
+/**
+ * `agent_supervision`: the supervisor's memory of one agent across daemon restarts. `restarts`
+ * holds a JSON array of epoch-ms restart times (the intensity window).
+ */
+export interface AgentSupervisionTable {
+  agent_id: string;
+  hook_offset: number;
+  resume_at: string | null;
+  restart_at: string | null;
+  restarts: string;
+  updated_at: string;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   repos: ReposTable;
@@ -94,4 +107,5 @@ export interface Database {
   agents: AgentsTable;
   worktrees: WorktreesTable;
   events: EventsTable;
+  agent_supervision: AgentSupervisionTable;
 }
