@@ -3,7 +3,7 @@
  * CLI formats it. Values of secret-looking keys are never shown, whatever the caller asks.
  */
 import { FlotillaError } from '../domain/errors.js';
-import { configKeyPaths, lookupPath } from './keys.js';
+import { lookupPath } from './keys.js';
 import { getIn, isPlainObject } from './layers.js';
 import { leafEntries } from './leaves.js';
 import { evaluateConfig, type LoadedConfig, type LoadOptions } from './load.js';
@@ -81,16 +81,20 @@ export function configValue(
   path: string,
 ): { value: unknown; origin: Origin | undefined } {
   const segments = path.split('.');
-  const found = lookupPath(segments);
   const value = getIn(loaded.config, segments);
-  if (!found.ok || value === undefined) {
-    const word = found.ok ? path : (segments[found.at] ?? path);
-    const candidates = found.ok
-      ? Object.keys(getIn(loaded.config, segments.slice(0, -1)) ?? {})
-      : found.siblings;
-    throw new FlotillaError('INVALID_INPUT', `unknown config key '${path}'${didYouMean(word, candidates)}`, {
-      hint: `keys look like ${configKeyPaths().slice(0, 3).join(', ')}; \`flotilla config show\` lists them all`,
-    });
+  if (!lookupPath(segments).ok || value === undefined) {
+    // Suggest among what exists where the path first goes wrong: section keys or agent names.
+    let at = 0;
+    while (at < segments.length - 1 && getIn(loaded.config, segments.slice(0, at + 1)) !== undefined) at++;
+    const parent = getIn(loaded.config, segments.slice(0, at));
+    const candidates = isPlainObject(parent) ? Object.keys(parent) : [];
+    throw new FlotillaError(
+      'INVALID_INPUT',
+      `unknown config key '${path}'${didYouMean(segments[at] ?? path, candidates)}`,
+      {
+        hint: '`flotilla config show` lists every key; docs/configuration.md describes them',
+      },
+    );
   }
   return {
     value: isSecretKey(path) ? REDACTED : redactConfig(value, path),

@@ -61,7 +61,12 @@ describe('config show', () => {
         message: expect.stringContaining("did you mean 'max_concurrent'"),
       }),
     );
-    expect(() => configValue(loaded, 'agents.nobody.command')).toThrow(FlotillaError);
+    expect(() => configValue(loaded, 'agents.codx.command')).toThrow(
+      expect.objectContaining({
+        message: "unknown config key 'agents.codx.command' (did you mean 'codex'?)",
+      }),
+    );
+    expect(() => configValue(loaded, 'nope')).toThrow(FlotillaError);
   });
 
   it('recognises secret-looking key names only', () => {

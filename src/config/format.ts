@@ -1,0 +1,13 @@
+/** Shared string formats of the config schema, tagged with the words errors and docs use for them. */
+import { z } from 'zod';
+import { AdapterNameSchema } from '../domain/agent.js';
+
+/** Tags a schema with the words error messages and docs use for its format (read by keys.ts). */
+export const expects = <T extends z.ZodType>(schema: T, text: string): T => schema.meta({ expected: text });
+
+export const envVarName = expects(
+  z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/),
+  'an environment variable name (letters, digits and _)',
+);
+export const httpUrl = expects(z.url({ protocol: /^https?$/ }), 'an http(s) URL');
+export const agentName = expects(AdapterNameSchema, 'an agent name (lowercase letters, digits and dashes)');
