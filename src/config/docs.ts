@@ -31,6 +31,9 @@ built-in agent such as \`agents.claude-code\` that sets only \`command\` keeps t
 defaults. Lists and single values are replaced, not appended to. \`flotilla config show --origin\`
 prints every value with the layer (file and line, variable or flag) it came from.
 
+YAML anchors and merge keys work, e.g. to define two agents that share a setup
+(\`careful: {<<: *fast, permission_mode: plan}\`).
+
 Keys are snake_case. Every mapping is strict: a key Flotilla does not know is an error, never
 silently ignored, and the error suggests the key you probably meant.
 

@@ -52,7 +52,7 @@ export function readYamlConfig(file: string): YamlConfigFile {
 /** Parses config text; `file` is only used for naming. */
 export function parseYamlConfig(file: string, text: string): YamlConfigFile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };

@@ -74,6 +74,20 @@ describe('loadConfig layers', () => {
     expect(origins.get('agents.codex.command')).toEqual({ kind: 'default' });
   });
 
+  it('supports YAML anchors and merge keys, e.g. to share an agent setup', () => {
+    tmp.write(
+      'repo/flotilla.yaml',
+      'agents:\n  fast: &base\n    adapter: claude-code\n    args: [--model, haiku]\n  careful:\n    <<: *base\n    permission_mode: plan\n',
+    );
+    const { config } = loadConfig({ repoRoot: join(tmp.dir, 'repo'), env: tmp.env });
+    expect(config.agents.careful).toMatchObject({
+      adapter: 'claude-code',
+      command: 'claude',
+      args: ['--model', 'haiku'],
+      permission_mode: 'plan',
+    });
+  });
+
   it('replaces lists rather than appending to them', () => {
     tmp.write(USER, 'worktrees:\n  copy: [.env, secrets.json]\n');
     tmp.write('repo/flotilla.yaml', 'worktrees:\n  copy: [.env.local]\n');
