@@ -1,0 +1,261 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FlotillaError } from '../domain/errors.js';
+import { type SimDecision, SimEngine, type SimOutcome } from './engine.js';
+import {
+  type ParsedMessagesRequest,
+  parseMessagesRequest,
+  type SimMessageSummary,
+  type SimToolResult,
+} from './request.js';
+import { parseSimScript, type SimConversationInput, type SimScript, type SimScriptInput } from './script.js';
+import { wait, writeError, writeJson, writeStream } from './sse.js';
+
+/**
+ * The scripted, Anthropic-compatible Messages API that the real Claude Code CLI talks to in the
+ * demo and in end-to-end tests (ANTHROPIC_BASE_URL=http://127.0.0.1:<port>). Loopback only,
+ * no dependencies; see docs/dev/claude-code-driving.md for what the CLI sends.
+ */
+
+/** What the server remembers about one request, for tests to assert on. */
+export interface SimRequestRecord {
+  seq: number;
+  /** ISO time the request arrived. */
+  at: string;
+  method: string;
+  path: string;
+  /** `script`: an agent-loop turn; `fallback`: a side request (title, bash-prefix check…); `other`: HEAD /, 404s. */
+  kind: 'script' | 'fallback' | 'other';
+  outcome: SimOutcome | null;
+  conversation: string | null;
+  step: number | null;
+  sessionId: string | null;
+  cwd: string | null;
+  messageCount: number;
+  firstUserText: string;
+  lastUserText: string;
+  toolResults: SimToolResult[];
+  messages: SimMessageSummary[];
+  /** HTTP status answered. */
+  status: number;
+  /** Tool names the reply called, in order. */
+  replyTools: string[];
+  replyText: string;
+}
+
+export interface SimServerOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Only loopback addresses are accepted. */
+  host?: '127.0.0.1' | '::1' | 'localhost';
+  script: SimScriptInput | SimScript;
+  /** Also listen on this Unix socket: the way into a loopback-only network namespace (test/helpers/netns.ts). */
+  socketPath?: string;
+  /** Called once a request is decided, before any delay: "the agent is now waiting on the model". */
+  onRequest?: (record: SimRequestRecord) => void;
+  /** Keep at most this many records (oldest dropped). Default 2000. */
+  maxRecords?: number;
+}
+
+export interface SimServer {
+  /** Base URL for ANTHROPIC_BASE_URL. */
+  url: string;
+  port: number;
+  /** Recorded requests, oldest first. */
+  readonly requests: SimRequestRecord[];
+  addConversation(conversation: SimConversationInput): void;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 64 * 1024 * 1024;
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (b: Buffer) => {
+      size += b.length;
+      if (size > MAX_BODY) req.destroy(new Error('request body too large'));
+      else parts.push(b);
+    });
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function listen(server: Server, where: { port: number; host: string } | { path: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const done = () => {
+      server.off('error', reject);
+      resolve();
+    };
+    if ('path' in where) server.listen(where.path, done);
+    else server.listen(where.port, where.host, done);
+  });
+}
+
+/** Start the scripted Messages API on 127.0.0.1. */
+export async function startSimServer(options: SimServerOptions): Promise<SimServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    throw new FlotillaError('INVALID_INPUT', `the sim server binds loopback only, not ${host}`);
+  }
+  const engine = new SimEngine(parseSimScript(options.script));
+  const maxRecords = options.maxRecords ?? 2000;
+  const requests: SimRequestRecord[] = [];
+  const closing = new AbortController();
+  let seq = 0;
+
+  const record = (r: Omit<SimRequestRecord, 'seq' | 'at'>): SimRequestRecord => {
+    const full = { seq: ++seq, at: new Date().toISOString(), ...r };
+    requests.push(full);
+    if (requests.length > maxRecords) requests.splice(0, requests.length - maxRecords);
+    options.onRequest?.(full);
+    return full;
+  };
+  const other = (req: IncomingMessage, path: string, status: number) =>
+    record({
+      method: req.method ?? '',
+      path,
+      kind: 'other',
+      outcome: null,
+      conversation: null,
+      step: null,
+      sessionId: null,
+      cwd: null,
+      messageCount: 0,
+      firstUserText: '',
+      lastUserText: '',
+      toolResults: [],
+      messages: [],
+      status,
+      replyTools: [],
+      replyText: '',
+    });
+
+  const handleMessages = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      other(req, path, 400);
+      writeError(res, {
+        status: 400,
+        type: 'invalid_request_error',
+        message: 'body is not JSON',
+        headers: {},
+      });
+      return;
+    }
+    const parsed = parseMessagesRequest(body, req.headers, raw.length);
+    const decision = engine.decide(parsed);
+    record(summary(req, path, parsed, decision));
+    // The client hanging up (kill -9 mid-turn) or the server closing ends any wait at once.
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const signal = AbortSignal.any([gone.signal, closing.signal]);
+    const { reply } = decision;
+    if (reply.kind === 'error') {
+      if (reply.delayMs > 0) await wait(reply.delayMs, signal);
+      if (!signal.aborted) writeError(res, reply);
+    } else if (parsed.stream) {
+      await writeStream(res, reply, signal);
+    } else {
+      if (reply.delayMs > 0) await wait(reply.delayMs, signal);
+      if (!signal.aborted) writeJson(res, reply);
+    }
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    if ((method === 'HEAD' || method === 'GET') && path === '/') {
+      other(req, path, 200);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(method === 'HEAD' ? undefined : 'flotilla sim\n');
+      return;
+    }
+    if (method === 'POST' && path === '/v1/messages') {
+      handleMessages(req, res, path).catch((e: unknown) => {
+        if (!res.headersSent) {
+          writeError(res, { status: 500, type: 'api_error', message: String(e), headers: {} });
+        } else res.destroy();
+      });
+      return;
+    }
+    other(req, path, 404);
+    writeError(res, {
+      status: 404,
+      type: 'not_found_error',
+      message: `no route ${method} ${path}`,
+      headers: {},
+    });
+  };
+
+  const tcp = createServer(handler);
+  await listen(tcp, { port: options.port ?? 0, host });
+  const servers = [tcp];
+  if (options.socketPath !== undefined) {
+    const unix = createServer(handler);
+    try {
+      await listen(unix, { path: options.socketPath });
+    } catch (e) {
+      tcp.close();
+      throw new FlotillaError(
+        'PROCESS_FAILED',
+        `sim server cannot listen on ${options.socketPath}: ${String(e)}`,
+      );
+    }
+    servers.push(unix);
+  }
+  const port = (tcp.address() as AddressInfo).port;
+  const urlHost = host === '::1' ? '[::1]' : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    requests,
+    addConversation: (c) => engine.addConversation(c),
+    close: async () => {
+      closing.abort();
+      await Promise.all(
+        servers.map(
+          (s) =>
+            new Promise<void>((resolve) => {
+              s.close(() => resolve());
+              s.closeAllConnections();
+            }),
+        ),
+      );
+    },
+  };
+}
+
+function summary(
+  req: IncomingMessage,
+  path: string,
+  parsed: ParsedMessagesRequest,
+  decision: SimDecision,
+): Omit<SimRequestRecord, 'seq' | 'at'> {
+  const { reply } = decision;
+  const content = reply.kind === 'message' ? reply.content : [];
+  return {
+    method: req.method ?? 'POST',
+    path,
+    kind: decision.outcome === 'fallback' ? 'fallback' : 'script',
+    outcome: decision.outcome,
+    conversation: decision.conversation,
+    step: decision.step,
+    sessionId: parsed.sessionId,
+    cwd: parsed.cwd,
+    messageCount: parsed.messages.length,
+    firstUserText: parsed.firstUserText,
+    lastUserText: parsed.lastUserText,
+    toolResults: parsed.toolResults,
+    messages: parsed.messages,
+    status: reply.kind === 'error' ? reply.status : 200,
+    replyTools: content.flatMap((b) => (b.type === 'tool_use' ? [b.name] : [])),
+    replyText: content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n'),
+  };
+}
