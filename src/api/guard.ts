@@ -61,12 +61,14 @@ export function isAllowedHost(header: string | undefined, policy: HostPolicy): b
 /**
  * A browser request from another origin. `Origin` is sent on cross-origin fetches and on every
  * POST; `Sec-Fetch-Site` also on plain GETs (images, scripts, navigations). `same-site` is
- * refused too: another port on localhost is the same site but a different origin.
+ * refused too: another port on localhost is the same site but a different origin. Our own
+ * origin is the (already checked) Host over http, or https behind a TLS-terminating proxy.
  */
-export function isForeignBrowserRequest(request: FastifyRequest, scheme: 'http' | 'https'): string | null {
+export function isForeignBrowserRequest(request: FastifyRequest): string | null {
   const origin = request.headers.origin;
   const host = request.headers.host?.toLowerCase();
-  if (origin !== undefined && origin.toLowerCase() !== `${scheme}://${host}`) return origin;
+  const own = origin?.toLowerCase();
+  if (origin !== undefined && own !== `http://${host}` && own !== `https://${host}`) return origin;
   const site = request.headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') return origin ?? `a ${site} page`;
   return null;
@@ -88,7 +90,6 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 export interface GuardOptions {
   token: string;
-  scheme: 'http' | 'https';
   hostPolicy: () => HostPolicy;
 }
 
@@ -105,7 +106,7 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
         },
       );
     }
-    const foreign = isForeignBrowserRequest(request, opts.scheme);
+    const foreign = isForeignBrowserRequest(request);
     if (foreign !== null) {
       throw new FlotillaError('FORBIDDEN', `cross-origin requests are refused (from ${foreign})`, {
         hint: 'only the Flotilla dashboard served by this daemon may call its API from a browser',

@@ -64,7 +64,6 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
   });
   installGuard(app, {
     token: opts.token,
-    scheme: 'http',
     hostPolicy: () => {
       const address = app.server.address() as AddressInfo | null;
       return { port: address?.port, bindHost: opts.bindHost, allowedHosts: opts.allowedHosts };

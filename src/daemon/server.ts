@@ -149,10 +149,16 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
   };
 
   let app: Awaited<ReturnType<typeof buildApiServer>> | undefined;
+  // A stop that arrives while starting waits for the start to reach a checkpoint and unwind.
+  let startSettled: () => void = () => {};
+  const settled = new Promise<void>((resolve) => {
+    startSettled = resolve;
+  });
   const close = (reason = 'requested'): Promise<void> => {
     closing ??= (async () => {
       logger.info({ reason }, 'daemon stopping');
       abort.abort();
+      await settled;
       try {
         const server = app;
         if (server) {
@@ -167,9 +173,14 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
         uninstallProcessHooks();
         logger.info('daemon stopped');
         resolveClosed();
+        // Anything a plugin forgot to clean up must not keep a stopped daemon process alive.
+        if (opts.foreground) setTimeout(() => process.exit(process.exitCode ?? 0), 3_000).unref();
       }
     })();
     return closing;
+  };
+  const checkpoint = () => {
+    if (abort.signal.aborted) throw new FlotillaError('CANCELLED', 'the daemon was stopped while starting');
   };
 
   if (opts.foreground) {
@@ -192,6 +203,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
       onStopRequested: () => void close('stop requested over the API'),
       routes,
     });
+    checkpoint();
     try {
       await app.listen({ host: config.server.host, port: config.server.port });
     } catch (err) {
@@ -200,9 +212,11 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
     const address = app.server.address() as AddressInfo;
     ctx.url = clientUrl(address);
     for (const plugin of plugins) {
+      checkpoint();
       await plugin.start?.(ctx);
       started.push(plugin);
     }
+    checkpoint();
     const info: DaemonInfo = {
       pid: process.pid,
       host: config.server.host,
@@ -212,10 +226,12 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
       startedAt: new Date().toISOString(),
     };
     writeDaemonInfo(paths, info);
+    startSettled();
     logger.info({ url: ctx.url, pid: process.pid, version, home: paths.home }, 'daemon listening');
     return { info, url: ctx.url, token, close, closed };
   } catch (err) {
     logger.error({ err }, 'daemon failed to start');
+    startSettled();
     await close('start failed');
     throw err;
   }
@@ -239,10 +255,7 @@ function installProcessHooks(
       process.exit(1);
     }
     stopping = true;
-    void close(signal).then(() => {
-      // Anything a plugin forgot to clean up must not keep a stopped daemon alive.
-      setTimeout(() => process.exit(process.exitCode ?? 0), 3_000).unref();
-    });
+    void close(signal);
   };
   const onFatal = (err: unknown) => {
     logger.fatal({ err }, 'daemon crashed');

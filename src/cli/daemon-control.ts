@@ -1,0 +1,290 @@
+/**
+ * Finding, starting and stopping the daemon from the CLI. The first command that needs the
+ * daemon starts it in the background (as tmux and pm2 do); racing starters are settled by the
+ * daemon's lock, and every one of them ends up talking to the winner. Stopping the daemon never
+ * stops an agent: they live in tmux.
+ */
+import { closeSync, openSync, readSync, renameSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ensureStateDir, type StatePaths } from '../config/paths.js';
+import {
+  clearStaleDaemonFiles,
+  type DaemonInfo,
+  daemonFiles,
+  lockHolder,
+  readDaemonInfo,
+  readToken,
+} from '../daemon/state.js';
+import { FlotillaError } from '../domain/errors.js';
+import { isSameProcessAlive } from '../proc/identity.js';
+import { isAlive, killProcessGroup } from '../proc/signals.js';
+import { createHttpClient, type HttpClient } from './http-client.js';
+
+/** How to reach a running daemon. */
+export interface DaemonConnection {
+  url: string;
+  token: string;
+  pid: number;
+  version: string;
+  /** True when this call started it. */
+  started: boolean;
+}
+
+/** What `/api/v1/health` says to a client holding the token. */
+export interface DaemonHealth {
+  ok: boolean;
+  version: string;
+  pid: number;
+  uptimeSeconds: number;
+}
+
+export interface EnsureDaemonOptions {
+  /** How long to wait for a started daemon to answer. Default 10 s. */
+  timeoutMs?: number;
+  /** The `flotilla` entry script to run; default the package's bin/flotilla.js. */
+  entry?: string;
+}
+
+const POLL_MS = 25;
+const PROBE_TIMEOUT_MS = 2_000;
+const MAX_OUT_BYTES = 1024 * 1024;
+
+/** The package's launcher, next to dist/ (or src/ under the test runner). */
+export const defaultEntry = (): string => fileURLToPath(new URL('../../bin/flotilla.js', import.meta.url));
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A client for a daemon found by `ensureDaemon`. */
+export function daemonClient(conn: Pick<DaemonConnection, 'url' | 'token'>, timeoutMs?: number): HttpClient {
+  return createHttpClient({
+    baseUrl: conn.url,
+    token: conn.token,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
+}
+
+/** The daemon named by daemon.json, if its process is alive and it answers health with our token. */
+export async function probeDaemon(
+  paths: StatePaths,
+): Promise<{ info: DaemonInfo; token: string; health: DaemonHealth } | null> {
+  const info = readDaemonInfo(paths);
+  if (info === null || !isAlive(info.pid)) return null;
+  const token = readToken(paths);
+  if (token === null) return null;
+  try {
+    const health = await daemonClient({ url: info.url, token }, PROBE_TIMEOUT_MS).request<DaemonHealth>(
+      'GET',
+      '/api/v1/health',
+    );
+    // The pid check tells our daemon from whatever may listen on a reused port.
+    return health.ok === true && health.pid === info.pid ? { info, token, health } : null;
+  } catch {
+    return null;
+  }
+}
+
+const connection = (p: { info: DaemonInfo; token: string }, started: boolean): DaemonConnection => ({
+  url: p.info.url,
+  token: p.token,
+  pid: p.info.pid,
+  version: p.info.version,
+  started,
+});
+
+function tail(file: string, from: number, maxBytes = 4096): string {
+  try {
+    const size = statSync(file).size;
+    const start = Math.max(from, size - maxBytes);
+    const buf = Buffer.alloc(size - start);
+    const fd = openSync(file, 'r');
+    try {
+      readSync(fd, buf, 0, buf.length, start);
+    } finally {
+      closeSync(fd);
+    }
+    return buf.toString('utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+const fileSize = (file: string): number => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+/** Returns a running daemon, starting one in the background if there is none. */
+export async function ensureDaemon(
+  paths: StatePaths,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: EnsureDaemonOptions = {},
+): Promise<DaemonConnection> {
+  const up = await probeDaemon(paths);
+  if (up) return connection(up, false);
+
+  const holder = lockHolder(paths);
+  if (holder !== null && readDaemonInfo(paths)?.pid === holder.pid) {
+    // Announced but not answering us: hung, or the token file changed under it. Another start
+    // would only lose to its lock.
+    throw new FlotillaError(
+      'DAEMON_UNREACHABLE',
+      `the Flotilla daemon (pid ${holder.pid}) is running but does not answer`,
+      {
+        hint: `restart it: \`flotilla daemon restart\`; its log is ${daemonFiles(paths).logFile}`,
+      },
+    );
+  }
+  ensureStateDir(paths);
+  const { spawnDetached } = await import('../proc/spawn-detached.js');
+  const { outFile } = daemonFiles(paths);
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
+  const spawnServe = (): { pid: number; offset: number } => {
+    if (fileSize(outFile) > MAX_OUT_BYTES) renameSync(outFile, `${outFile}.1`);
+    const offset = fileSize(outFile);
+    // cwd is the state dir: a daemon started from a repo must not keep that directory busy.
+    const pid = spawnDetached(process.execPath, [opts.entry ?? defaultEntry(), 'serve', '--detached'], {
+      cwd: paths.home,
+      env,
+      stdoutFile: outFile,
+    });
+    return { pid, offset };
+  };
+
+  // A daemon that holds the lock but has not announced itself yet is starting: wait for it.
+  let child: { pid: number; offset: number } | null = holder === null ? spawnServe() : null;
+  let spawns = child === null ? 0 : 1;
+  while (Date.now() < deadline) {
+    await sleep(POLL_MS);
+    const found = await probeDaemon(paths);
+    if (found) return connection(found, child !== null && found.info.pid === child.pid);
+    if (child !== null && isAlive(child.pid)) continue;
+    // Another daemon holds the lock: it won a race, or is starting, and will announce itself.
+    if (lockHolder(paths) !== null) continue;
+    // Nobody holds it. Start one, unless ours died of something other than losing a race
+    // (whose winner may have stopped in between).
+    const died = child !== null && !/already running/.test(tail(outFile, child.offset));
+    if (!died && spawns < 3) {
+      child = spawnServe();
+      spawns++;
+      continue;
+    }
+    const output = tail(outFile, child?.offset ?? 0);
+    throw new FlotillaError(
+      'PROCESS_FAILED',
+      `the Flotilla daemon exited while starting${output ? `:\n${output}` : ''}`,
+      {
+        hint: `its output is in ${outFile} and its log in ${daemonFiles(paths).logFile}; \`flotilla serve\` runs it in the foreground`,
+      },
+    );
+  }
+  const output = child === null ? '' : tail(outFile, child.offset);
+  throw new FlotillaError(
+    'TIMEOUT',
+    `the Flotilla daemon did not answer within ${timeoutMs} ms${output ? `:\n${output}` : ''}`,
+    {
+      hint: `see ${daemonFiles(paths).logFile} and ${outFile}; \`flotilla daemon status\` shows whether it is still starting`,
+    },
+  );
+}
+
+/** The daemon's state as `flotilla daemon status` shows it. */
+export interface DaemonStatus {
+  /** A daemon process holds the lock for this state dir. */
+  running: boolean;
+  /** It answers its health check with our token. */
+  healthy: boolean;
+  pid: number | null;
+  url: string | null;
+  version: string | null;
+  startedAt: string | null;
+  uptimeSeconds: number | null;
+  home: string;
+}
+
+export async function daemonStatus(paths: StatePaths): Promise<DaemonStatus> {
+  const holder = lockHolder(paths);
+  const probe = await probeDaemon(paths);
+  const info = probe?.info ?? (holder ? readDaemonInfo(paths) : null);
+  return {
+    running: holder !== null || probe !== null,
+    healthy: probe !== null,
+    pid: probe?.info.pid ?? holder?.pid ?? null,
+    url: info?.url ?? null,
+    version: probe?.health.version ?? info?.version ?? null,
+    startedAt: info?.startedAt ?? null,
+    uptimeSeconds: probe?.health.uptimeSeconds ?? null,
+    home: paths.home,
+  };
+}
+
+/** How a stop went. */
+export interface StopResult {
+  /** A daemon was running. */
+  wasRunning: boolean;
+  pid: number | null;
+  /** `api` when it stopped on request; the signal when it had to be killed. */
+  how: 'api' | 'SIGINT' | 'SIGTERM' | 'SIGKILL' | null;
+}
+
+export interface StopDaemonOptions {
+  /** Wait after the polite request before signalling. Default 15 s (plugins get 10 s each to stop). */
+  graceMs?: number;
+  /** Wait after each signal before escalating. Default 3 s. */
+  signalGraceMs?: number;
+}
+
+async function waitForExit(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (!isAlive(pid)) return true;
+    await sleep(POLL_MS);
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * Asks the daemon to stop over the API, then escalates SIGINT → SIGTERM → SIGKILL with bounded
+ * waits. Only the process verified as the lock holder is ever signalled, never a pid that
+ * merely appears in a file.
+ */
+export async function stopDaemon(paths: StatePaths, opts: StopDaemonOptions = {}): Promise<StopResult> {
+  const holder = lockHolder(paths);
+  const probe = await probeDaemon(paths);
+  const pid = holder?.pid ?? probe?.info.pid ?? null;
+  if (pid === null) {
+    clearStaleDaemonFiles(paths);
+    return { wasRunning: false, pid: null, how: null };
+  }
+  if (probe && probe.info.pid === pid) {
+    const asked = await daemonClient({ url: probe.info.url, token: probe.token }, PROBE_TIMEOUT_MS)
+      .request('POST', '/api/v1/daemon/stop')
+      .then(
+        () => true,
+        () => false,
+      );
+    if (asked && (await waitForExit(pid, opts.graceMs ?? 15_000))) {
+      clearStaleDaemonFiles(paths);
+      return { wasRunning: true, pid, how: 'api' };
+    }
+  }
+  // Signal only a process we can still recognise as the lock holder.
+  const how =
+    holder && isSameProcessAlive(holder)
+      ? await killProcessGroup(pid, { graceMs: opts.signalGraceMs ?? 3_000 })
+      : null;
+  clearStaleDaemonFiles(paths);
+  if (isAlive(pid) && holder && isSameProcessAlive(holder)) {
+    throw new FlotillaError(
+      'PROCESS_FAILED',
+      `the Flotilla daemon (pid ${pid}) did not stop, even after SIGKILL`,
+      {
+        hint: `check it with: ps -o pid,stat,cmd -p ${pid}`,
+      },
+    );
+  }
+  return { wasRunning: true, pid, how: how ?? 'api' };
+}
