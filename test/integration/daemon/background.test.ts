@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,16 @@ describe.skipIf(!built)('the background daemon (needs `npm run build`)', () => {
 
     const again = await ensureDaemon(h.paths, h.env, { entry });
     expect(again).toEqual({ ...conn, started: false });
+
+    // A second `flotilla serve` on the same state dir says who is running and how to stop it.
+    const second = spawnSync(process.execPath, [entry, 'serve'], {
+      env: h.env,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(second.status).toBe(4);
+    expect(second.stderr).toContain(`already running for ${h.paths.home} (pid ${conn.pid})`);
+    expect(second.stderr).toContain('flotilla daemon stop');
 
     const status = await daemonStatus(h.paths);
     expect(status).toMatchObject({ running: true, healthy: true, pid: conn.pid, url: conn.url });
