@@ -91,7 +91,15 @@ export async function startLoopbackNamespace(
   // `unshare -n` (no --fork) execs sh in the new namespace, and sh execs node: one process, whose pid we hold.
   const child: ChildProcess = spawn(
     'unshare',
-    ['-n', 'sh', '-c', 'ip link set lo up && exec node -e "$0" "$1"', FORWARDER, socketPath],
+    [
+      '-n',
+      'sh',
+      '-c',
+      'ip link set lo up && exec "$2" -e "$0" "$1"',
+      FORWARDER,
+      socketPath,
+      process.execPath,
+    ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const port = await new Promise<number>((resolve, reject) => {

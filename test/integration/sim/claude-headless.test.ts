@@ -47,7 +47,9 @@ interface StreamLine {
   total_cost_usd?: number;
 }
 
-describe.skipIf(skipReason !== null)('real Claude Code, headless, against the sim server', () => {
+const title = `real Claude Code, headless, against the sim server${skipReason ? ` (skipped: ${skipReason})` : ''}`;
+
+describe.skipIf(skipReason !== null)(title, () => {
   let dir: string;
   let sim: SimServer;
   let ns: LoopbackNamespace;
