@@ -18,6 +18,7 @@ export const LAUNCHER_NAME = 'flotilla-agent';
  * byte (a shell variable cannot hold NUL, and neither can an argv element).
  */
 const FILE_ARG_SCRIPT =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   'p=$(cat -- "$FLOTILLA_PROMPT_FILE" && printf x) || { echo "flotilla: cannot read the prompt file $FLOTILLA_PROMPT_FILE" >&2; exit 126; }; exec "$@" "${p%x}"';
 const STDIN_SCRIPT = 'exec "$@" < "$FLOTILLA_PROMPT_FILE"';
 const PLAIN_SCRIPT = 'exec "$@"';

@@ -1,0 +1,114 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AdapterKind, AgentAdapter, AgentEntryConfig } from '../agents/types.js';
+import type { StatePaths } from '../config/paths.js';
+import type { Config } from '../config/schema.js';
+import type { Agent } from '../domain/agent.js';
+import { FlotillaError } from '../domain/errors.js';
+import type { Task } from '../domain/task.js';
+import type { EventBus } from '../events/bus.js';
+import type { Store } from '../store/open.js';
+import type { TmuxServer } from '../tmux/index.js';
+import type { HookIngestor } from './hook-events.js';
+import type { AgentMachines } from './machine.js';
+import type { RuntimeTable } from './runtime.js';
+
+/** The pino-compatible subset of a logger the supervisor writes to. */
+export interface SupervisorLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Builds the text an agent is asked to do from its task (prompt, plus commit instructions). */
+export type PromptBuilder = (task: Pick<Task, 'id' | 'title' | 'prompt'>, entry: AgentEntryConfig) => string;
+
+/** What `new Supervisor(…)` takes. Only the first five are required. */
+export interface SupervisorOptions {
+  store: Store;
+  config: Config;
+  paths: StatePaths;
+  tmux: TmuxServer;
+  bus: EventBus;
+  logger?: SupervisorLogger;
+  /** Clock (epoch ms); tests may drive it. */
+  now?: () => number;
+  /** Adapter of a kind (default: the registry in src/agents). */
+  adapterFor?: (kind: AdapterKind) => AgentAdapter;
+  /** Prompt text from a task (default: src/agents/prompt.ts). */
+  buildPrompt?: PromptBuilder;
+  /** argv that runs `flotilla hook` (default: this node + bin/flotilla.js + 'hook'). */
+  hookArgv?: string[];
+  /** The daemon's URL, given to agents as FLOTILLA_DAEMON_URL so hooks can poke it. */
+  daemonUrl?: string | null;
+  /** The daemon's environment: PATH to find agent commands, HOME. Default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Health tick period. Default 1,000 ms. */
+  tickMs?: number;
+  /** Resource sampling period. Default 5,000 ms. */
+  resourceEveryMs?: number;
+  /** `starting` for this long with no signal → an agent.health warning. Default 60 s. */
+  startTimeoutMs?: number;
+  /** Wait after SIGINT and after SIGTERM when stopping. Default 3,000 ms. */
+  stopGraceMs?: number;
+}
+
+/** Everything the supervisor's parts share; built once by the Supervisor. */
+export interface SupervisorContext {
+  readonly store: Store;
+  readonly config: Config;
+  readonly paths: StatePaths;
+  readonly tmux: TmuxServer;
+  readonly bus: EventBus;
+  readonly logger: SupervisorLogger;
+  readonly now: () => number;
+  readonly adapterFor: (kind: AdapterKind) => AgentAdapter;
+  readonly buildPrompt: PromptBuilder;
+  readonly hookArgv: string[];
+  readonly daemonUrl: string | null;
+  readonly env: NodeJS.ProcessEnv;
+  readonly machines: AgentMachines;
+  readonly runtime: RuntimeTable;
+  readonly ingestor: HookIngestor;
+  readonly startTimeoutMs: number;
+  readonly stopGraceMs: number;
+}
+
+export const silentLogger: SupervisorLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** `node <repo>/bin/flotilla.js hook`: absolute paths, so an agent's PATH cannot change it. */
+export function defaultHookArgv(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // src/supervisor (tests) and dist/supervisor (built) both sit two levels below the package.
+  return [process.execPath, resolve(here, '..', '..', 'bin', 'flotilla.js'), 'hook'];
+}
+
+/** The per-agent state dir: settings, prompt, events and pane log. */
+export function agentDirOf(paths: StatePaths, agentId: string): string {
+  return join(paths.agentsDir, agentId);
+}
+
+/** The config entry (`agents.<name>`) an agent was started from, with its adapter kind. */
+export function agentEntry(config: Config, name: string): AgentEntryConfig {
+  const entry = config.agents[name];
+  if (!entry) {
+    throw new FlotillaError('INVALID_INPUT', `unknown agent '${name}'`, {
+      hint: `configured agents: ${Object.keys(config.agents).sort().join(', ')} (define others under agents: in the config)`,
+    });
+  }
+  return entry as AgentEntryConfig;
+}
+
+/** The adapter an existing agent row needs, even if its config entry has since disappeared. */
+export function adapterOf(
+  ctx: Pick<SupervisorContext, 'config' | 'adapterFor'>,
+  agent: Pick<Agent, 'adapter'>,
+): AgentAdapter {
+  const kind = ctx.config.agents[agent.adapter]?.adapter ?? knownKind(agent.adapter);
+  return ctx.adapterFor(kind);
+}
+
+function knownKind(name: string): AdapterKind {
+  return (['claude-code', 'codex', 'gemini', 'aider'] as const).find((k) => k === name) ?? 'custom';
+}

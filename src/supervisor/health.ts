@@ -1,0 +1,222 @@
+import type { Agent } from '../domain/agent.js';
+import { type PaneInfo, SESSION_PREFIX } from '../tmux/index.js';
+import type { SupervisorContext } from './context.js';
+import { healthEvent } from './health-events.js';
+import type { Lifecycle } from './lifecycle.js';
+import { isLive } from './machine.js';
+import { observePane } from './pane-watch.js';
+import { processTree, scanProcesses } from './procfs.js';
+import type { AgentExit } from './restart.js';
+import { type AgentRuntime, pushSample, touch } from './runtime.js';
+
+/**
+ * The health monitor: one tick per second that must stay cheap with fifty idle agents. A tick
+ * is one store query, ONE tmux call for every session (liveness, pid, activity), a stat of
+ * each hook file, and a pane capture only for agents whose window showed activity. Resources
+ * come from one /proc scan every few seconds, kept in memory. Deaths go to the lifecycle
+ * (restart policy); stuck agents and resource limits get an `agent.health` event and the
+ * configured action.
+ */
+
+/** What the monitor may ask the supervisor to do about a limit. */
+export interface HealthActions {
+  stop(agentId: string, reason: string): Promise<unknown>;
+  restart(agentId: string, reason: string): Promise<unknown>;
+}
+
+/** Figures of one tick, for tests and benchmarks. */
+export interface TickStats {
+  agents: number;
+  tmuxCalls: number;
+  captures: number;
+  sampled: boolean;
+  ms: number;
+}
+
+/** How long a dead pane may report no exit status before it counts as "status unknown". */
+const REAP_GRACE_MS = 2_000;
+
+export class HealthMonitor {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<TickStats> | null = null;
+  private lastSampleAt = 0;
+  private readonly deathsInFlight = new Set<string>();
+  private readonly deadSince = new Map<string, number>();
+
+  constructor(
+    private readonly ctx: SupervisorContext,
+    private readonly lifecycle: Lifecycle,
+    private readonly actions: HealthActions,
+    private readonly tickMs = 1_000,
+    private readonly resourceEveryMs = 5_000,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    const loop = () => {
+      this.timer = setTimeout(async () => {
+        await this.tick().catch((err) => this.ctx.logger.warn({ err }, 'health tick failed'));
+        if (this.timer) loop();
+      }, this.tickMs);
+      this.timer.unref();
+    };
+    loop();
+  }
+
+  /** Stops ticking; resolves once a tick in progress has finished. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One pass over every live agent; overlapping calls share the pass in progress. */
+  tick(): Promise<TickStats> {
+    if (!this.running) {
+      this.running = this.pass().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  private async pass(): Promise<TickStats> {
+    const { ctx } = this;
+    const started = performance.now();
+    const t = ctx.now();
+    const stats: TickStats = { agents: 0, tmuxCalls: 0, captures: 0, sampled: false, ms: 0 };
+    const agents = (await ctx.store.agents.list()).filter((a) => isLive(a.status));
+    stats.agents = agents.length;
+    const generations = new Map(agents.map((a) => [a.id, ctx.runtime.get(a.id).generation]));
+    let panes: PaneInfo[] = [];
+    if (agents.length > 0) {
+      panes = await ctx.tmux.listSessions(SESSION_PREFIX);
+      stats.tmuxCalls++;
+    }
+    const byName = new Map(panes.map((p) => [p.name, p]));
+    for (const agent of agents) {
+      const rt = ctx.runtime.get(agent.id);
+      const generation = generations.get(agent.id) ?? rt.generation;
+      const pane = byName.get(agent.tmuxSession);
+      if (!pane) {
+        this.death(agent, { code: null, signal: null, vanished: true }, generation);
+        continue;
+      }
+      if (pane.paneDead) {
+        const exit = { code: pane.paneDeadStatus, signal: pane.paneDeadSignal };
+        // tmux marks the pane dead before it has reaped the process; give it a moment.
+        const since = this.deadSince.get(agent.id) ?? t;
+        this.deadSince.set(agent.id, since);
+        if (exit.code === null && exit.signal === null && t - since < REAP_GRACE_MS) continue;
+        this.death(agent, exit, generation);
+        continue;
+      }
+      this.deadSince.delete(agent.id);
+      if (pane.activity !== rt.windowActivity) {
+        if (rt.windowActivity !== 0) touch(rt, t);
+        rt.windowActivity = pane.activity;
+        rt.captureDue = true;
+      }
+      try {
+        stats.captures += await observePane(ctx, this.lifecycle, agent, rt, t);
+      } catch (err) {
+        ctx.logger.debug({ agentId: agent.id, err }, 'pane observation failed');
+      }
+      await this.checkTimes(agent, rt, t);
+    }
+    await ctx.ingestor.pokeAll();
+    if (t - this.lastSampleAt >= this.resourceEveryMs) {
+      this.lastSampleAt = t;
+      stats.sampled = true;
+      await this.sampleResources(agents, byName, t);
+    }
+    stats.ms = performance.now() - started;
+    return stats;
+  }
+
+  private death(agent: Agent, exit: AgentExit, generation: number): void {
+    if (this.deathsInFlight.has(agent.id)) return;
+    this.deathsInFlight.add(agent.id);
+    this.deadSince.delete(agent.id);
+    void this.lifecycle
+      .onDeath(agent.id, exit, generation)
+      .catch((err) => this.ctx.logger.error({ agentId: agent.id, err }, 'handling an agent death failed'))
+      .finally(() => this.deathsInFlight.delete(agent.id));
+  }
+
+  private async checkTimes(agent: Agent, rt: AgentRuntime, t: number): Promise<void> {
+    const { ctx } = this;
+    if (
+      agent.status === 'starting' &&
+      !rt.warned.has('start-slow') &&
+      t - Date.parse(agent.statusSince) > ctx.startTimeoutMs
+    ) {
+      rt.warned.add('start-slow');
+      await healthEvent(ctx, agent, {
+        check: 'start-slow',
+        level: 'warn',
+        message: `agent ${agent.id} is still starting after ${Math.round(ctx.startTimeoutMs / 1000)} s with no sign from it`,
+      });
+    }
+    const stuckAfter = ctx.config.limits.stuck_after_seconds;
+    if (
+      stuckAfter > 0 &&
+      agent.status === 'working' &&
+      !rt.warned.has('stuck') &&
+      t - rt.lastActivityAt > stuckAfter * 1000
+    ) {
+      rt.warned.add('stuck');
+      await this.limitReached(
+        agent,
+        'stuck',
+        `agent ${agent.id} has been working with no activity for ${stuckAfter} s`,
+      );
+    }
+  }
+
+  private async sampleResources(
+    agents: readonly Agent[],
+    byName: Map<string, PaneInfo>,
+    t: number,
+  ): Promise<void> {
+    const alive = agents.filter(
+      (a) => byName.get(a.tmuxSession)?.panePid != null && !byName.get(a.tmuxSession)?.paneDead,
+    );
+    if (alive.length === 0) return;
+    const all = scanProcesses();
+    const { cpu_percent: cpuLimit, memory_mb: memLimit } = this.ctx.config.limits;
+    for (const agent of alive) {
+      const rt = this.ctx.runtime.get(agent.id);
+      const sample = rt.meter.sample(processTree(all, byName.get(agent.tmuxSession)?.panePid as number), t);
+      pushSample(rt, sample);
+      if (memLimit !== null && sample.rssBytes > memLimit * 1024 * 1024) {
+        if (!rt.warned.has('memory')) {
+          rt.warned.add('memory');
+          const mb = Math.round(sample.rssBytes / 1024 / 1024);
+          await this.limitReached(
+            agent,
+            'memory',
+            `agent ${agent.id} uses ${mb} MiB (limits.memory_mb is ${memLimit})`,
+          );
+        }
+      } else rt.warned.delete('memory');
+      // Three samples in a row over the limit: a compile or a test run may spike for a moment.
+      rt.cpuOver = cpuLimit !== null && (sample.cpuPercent ?? 0) > cpuLimit ? rt.cpuOver + 1 : 0;
+      if (rt.cpuOver >= 3 && !rt.warned.has('cpu')) {
+        rt.warned.add('cpu');
+        await this.limitReached(
+          agent,
+          'cpu',
+          `agent ${agent.id} uses ${sample.cpuPercent}% CPU (limits.cpu_percent is ${cpuLimit})`,
+        );
+      } else if (rt.cpuOver === 0) rt.warned.delete('cpu');
+    }
+  }
+
+  private async limitReached(agent: Agent, check: string, message: string): Promise<void> {
+    const action = this.ctx.config.limits.action;
+    await healthEvent(this.ctx, agent, { check, level: 'warn', message, action });
+    if (action === 'stop') void this.actions.stop(agent.id, `${check} limit`).catch(() => undefined);
+    if (action === 'restart') void this.actions.restart(agent.id, `${check} limit`).catch(() => undefined);
+  }
+}

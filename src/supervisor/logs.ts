@@ -1,0 +1,49 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/** Reading the tail of an agent's pane log (everything its pane printed, via tmux pipe-pane). */
+
+/** Bytes read from the end of the log to find the last lines. */
+const TAIL_BYTES = 2 * 1024 * 1024;
+
+// CSI, OSC (ended by BEL or ST), DCS/SOS/PM/APC strings, and the two-byte escapes.
+const ANSI =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal control sequences is the point
+  /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_]|\x1b[()][0-9A-Za-z]/g;
+
+/** Terminal output as plain text: escape sequences removed, a carriage return keeps what follows it. */
+export function stripAnsi(text: string): string {
+  return text
+    .replace(ANSI, '')
+    .split('\n')
+    .map((line) => {
+      const parts = line.split('\r').filter((p) => p !== '');
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: other control characters are noise in a log
+      return (parts.at(-1) ?? '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+    })
+    .join('\n');
+}
+
+/** The last `lines` lines of `file` ('' when it does not exist). */
+export function tailFile(file: string, lines: number, raw: boolean): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return '';
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, TAIL_BYTES);
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, size - length);
+    let text = buf.toString('utf8');
+    // Drop the first, probably partial, line when the read did not start at the beginning.
+    if (length < size) text = text.slice(text.indexOf('\n') + 1);
+    const cleaned = raw ? text : stripAnsi(text);
+    const all = cleaned.split('\n');
+    if (all.at(-1) === '') all.pop();
+    return all.slice(-lines).join('\n');
+  } finally {
+    closeSync(fd);
+  }
+}

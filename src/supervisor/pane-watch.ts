@@ -1,0 +1,80 @@
+import type { Agent } from '../domain/agent.js';
+import { adapterOf, type SupervisorContext } from './context.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { AgentRuntime } from './runtime.js';
+
+/**
+ * Status from the screen. Captures happen only after tmux reported activity in the agent's
+ * window (plus one more to confirm a change), never on a fixed fast rate. For agents without
+ * hooks the screen is the status signal, debounced: a classification must be seen on two
+ * captures in a row. For hook agents the screen only confirms or dismisses what hooks cannot
+ * tell in time (a permission dialog drawn without a hook, a dialog answered in an attached
+ * terminal): hooks win. First-run dialogs are answered and usage-limit messages detected for all.
+ */
+
+/** Hook agents: the screen is looked at no more often than this, once starting is over. */
+const HOOK_AGENT_CAPTURE_MS = 2_000;
+/** Hook agents: the screen overrides the status only after hooks were silent this long. */
+const HOOK_QUIET_MS = 3_000;
+
+/** Looks at the screen if due; returns the number of captures made (0 or 1). */
+export async function observePane(
+  ctx: SupervisorContext,
+  lifecycle: Lifecycle,
+  agent: Agent,
+  rt: AgentRuntime,
+  t: number,
+): Promise<number> {
+  const adapter = adapterOf(ctx, agent);
+  const hooks = adapter.signals.hooks;
+  if (!rt.captureDue) return 0;
+  if (hooks && agent.status !== 'starting' && t - rt.lastCaptureAt < HOOK_AGENT_CAPTURE_MS) return 0;
+  const screen = await ctx.tmux.capturePane(agent.tmuxSession);
+  rt.lastCaptureAt = t;
+  rt.captureDue = false;
+
+  const entry = ctx.config.agents[agent.adapter];
+  if (agent.status === 'starting' && entry?.skip_first_run_dialogs !== false && adapter.firstRunKeys) {
+    const keys = adapter.firstRunKeys(screen);
+    if (keys && keys.length > 0) {
+      ctx.logger.info({ agentId: agent.id, keys }, 'answering a first-run dialog');
+      await ctx.tmux.sendKeys(agent.tmuxSession, keys);
+      rt.captureDue = true;
+      return 1;
+    }
+  }
+
+  const resumeAt = rt.resumeAt === null ? adapter.detectUsageLimit(screen, new Date(t)) : null;
+  if (resumeAt && resumeAt.getTime() > t) {
+    await lifecycle.applySignal(agent.id, { status: 'idle', source: 'pane', resumeAt });
+    return 1;
+  }
+
+  const signal = adapter.fromPane(screen);
+  const key = signal?.status ?? null;
+  if (key === rt.paneStatus) rt.paneStreak++;
+  else {
+    rt.paneStatus = key;
+    rt.paneStreak = 1;
+    // Look again next tick even without activity, to confirm (or not) what was seen.
+    rt.captureDue = true;
+  }
+  if (rt.paneStreak !== 2) return 1;
+
+  if (!signal) {
+    // An agent without hooks that draws output and has no pattern to match is at least running.
+    if (!hooks && agent.status === 'starting' && rt.windowActivity > 0 && screen.trim() !== '') {
+      await lifecycle.applySignal(agent.id, { status: 'working', source: 'pane', detail: 'output seen' });
+    }
+    return 1;
+  }
+  if (hooks) {
+    const quiet = t - rt.lastHookAt > HOOK_QUIET_MS;
+    const dialogShown = signal.status === 'needs_permission' && agent.status !== 'needs_permission';
+    const dialogGone = agent.status === 'needs_permission' && signal.status !== 'needs_permission';
+    if (quiet && (dialogShown || dialogGone)) await lifecycle.applySignal(agent.id, signal);
+    return 1;
+  }
+  if (signal.status !== agent.status) await lifecycle.applySignal(agent.id, signal);
+  return 1;
+}

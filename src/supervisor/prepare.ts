@@ -1,0 +1,109 @@
+import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { AgentAdapter, AgentEntryConfig, LaunchContext } from '../agents/types.js';
+import type { AgentMode } from '../domain/agent.js';
+import type { Task } from '../domain/task.js';
+import { agentDirOf, type SupervisorContext } from './context.js';
+import { launcherCommand, resolveAgentCommand } from './launcher.js';
+
+/**
+ * Turning an adapter's LaunchSpec into what tmux runs: the per-agent files written (0600), the
+ * command resolved on PATH, the launcher that delivers the prompt without a shell ever seeing
+ * it, and the environment every agent gets. Shared by the first start and every restart.
+ */
+
+/** What one launch needs to know. */
+export interface LaunchInput {
+  agentId: string;
+  /** The config entry name (`agents.<name>`). */
+  name: string;
+  entry: AgentEntryConfig;
+  adapter: AgentAdapter;
+  task: Pick<Task, 'id' | 'title' | 'prompt'>;
+  worktreePath: string;
+  mode: AgentMode;
+  sessionId: string | null;
+  portBase: number;
+  /** Continue the earlier conversation (restart) rather than start the task. */
+  resume: boolean;
+}
+
+/** A launch ready for tmux. */
+export interface PreparedLaunch {
+  argv: string[];
+  env: Record<string, string>;
+  agentDir: string;
+  logFile: string;
+  /** A prompt to type once the agent is ready (`promptVia: 'send-keys'`), else null. */
+  pendingPrompt: string | null;
+}
+
+/** Creates the agent's state dir (0700) and its events file (0600) so both exist before launch. */
+export function makeAgentDir(ctx: Pick<SupervisorContext, 'paths'>, agentId: string): string {
+  const dir = agentDirOf(ctx.paths, agentId);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  closeSync(openSync(join(dir, 'events.jsonl'), 'a', 0o600));
+  return dir;
+}
+
+function writePrivate(path: string, content: string, mode = 0o600): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  writeFileSync(path, content, { mode });
+  // writeFile keeps the mode of an existing file; a settings file must never be readable by others.
+  chmodSync(path, mode);
+}
+
+export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): PreparedLaunch {
+  const agentDir = makeAgentDir(ctx, input.agentId);
+  const { entry, adapter } = input;
+  const promptText = ctx.buildPrompt(input.task, entry);
+  const home = entry.env.HOME ?? ctx.env.HOME ?? homedir();
+  const lctx: LaunchContext = {
+    agentId: input.agentId,
+    task: input.task,
+    promptText,
+    worktreePath: input.worktreePath,
+    mode: input.mode,
+    sessionId: input.sessionId,
+    agentDir,
+    hookArgv: ctx.hookArgv,
+    config: entry,
+    home,
+  };
+  const spec = input.resume ? adapter.resume(lctx) : adapter.launch(lctx);
+
+  const inDir = (p: string) => (isAbsolute(p) ? p : join(agentDir, p));
+  for (const file of spec.files) writePrivate(inDir(file.path), file.content, file.mode ?? 0o600);
+  let promptFile: string | null = spec.promptFile ? inDir(spec.promptFile) : null;
+  if (spec.promptVia === 'file-arg' || spec.promptVia === 'stdin') {
+    promptFile ??= join(agentDir, 'prompt.txt');
+    if (!spec.files.some((f) => inDir(f.path) === promptFile)) writePrivate(promptFile, promptText);
+  }
+
+  const path = spec.env.PATH ?? entry.env.PATH ?? ctx.env.PATH;
+  const [command, ...args] = spec.argv;
+  const resolved = resolveAgentCommand(command ?? '', input.name, entry.adapter, path, input.worktreePath);
+  const launcher = launcherCommand(spec, [resolved, ...args], promptFile);
+  const portCount = ctx.config.worktrees.port_block_size;
+  const env: Record<string, string> = {
+    ...(path === undefined ? {} : { PATH: path }),
+    ...entry.env,
+    ...spec.env,
+    ...launcher.env,
+    FLOTILLA_AGENT_ID: input.agentId,
+    FLOTILLA_HOME: ctx.paths.home,
+    FLOTILLA_TASK_ID: input.task.id,
+    PORT: String(input.portBase),
+    FLOTILLA_PORT_BASE: String(input.portBase),
+    FLOTILLA_PORT_COUNT: String(portCount),
+    ...(ctx.daemonUrl ? { FLOTILLA_DAEMON_URL: ctx.daemonUrl } : {}),
+  };
+  return {
+    argv: launcher.argv,
+    env,
+    agentDir,
+    logFile: join(agentDir, 'pane.log'),
+    pendingPrompt: spec.promptVia === 'send-keys' && !input.resume ? promptText : null,
+  };
+}

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { adapterOf, agentEntry, type SupervisorContext } from './context.js';
+import type { HeldAgent } from './machine.js';
+import { prepareLaunch } from './prepare.js';
+import { recentRestarts } from './restart.js';
+import { readSupervision, writeRestarts } from './supervision-store.js';
+
+/**
+ * Starting an agent again in its own worktree, on its own branch, in its own tmux session
+ * (respawned in place when the session survived, so attached users and scrollback stay), and
+ * resuming its own conversation (`adapter.resume`: `--resume <session id>`, never "the latest
+ * session of this folder"). Runs with the agent's lock held.
+ */
+
+export interface RelaunchOptions {
+  reason: string;
+  byUser: boolean;
+  /** Policy restarts count against restart.intensity; user restarts and usage-limit resumes do not. */
+  countsTowardIntensity: boolean;
+}
+
+/** Relaunches; returns null on success, or why it failed (the agent is then `crashed`). */
+export async function relaunch(
+  ctx: SupervisorContext,
+  held: HeldAgent,
+  options: RelaunchOptions,
+): Promise<string | null> {
+  const { store, tmux, config } = ctx;
+  const before = held.agent;
+  const rt = ctx.runtime.get(before.id);
+  const source = options.byUser ? 'user' : 'supervisor';
+  await held.set('restarting', source, options.reason);
+  rt.generation++;
+  const now = ctx.now();
+  try {
+    const task = await store.tasks.get(before.taskId);
+    if (!task) throw new Error(`its task ${before.taskId} no longer exists`);
+    const worktree = await store.worktrees.byTask(before.taskId);
+    if (!worktree || worktree.path !== before.worktreePath || !existsSync(worktree.path)) {
+      throw new Error(`its worktree ${before.worktreePath} is gone`);
+    }
+    const entry = agentEntry(config, before.adapter);
+    const prepared = prepareLaunch(ctx, {
+      agentId: before.id,
+      name: before.adapter,
+      entry,
+      adapter: adapterOf(ctx, before),
+      task,
+      worktreePath: worktree.path,
+      mode: before.mode,
+      sessionId: before.sessionId,
+      portBase: worktree.portBase,
+      resume: true,
+    });
+    const launch = { argv: prepared.argv, env: prepared.env, cwd: worktree.path, logFile: prepared.logFile };
+    if (await tmux.hasSession(before.tmuxSession)) await tmux.respawn(before.tmuxSession, launch);
+    else {
+      await tmux.newSession({
+        name: before.tmuxSession,
+        ...launch,
+        historyLimit: Math.max(1, config.tmux.history_limit),
+      });
+    }
+    const pane = await tmux.paneInfo(before.tmuxSession);
+    if (options.countsTowardIntensity) {
+      const { restarts } = await readSupervision(store.db, before.id);
+      await writeRestarts(store.db, before.id, [
+        ...recentRestarts(restarts, config.restart.intensity.window_seconds, now),
+        now,
+      ]);
+    }
+    const attempt = before.restartCount + 1;
+    await store.transaction(async (tx) => {
+      await tx.agents.update(
+        before.id,
+        { restartCount: attempt, pid: pane?.panePid ?? null, exitCode: null },
+        'supervisor',
+      );
+      await tx.events.append({
+        type: 'agent.restarted',
+        actor: options.byUser ? 'user' : 'supervisor',
+        repoId: before.repoId,
+        taskId: before.taskId,
+        agentId: before.id,
+        data: {
+          restartCount: attempt,
+          reason: options.reason,
+          resume: before.sessionId !== null,
+          sessionId: before.sessionId,
+        },
+      });
+    });
+    await held.refresh();
+    await held.set('starting', 'supervisor', options.reason);
+    rt.lastActivityAt = ctx.now();
+    rt.warned.clear();
+    rt.captureDue = true;
+    rt.paneStatus = null;
+    rt.paneStreak = 0;
+    rt.pendingPrompt = null;
+    ctx.ingestor.track(held.agent);
+    ctx.logger.info({ agentId: before.id, restartCount: attempt, reason: options.reason }, 'agent restarted');
+    return null;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    if (options.countsTowardIntensity) {
+      const { restarts } = await readSupervision(store.db, before.id);
+      await writeRestarts(store.db, before.id, [
+        ...recentRestarts(restarts, config.restart.intensity.window_seconds, now),
+        now,
+      ]);
+    }
+    await held.set('crashed', 'supervisor', `restart failed: ${why}`);
+    ctx.logger.warn({ agentId: before.id, err }, 'agent restart failed');
+    return why;
+  }
+}

@@ -1,0 +1,287 @@
+import { join } from 'node:path';
+import type { HookLine } from '../agents/hook-cli.js';
+import type { PermissionDecision } from '../agents/types.js';
+import type { Agent } from '../domain/agent.js';
+import { FlotillaError } from '../domain/errors.js';
+import { type RemoveResult, removeWorktree } from '../git/index.js';
+import {
+  adapterOf,
+  agentDirOf,
+  defaultHookArgv,
+  type SupervisorContext,
+  type SupervisorOptions,
+  silentLogger,
+} from './context.js';
+import { defaultAdapterFor, defaultBuildPrompt } from './defaults.js';
+import { HealthMonitor, type TickStats } from './health.js';
+import { type AgentRef, HookIngestor } from './hook-events.js';
+import { type StartLocks, type StartOptions, startAgent } from './launch.js';
+import { Lifecycle } from './lifecycle.js';
+import { tailFile } from './logs.js';
+import { AgentMachines, isLive } from './machine.js';
+import type { ResourceSample } from './procfs.js';
+import { type ReconcileReport, reconcile } from './reconcile.js';
+import { RuntimeTable, touch } from './runtime.js';
+
+export type { StartOptions } from './launch.js';
+
+/** Options of `remove`. */
+export interface RemoveOptions {
+  /** Stop a live agent first; with removeWorktree, discard uncommitted work too. */
+  force?: boolean;
+  /** Also remove the worktree (never its branch), following the never-lose-work rules. */
+  removeWorktree?: boolean;
+}
+
+/** What `remove` did. */
+export interface RemoveOutcome {
+  agent: Agent;
+  worktree: RemoveResult | null;
+}
+
+/** Recent resource samples of an agent (newest last); empty until its first sample. */
+export interface AgentResources {
+  latest: ResourceSample | null;
+  samples: ResourceSample[];
+}
+
+/**
+ * The supervisor: the daemon's one entry point to agents. It starts them all or nothing, keeps
+ * one serialized state machine per agent, watches them (tmux liveness, hooks, pane, /proc),
+ * restarts them by policy, and reconciles with tmux and git at boot. `close()` stops watching
+ * and never touches an agent: agents live in tmux and outlive the daemon.
+ */
+export class Supervisor {
+  private readonly ctx: SupervisorContext;
+  private readonly lifecycle: Lifecycle;
+  private readonly health: HealthMonitor;
+  private readonly locks: StartLocks = { ports: new Set(), tasks: new Set() };
+  private readonly unsubscribe: () => void;
+  private booted = false;
+
+  constructor(options: SupervisorOptions) {
+    const now = options.now ?? Date.now;
+    const logger = options.logger ?? silentLogger;
+    const machines = new AgentMachines(options.store, (agentId, from, to, source) =>
+      logger.debug({ agentId, from, to, source }, 'ignored a status signal that came too late'),
+    );
+    const runtime = new RuntimeTable(now);
+    const ingestor = new HookIngestor({
+      store: options.store,
+      home: options.paths.home,
+      onHook: (agent, line) => this.onHook(agent, line),
+      logger,
+    });
+    this.ctx = {
+      store: options.store,
+      config: options.config,
+      paths: options.paths,
+      tmux: options.tmux,
+      bus: options.bus,
+      logger,
+      now,
+      adapterFor: options.adapterFor ?? defaultAdapterFor,
+      buildPrompt: options.buildPrompt ?? defaultBuildPrompt,
+      hookArgv: options.hookArgv ?? defaultHookArgv(),
+      daemonUrl: options.daemonUrl ?? null,
+      env: options.env ?? process.env,
+      machines,
+      runtime,
+      ingestor,
+      startTimeoutMs: options.startTimeoutMs ?? 60_000,
+      stopGraceMs: options.stopGraceMs ?? 3_000,
+    };
+    this.lifecycle = new Lifecycle(this.ctx);
+    this.health = new HealthMonitor(
+      this.ctx,
+      this.lifecycle,
+      {
+        stop: (id, reason) => this.lifecycle.stop(id, reason),
+        restart: (id, reason) => this.lifecycle.userRestart(id, reason),
+      },
+      options.tickMs ?? 1_000,
+      options.resourceEveryMs ?? 5_000,
+    );
+    // Every event the store commits reaches the bus (which drops one it already has).
+    this.unsubscribe = options.store.onEvent((event) => options.bus.publish(event));
+  }
+
+  /** Reconciles with tmux and git, then starts watching. Call once, at daemon start. */
+  async boot(): Promise<ReconcileReport> {
+    if (this.booted) throw new FlotillaError('CONFLICT', 'the supervisor is already running');
+    this.booted = true;
+    const report = await reconcile(this.ctx, this.lifecycle);
+    this.health.start();
+    return report;
+  }
+
+  /** Stops watching. Agents keep running in tmux; a new Supervisor adopts them. */
+  async close(): Promise<void> {
+    await this.health.stop();
+    this.ctx.ingestor.close();
+    this.ctx.runtime.clearAllTimers();
+    this.unsubscribe();
+  }
+
+  /** Starts an agent on a task (id or unique prefix), all or nothing. */
+  start(taskIdOrPrefix: string, options: StartOptions = {}): Promise<Agent> {
+    return startAgent(this.ctx, this.locks, taskIdOrPrefix, options);
+  }
+
+  /** SIGINT → SIGTERM → SIGKILL to the agent's process group; status `stopped`; worktree and branch kept. */
+  async stop(agentIdOrPrefix: string): Promise<Agent> {
+    const agent = await this.resolve(agentIdOrPrefix);
+    return this.lifecycle.stop(agent.id);
+  }
+
+  /** Stops the agent if it runs, then relaunches it resuming the same conversation. */
+  async restart(agentIdOrPrefix: string): Promise<Agent> {
+    const agent = await this.resolve(agentIdOrPrefix);
+    return this.lifecycle.userRestart(agent.id);
+  }
+
+  /**
+   * Removes an agent: its session is killed and its row hidden (kept for history). The branch
+   * is always kept; the worktree only goes when asked, and never with uncommitted work unless forced.
+   */
+  async remove(agentIdOrPrefix: string, options: RemoveOptions = {}): Promise<RemoveOutcome> {
+    const { ctx } = this;
+    let agent = await this.resolve(agentIdOrPrefix);
+    if (isLive(agent.status) || agent.status === 'restarting') {
+      if (!options.force) {
+        throw new FlotillaError('CONFLICT', `agent ${agent.id} is ${agent.status}`, {
+          hint: `stop it first (flotilla agent stop ${agent.id}), or remove it with --force`,
+        });
+      }
+      agent = await this.lifecycle.stop(agent.id, 'stopped to be removed');
+    }
+    let worktree: RemoveResult | null = null;
+    if (options.removeWorktree) {
+      const wt = (await ctx.store.worktrees.list()).find((w) => w.path === agent.worktreePath);
+      const repo = await ctx.store.repos.require(agent.repoId);
+      if (wt) {
+        worktree = await removeWorktree({
+          repoPath: repo.path,
+          path: wt.path,
+          branch: wt.branch,
+          baseCommit: wt.baseCommit,
+          force: options.force ?? false,
+          deleteBranch: false,
+        });
+        if (worktree.worktreeRemoved) await ctx.store.worktrees.markRemoved(wt.id, 'user');
+      }
+    }
+    await this.lifecycle.cancelWakeups(agent.id);
+    await ctx.tmux.killSession(agent.tmuxSession);
+    ctx.ingestor.untrack(agent.id);
+    ctx.runtime.delete(agent.id);
+    const removed = await ctx.store.agents.remove(agent.id, 'user');
+    return { agent: removed, worktree };
+  }
+
+  /** Types `text` into the agent literally, then Enter. */
+  async send(agentIdOrPrefix: string, text: string): Promise<void> {
+    const agent = await this.requireLive(agentIdOrPrefix, 'send text to');
+    await this.ctx.tmux.sendText(agent.tmuxSession, text, { enter: true });
+    touch(this.ctx.runtime.get(agent.id), this.ctx.now());
+  }
+
+  /** Answers the permission dialog on screen: yes. */
+  approve(agentIdOrPrefix: string): Promise<void> {
+    return this.answer(agentIdOrPrefix, 'approve');
+  }
+
+  /** Answers the permission dialog on screen: no. */
+  deny(agentIdOrPrefix: string): Promise<void> {
+    return this.answer(agentIdOrPrefix, 'deny');
+  }
+
+  /** The last `lines` lines the agent's pane printed (escape sequences removed unless `raw`). */
+  async logs(agentIdOrPrefix: string, options: { lines?: number; raw?: boolean } = {}): Promise<string> {
+    const agent = await this.resolve(agentIdOrPrefix);
+    return tailFile(
+      join(agentDirOf(this.ctx.paths, agent.id), 'pane.log'),
+      options.lines ?? 200,
+      options.raw ?? false,
+    );
+  }
+
+  list(options: { all?: boolean } = {}): Promise<Agent[]> {
+    return this.ctx.store.agents.list(options);
+  }
+
+  get(agentIdOrPrefix: string): Promise<Agent> {
+    return this.resolve(agentIdOrPrefix);
+  }
+
+  /** CPU and memory of the agent's process tree, sampled every few seconds (kept in memory). */
+  resources(agentId: string): AgentResources {
+    const samples = [...(this.ctx.runtime.peek(agentId)?.samples ?? [])];
+    return { latest: samples.at(-1) ?? null, samples };
+  }
+
+  /** A usage-limit resume scheduled for the agent (ISO), or null. */
+  resumeAt(agentId: string): string | null {
+    const at = this.ctx.runtime.peek(agentId)?.resumeAt;
+    return at == null ? null : new Date(at).toISOString();
+  }
+
+  /** The HTTP poke of `flotilla hook`: read the agent's new hook lines now. */
+  async hookPoke(agentId: string): Promise<number> {
+    const agent = await this.ctx.store.agents.get(agentId);
+    if (!agent) throw new FlotillaError('NOT_FOUND', `agent '${agentId}' not found`);
+    if (!this.ctx.ingestor.isTracked(agentId)) this.ctx.ingestor.track(agent);
+    return this.ctx.ingestor.poke(agentId);
+  }
+
+  /** One health pass now (tests and benchmarks; the daemon ticks by itself after boot). */
+  tick(): Promise<TickStats> {
+    return this.health.tick();
+  }
+
+  private async answer(agentIdOrPrefix: string, decision: PermissionDecision): Promise<void> {
+    const agent = await this.requireLive(agentIdOrPrefix, 'answer a dialog of');
+    const screen = await this.ctx.tmux.capturePane(agent.tmuxSession);
+    const keys = adapterOf(this.ctx, agent).answerDialog(screen, decision);
+    if (!keys) {
+      throw new FlotillaError('CONFLICT', `agent ${agent.id}: no permission dialog is open`, {
+        hint: `see its screen with: flotilla attach ${agent.id}`,
+      });
+    }
+    await this.ctx.tmux.sendKeys(agent.tmuxSession, keys);
+    touch(this.ctx.runtime.get(agent.id), this.ctx.now());
+    if (decision === 'approve') {
+      await this.lifecycle.applySignal(agent.id, {
+        status: 'working',
+        source: 'user',
+        detail: 'permission granted',
+      });
+    }
+  }
+
+  private async onHook(ref: AgentRef, line: HookLine): Promise<void> {
+    const { ctx } = this;
+    const rt = ctx.runtime.get(ref.id);
+    rt.lastHookAt = ctx.now();
+    touch(rt, rt.lastHookAt);
+    const agent = await ctx.store.agents.get(ref.id);
+    if (!agent) return;
+    const adapter = adapterOf(ctx, agent);
+    const signal = adapter.fromHook?.({ hook_event_name: line.event, ...line.payload }, agent.mode) ?? null;
+    if (signal) await this.lifecycle.applySignal(agent.id, signal);
+  }
+
+  private resolve(agentIdOrPrefix: string): Promise<Agent> {
+    return this.ctx.store.agents.resolve(agentIdOrPrefix);
+  }
+
+  private async requireLive(agentIdOrPrefix: string, what: string): Promise<Agent> {
+    const agent = await this.resolve(agentIdOrPrefix);
+    if (!isLive(agent.status)) {
+      throw new FlotillaError('CONFLICT', `cannot ${what} agent ${agent.id}: it is ${agent.status}`, {
+        hint: `restart it first: flotilla agent restart ${agent.id}`,
+      });
+    }
+    return agent;
+  }
+}
