@@ -1,18 +1,10 @@
 import { z } from 'zod';
 import { IdSchema } from './ids.js';
 import { TimestampSchema } from './time.js';
+import { AGENT_MODES, AGENT_STATUSES } from './values.js';
 
-export const AGENT_STATUSES = [
-  'starting',
-  'working',
-  'needs_input',
-  'needs_permission',
-  'idle',
-  'exited',
-  'stopped',
-  'crashed',
-  'restarting',
-] as const;
+export { AGENT_MODES, AGENT_STATUSES, LIVE_AGENT_STATUSES } from './values.js';
+
 /**
  * What an agent is doing. `needs_input` = waiting for the user's next prompt;
  * `needs_permission` = a tool approval dialog is open; `exited` = finished by itself;
@@ -21,20 +13,11 @@ export const AGENT_STATUSES = [
 export const AgentStatusSchema = z.enum(AGENT_STATUSES);
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;
 
-/** Statuses in which the agent process is expected to be alive. */
-export const LIVE_AGENT_STATUSES: readonly AgentStatus[] = [
-  'starting',
-  'working',
-  'needs_input',
-  'needs_permission',
-  'idle',
-];
-
 /** Where a status came from, so a user can judge how far to trust it. */
 export const StatusSourceSchema = z.enum(['hook', 'stream', 'pane', 'liveness', 'user', 'supervisor']);
 export type StatusSource = z.infer<typeof StatusSourceSchema>;
 
-export const AgentModeSchema = z.enum(['interactive', 'headless']);
+export const AgentModeSchema = z.enum(AGENT_MODES);
 export type AgentMode = z.infer<typeof AgentModeSchema>;
 
 /** Adapter names are config keys: lowercase words joined by dashes. */

@@ -27,7 +27,16 @@ export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
 /** Who caused an event. */
-export const ActorSchema = z.enum(['user', 'cli', 'api', 'daemon', 'supervisor', 'hook', 'scheduler', 'integration']);
+export const ActorSchema = z.enum([
+  'user',
+  'cli',
+  'api',
+  'daemon',
+  'supervisor',
+  'hook',
+  'scheduler',
+  'integration',
+]);
 export type Actor = z.infer<typeof ActorSchema>;
 
 /** An append-only record of something that happened. `id` is monotonic across the whole store. */

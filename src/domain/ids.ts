@@ -1,13 +1,13 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { ID_ALPHABET, ID_LENGTH } from './values.js';
 
 /**
  * Short, human-friendly ids: 6 characters from an alphabet without look-alikes (0/o, 1/l/i),
  * so they can be read aloud and typed. Any unique prefix is accepted wherever an id is.
  * 31^6 ≈ 887 million values: collisions are checked at insert and retried.
  */
-export const ID_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
-export const ID_LENGTH = 6;
+export { ID_ALPHABET, ID_LENGTH } from './values.js';
 
 export const IdSchema = z
   .string()

@@ -1,29 +1,16 @@
 import { z } from 'zod';
 import { IdSchema } from './ids.js';
 import { TimestampSchema } from './time.js';
+import { TASK_PRIORITIES, TASK_STATUSES } from './values.js';
 
-export const TASK_STATUSES = [
-  'backlog',
-  'todo',
-  'in_progress',
-  'review',
-  'done',
-  'failed',
-  'cancelled',
-] as const;
+export { PRIORITY_RANK, TASK_PRIORITIES, TASK_STATUSES, TERMINAL_TASK_STATUSES } from './values.js';
+
 /** Task lifecycle: backlog → todo → in_progress → review → done (or failed, cancelled). */
 export const TaskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof TaskStatusSchema>;
 
-export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export const TaskPrioritySchema = z.enum(TASK_PRIORITIES);
 export type TaskPriority = z.infer<typeof TaskPrioritySchema>;
-/** Higher runs first when the scheduler picks ready tasks. */
-export const PRIORITY_RANK: Record<TaskPriority, number> = { low: 0, normal: 1, high: 2, urgent: 3 };
-
-/** Statuses from which a task never moves again by itself. */
-export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = ['done', 'failed', 'cancelled'];
-
 export const LabelSchema = z
   .string()
   .min(1, 'a label cannot be empty')

@@ -63,12 +63,14 @@ export function registerDaemonCommands(program: Command, run: Runner): void {
       run(cmd, async (ctx) => {
         const config = await daemonConfig(ctx, opts);
         const { createDaemonLogger, startDaemon } = await import('../../daemon/index.js');
+        const { defaultPlugins } = await import('../../daemon/core-plugin.js');
         const logger = createDaemonLogger(ctx.paths, config, opts.detached ? 'detached' : 'foreground');
         const daemon = await startDaemon({
           paths: ctx.paths,
           config,
           logger,
           foreground: true,
+          plugins: defaultPlugins(),
           allowRemote: Boolean(opts.allowRemote),
         });
         if (!opts.detached) {

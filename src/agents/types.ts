@@ -1,0 +1,125 @@
+import type { AgentMode, AgentStatus, StatusSource, Task } from '../domain/index.js';
+
+/**
+ * The contract between the supervisor and one kind of agent CLI. An adapter is pure: it builds
+ * argv, env and files, and interprets signals (hook payloads, stream lines, pane text). It never
+ * spawns anything itself — the supervisor does that through tmux/ and proc/.
+ */
+
+/** Which status signals an adapter can offer, best first. Liveness (tmux + /proc) is always on. */
+export interface AdapterSignals {
+  /** The agent calls `flotilla hook` (Claude Code hooks). */
+  hooks: boolean;
+  /** Headless output is machine-readable (stream-json lines in the pane log). */
+  stream: boolean;
+  /** Pane text matched against patterns (debounced). The fallback for every agent. */
+  pane: boolean;
+}
+
+/** What an adapter gets to build a launch. */
+export interface LaunchContext {
+  agentId: string;
+  task: Pick<Task, 'id' | 'title' | 'prompt'>;
+  /** The text the agent is asked to do: the task prompt, plus Flotilla's instructions (e.g. commit). */
+  promptText: string;
+  worktreePath: string;
+  mode: AgentMode;
+  /** Flotilla-chosen conversation id (uuid) for exact resume; null if the adapter has none. */
+  sessionId: string | null;
+  /** Per-agent state dir (<FLOTILLA_HOME>/agents/<id>): settings, prompt and events files live here. */
+  agentDir: string;
+  /** argv that runs `flotilla hook` (absolute node + script paths); the adapter embeds it in hook config. */
+  hookArgv: string[];
+  /** The resolved agent entry from config (`agents.<name>`). */
+  config: AgentEntryConfig;
+  /** HOME the agent will see (the user's own in real use; a temp one in tests and the demo). */
+  home: string;
+}
+
+/** The config of one agent entry, as the adapter needs it (mirrors `agents.<name>` in config). */
+export interface AgentEntryConfig {
+  adapter: AdapterKind;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  mode: AgentMode;
+  permission_mode: 'default' | 'acceptEdits' | 'plan' | 'bypassPermissions';
+  skip_first_run_dialogs: boolean;
+  auto_commit: boolean;
+}
+
+export type AdapterKind = 'claude-code' | 'codex' | 'gemini' | 'aider' | 'custom';
+
+/** A file the supervisor writes before launching (mode 0600 unless said otherwise). */
+export interface LaunchFile {
+  path: string;
+  content: string;
+  mode?: number;
+}
+
+/**
+ * How to start the agent process. `argv[0]` is the command (resolved on PATH by the supervisor,
+ * which fails with a clear error if it is missing). The prompt never goes through a shell: it is
+ * either an argv element or read from `promptFile` by the launcher.
+ */
+export interface LaunchSpec {
+  argv: string[];
+  env: Record<string, string>;
+  files: LaunchFile[];
+  /**
+   * `argv`: the prompt is already inside argv. `file-arg`: append the contents of `promptFile`
+   * as the last argv element at exec time (keeps tmux's command line short for long prompts).
+   * `stdin`: feed `promptFile` on stdin. `send-keys`: type it into the TUI once it is ready.
+   * `none`: no initial prompt.
+   */
+  promptVia: 'argv' | 'file-arg' | 'stdin' | 'send-keys' | 'none';
+  promptFile?: string;
+}
+
+/** A status change an adapter derived from a signal. */
+export interface StatusSignal {
+  status: AgentStatus;
+  source: StatusSource;
+  /** Short human text: "Bash: git commit -m …", "turn ended". */
+  detail?: string;
+  /** A usage/rate limit was reported; resume at this time. */
+  resumeAt?: Date;
+}
+
+/** Token and cost figures parsed from an agent's output, when it reports them. */
+export interface UsageReport {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  costUsd?: number;
+}
+
+export type PermissionDecision = 'approve' | 'deny';
+
+export interface AgentAdapter {
+  readonly kind: AdapterKind;
+  readonly signals: AdapterSignals;
+  /** Whether this adapter can resume an earlier conversation exactly. */
+  readonly resumable: boolean;
+  /** First launch for a task. */
+  launch(ctx: LaunchContext): LaunchSpec;
+  /** Relaunch after a crash/restart, continuing the same conversation (`--resume <id>`). */
+  resume(ctx: LaunchContext): LaunchSpec;
+  /** Map one hook payload (already parsed JSON) to a status, or null if it changes nothing. */
+  fromHook?(payload: Record<string, unknown>, mode: AgentMode): StatusSignal | null;
+  /** Map one headless output line to a status and/or usage. */
+  fromStreamLine?(line: string): { status?: StatusSignal; usage?: UsageReport; sessionId?: string } | null;
+  /** Classify the visible pane text. Null = no opinion (keep the current status). */
+  fromPane(screen: string): StatusSignal | null;
+  /**
+   * Keys that answer an open dialog on screen — a permission prompt (approve/deny), or a
+   * first-run dialog (trust folder) when `skip_first_run_dialogs` allows. Null if no such
+   * dialog is visible. Options are found by their text, never assumed by number.
+   */
+  answerDialog(screen: string, decision: PermissionDecision): string[] | null;
+  /** Keys to answer a first-run dialog (trust this folder, custom API key) if one is on screen. */
+  firstRunKeys?(screen: string): string[] | null;
+  /** A usage-limit message with its reset time, from any text the agent printed. */
+  detectUsageLimit(text: string, now: Date): Date | null;
+}

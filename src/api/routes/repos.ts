@@ -1,0 +1,49 @@
+import { basename } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { FlotillaError } from '../../domain/errors.js';
+import type { Store } from '../../store/index.js';
+import { parseBody, parseInput } from '../validate.js';
+
+export const RepoRegisterBodySchema = z
+  .object({
+    /** Any path inside the repo; the daemon finds the toplevel and default branch with git. */
+    path: z.string().min(1).max(4096),
+    name: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, 'a repo name is letters, digits, dots, dashes and underscores (at most 64)')
+      .optional(),
+  })
+  .strict();
+
+const RepoQuerySchema = z.object({ path: z.string().min(1).max(4096).optional() }).strict();
+
+/** Registered repos. `GET /repos?path=` finds the repo containing a path (the CLI's "current repo"). */
+export function repoRoutes(store: Store) {
+  return (api: FastifyInstance): void => {
+    api.get('/repos', async (req) => {
+      const { path } = parseInput(RepoQuerySchema, req.query, 'query');
+      if (path === undefined) return { repos: await store.repos.list() };
+      const repo = await store.repos.byPath(path);
+      if (!repo) {
+        throw new FlotillaError('REPO_NOT_REGISTERED', `${path} is not registered with Flotilla`, {
+          hint: `run \`flotilla init\` in ${path} first`,
+        });
+      }
+      return { repos: [repo] };
+    });
+
+    api.post('/repos', async (req, reply) => {
+      const body = parseBody(RepoRegisterBodySchema, req.body);
+      const { gitToplevel, defaultBranch } = await import('../../git/index.js');
+      const root = await gitToplevel(body.path);
+      const existing = await store.repos.byPath(root);
+      if (existing) return reply.code(200).send({ repo: existing, created: false });
+      const repo = await store.repos.register(
+        { name: body.name ?? basename(root), path: root, defaultBranch: await defaultBranch(root) },
+        'api',
+      );
+      return reply.code(201).send({ repo, created: true });
+    });
+  };
+}

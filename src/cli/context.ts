@@ -1,0 +1,141 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { LoadedConfig } from '../config/load.js';
+import type { StatePaths } from '../config/paths.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/index.js';
+import { detectColor, type Style } from './output.js';
+
+/** Global flags every command sees. */
+export interface GlobalOptions {
+  verbose?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+  cwd?: string;
+}
+
+/** Everything a command needs from its surroundings, created once per invocation, lazily. */
+export class CliContext {
+  readonly style: Style;
+  readonly cwd: string;
+  /** Set by a command that completed but must still report failure (e.g. doctor with a failed check). */
+  exitCode = 0;
+  private storePromise: Promise<Store> | undefined;
+  private logger: Logger | undefined;
+  private loaded: LoadedConfig | undefined;
+
+  constructor(
+    readonly env: NodeJS.ProcessEnv,
+    readonly globals: GlobalOptions,
+    readonly paths: StatePaths,
+  ) {
+    this.style = { color: detectColor(process.stdout, env, globals.color) };
+    this.cwd = resolve(globals.cwd ?? process.cwd());
+  }
+
+  get verbose(): boolean {
+    return Boolean(this.globals.verbose);
+  }
+
+  get stdinIsTTY(): boolean {
+    return Boolean(process.stdin.isTTY);
+  }
+
+  out(text: string): void {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Progress and notices; suppressed by --quiet. Never mixed into stdout so pipes stay clean. */
+  info(text: string): void {
+    if (!this.globals.quiet) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  json(value: unknown): void {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  async store(): Promise<Store> {
+    this.storePromise ??= (async () => {
+      const [{ ensureStateDir }, { openStore }] = await Promise.all([
+        import('../config/paths.js'),
+        import('../store/index.js'),
+      ]);
+      ensureStateDir(this.paths);
+      return openStore(this.paths.dbFile);
+    })();
+    return this.storePromise;
+  }
+
+  async config(): Promise<LoadedConfig> {
+    if (!this.loaded) {
+      const { loadConfig } = await import('../config/load.js');
+      this.loaded = loadConfig({ repoRoot: findRepoRoot(this.cwd), env: this.env });
+    }
+    return this.loaded;
+  }
+
+  async log(): Promise<Logger> {
+    if (!this.logger) {
+      const { createLogger } = await import('../log/logger.js');
+      const level = this.verbose ? 'debug' : 'info';
+      this.logger = createLogger({
+        logDir: this.paths.logDir,
+        file: 'cli.log',
+        level,
+        stderrLevel: this.globals.quiet ? 'silent' : this.verbose ? 'debug' : 'warn',
+        maxFileBytes: 10 * 1024 * 1024,
+        maxFiles: 5,
+        pretty: Boolean(process.stderr.isTTY),
+      });
+    }
+    return this.logger;
+  }
+
+  async close(): Promise<void> {
+    if (this.storePromise) {
+      const store = await this.storePromise.catch(() => undefined);
+      await store?.close();
+    }
+  }
+}
+
+/**
+ * The main checkout of the git repo containing `dir`, found without spawning git (this runs on
+ * every command). A linked worktree's `.git` file points into `<main>/.git/worktrees/<name>`,
+ * so an agent working in its worktree still maps to the registered repo.
+ */
+export function findRepoRoot(dir: string): string | null {
+  let current = resolve(dir);
+  for (;;) {
+    const dotGit = join(current, '.git');
+    if (existsSync(dotGit)) {
+      try {
+        if (statSync(dotGit).isDirectory()) return current;
+        const match = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+        if (match?.[1]) {
+          const gitdir = isAbsolute(match[1].trim()) ? match[1].trim() : resolve(current, match[1].trim());
+          const marker = `${join('.git', 'worktrees')}`;
+          const at = gitdir.lastIndexOf(marker);
+          if (at > 0) return gitdir.slice(0, at - 1);
+        }
+        return current;
+      } catch {
+        return current;
+      }
+    }
+    const parent = dirname(current);
+    if (parent === current) return null;
+    current = parent;
+  }
+}
+
+/** The daemon's API client; starts the daemon in the background when none is running. */
+export async function clientFor(ctx: CliContext): Promise<import('./client.js').FlotillaClient> {
+  const [{ FlotillaClient }, { ensureDaemon, daemonClient }] = await Promise.all([
+    import('./client.js'),
+    import('./daemon-control.js'),
+  ]);
+  const conn = await ensureDaemon(ctx.paths, ctx.env);
+  if (conn.started) ctx.info(`started the flotilla daemon (pid ${conn.pid}, ${conn.url})`);
+  return new FlotillaClient(daemonClient(conn));
+}

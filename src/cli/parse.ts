@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { FlotillaError } from '../domain/errors.js';
+import type { TaskPriority, TaskStatus } from '../domain/task.js';
+import { TASK_PRIORITIES, TASK_STATUSES } from '../domain/values.js';
+
+/** Commander collector for repeatable options that also accept comma lists: `--label a --label b,c`. */
+export const collect = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+/** Edit distance, for "did you mean" on closed sets. */
+export function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+export function suggest(input: string, options: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const option of options) {
+    const d = distance(input.toLowerCase(), option);
+    if (d < bestScore) {
+      bestScore = d;
+      best = option;
+    }
+  }
+  return bestScore <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
+}
+
+/** Accepts `in_progress`, `in-progress`, `In Progress`; refuses anything else with the valid list. */
+export function parseStatus(input: string): TaskStatus {
+  const normalized = input
+    .trim()
+    .toLowerCase()
+    .replace(/[-\s]+/g, '_');
+  if ((TASK_STATUSES as readonly string[]).includes(normalized)) return normalized as TaskStatus;
+  const guess = suggest(normalized, TASK_STATUSES);
+  throw new FlotillaError(
+    'INVALID_STATUS',
+    `unknown task status '${input}'${guess ? ` (did you mean '${guess}'?)` : ''}`,
+    {
+      hint: `valid statuses: ${TASK_STATUSES.join(', ')}`,
+    },
+  );
+}
+
+export function parsePriority(input: string): TaskPriority {
+  const normalized = input.trim().toLowerCase();
+  if ((TASK_PRIORITIES as readonly string[]).includes(normalized)) return normalized as TaskPriority;
+  const guess = suggest(normalized, TASK_PRIORITIES);
+  throw new FlotillaError(
+    'INVALID_INPUT',
+    `unknown priority '${input}'${guess ? ` (did you mean '${guess}'?)` : ''}`,
+    {
+      hint: `valid priorities: ${TASK_PRIORITIES.join(', ')}`,
+    },
+  );
+}
+
+/** `--prompt TEXT` or `--prompt-file F` (`-` reads stdin); both at once is a usage error. */
+export function readPrompt(opts: { prompt?: string; promptFile?: string }, cwd: string): string | undefined {
+  if (opts.prompt !== undefined && opts.promptFile !== undefined) {
+    throw new FlotillaError('INVALID_INPUT', '--prompt and --prompt-file cannot be used together', {
+      hint: 'give the prompt inline with --prompt or in a file with --prompt-file, not both',
+    });
+  }
+  if (opts.promptFile === undefined) return opts.prompt;
+  const file = opts.promptFile === '-' ? 0 : resolve(cwd, opts.promptFile);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new FlotillaError(
+      'INVALID_INPUT',
+      `cannot read prompt file '${opts.promptFile}': ${(e as Error).message}`,
+      {
+        hint: 'check the path, or pass the prompt inline with --prompt',
+      },
+    );
+  }
+}
+
+export function parsePositiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new FlotillaError('INVALID_INPUT', `${name} must be a whole number ≥ 1, got '${value}'`);
+  }
+  return n;
+}

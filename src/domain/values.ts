@@ -1,0 +1,59 @@
+/**
+ * The closed value sets of the domain, as plain constants. Kept free of zod so the CLI can
+ * import them without paying for the schema library at start-up; the schemas in task.ts and
+ * agent.ts are built from these same arrays.
+ */
+
+export const TASK_STATUSES = [
+  'backlog',
+  'todo',
+  'in_progress',
+  'review',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+
+export const TASK_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+
+/** Higher runs first when the scheduler picks ready tasks. */
+export const PRIORITY_RANK: Record<(typeof TASK_PRIORITIES)[number], number> = {
+  low: 0,
+  normal: 1,
+  high: 2,
+  urgent: 3,
+};
+
+/** Statuses from which a task never moves again by itself. */
+export const TERMINAL_TASK_STATUSES: readonly (typeof TASK_STATUSES)[number][] = [
+  'done',
+  'failed',
+  'cancelled',
+];
+
+export const AGENT_STATUSES = [
+  'starting',
+  'working',
+  'needs_input',
+  'needs_permission',
+  'idle',
+  'exited',
+  'stopped',
+  'crashed',
+  'restarting',
+] as const;
+
+/** Statuses in which the agent process is expected to be alive. */
+export const LIVE_AGENT_STATUSES: readonly (typeof AGENT_STATUSES)[number][] = [
+  'starting',
+  'working',
+  'needs_input',
+  'needs_permission',
+  'idle',
+];
+
+export const AGENT_MODES = ['interactive', 'headless'] as const;
+
+/** Id alphabet (no look-alikes: 0/o, 1/l/i) and length; ids.ts builds its schemas from these. */
+export const ID_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
+export const ID_LENGTH = 6;
