@@ -15,7 +15,7 @@ import {
   readDaemonInfo,
   readToken,
 } from '../daemon/state.js';
-import { FlotillaError } from '../domain/errors.js';
+import { ERROR_CODES, type ErrorCode, type ErrorIssue, FlotillaError } from '../domain/errors.js';
 import { isSameProcessAlive } from '../proc/identity.js';
 import { isAlive, killProcessGroup } from '../proc/signals.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
@@ -173,6 +173,15 @@ export async function ensureDaemon(
       continue;
     }
     const output = tail(outFile, child?.offset ?? 0);
+    // `serve --detached` prints its fatal error as one JSON line: pass it on with its own code,
+    // so "database from a newer version" reads the same as it would in the foreground.
+    const reported = reportedError(output);
+    if (reported) {
+      throw new FlotillaError(reported.code, reported.message, {
+        hint: `${reported.hint ? `${reported.hint}; ` : ''}the daemon's log: ${daemonFiles(paths).logFile}`,
+        issues: reported.issues ?? [],
+      });
+    }
     throw new FlotillaError(
       'PROCESS_FAILED',
       `the Flotilla daemon exited while starting${output ? `:\n${output}` : ''}`,
@@ -287,4 +296,24 @@ export async function stopDaemon(paths: StatePaths, opts: StopDaemonOptions = {}
     );
   }
   return { wasRunning: true, pid, how: how ?? 'api' };
+}
+
+/** The `{"error": {...}}` line a detached `serve` prints when it cannot start, if there is one. */
+function reportedError(
+  output: string,
+): { code: ErrorCode; message: string; hint?: string; issues?: ErrorIssue[] } | null {
+  for (const line of output.split('\n').reverse()) {
+    if (!line.startsWith('{"error":')) continue;
+    try {
+      const { error } = JSON.parse(line) as {
+        error: { code: string; message: string; hint?: string; issues?: ErrorIssue[] };
+      };
+      if (error && typeof error.message === 'string' && error.code in ERROR_CODES) {
+        return { ...error, code: error.code as ErrorCode };
+      }
+    } catch {
+      // not ours
+    }
+  }
+  return null;
 }

@@ -65,8 +65,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   let ctx: CliContext | undefined;
   let jsonMode = argv.includes('--json');
   const runner: Runner = async (command, action) => {
-    const globals = command.optsWithGlobals<GlobalOptions & { json?: boolean }>();
-    jsonMode = Boolean(globals.json);
+    const globals = command.optsWithGlobals<GlobalOptions & { json?: boolean; detached?: boolean }>();
+    // A detached daemon's stderr is read by the command that started it: keep it parseable.
+    jsonMode = Boolean(globals.json) || Boolean(globals.detached);
     ctx = new CliContext(env, globals, resolvePaths(env));
     await action(ctx);
   };
