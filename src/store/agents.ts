@@ -1,59 +1,22 @@
 import type { Selectable, Updateable } from 'kysely';
-import { z } from 'zod';
-import {
-  AdapterNameSchema,
-  AGENT_STATUSES,
-  type Agent,
-  AgentModeSchema,
-  AgentSchema,
-  type AgentStatus,
-  AgentStatusSchema,
-  LIVE_AGENT_STATUSES,
-  type StatusSource,
-  StatusSourceSchema,
-} from '../domain/agent.js';
+import type { Agent, AgentStatus, StatusSource } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
-import { ID_LENGTH, IdSchema } from '../domain/ids.js';
+import { AGENT_STATUSES, ID_LENGTH, LIVE_AGENT_STATUSES } from '../domain/values.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
 import { appendEvent } from './events.js';
 import { freshId } from './ids.js';
 import { checkRow, parseInput } from './input.js';
+import { type AgentCreateInput, type AgentUpdateInput, schemas } from './lazy.js';
 import { CANDIDATE_LIMIT, parseIdPrefix, pickCandidate } from './resolve.js';
 import type { AgentsTable } from './schema.js';
 
 /** Input of `agents.create`. `id` may be chosen by the caller (it names the tmux session). */
-export const AgentCreateSchema = z.object({
-  id: IdSchema.optional(),
-  taskId: IdSchema,
-  adapter: AdapterNameSchema,
-  mode: AgentModeSchema.default('interactive'),
-  status: AgentStatusSchema.default('starting'),
-  statusSource: StatusSourceSchema.default('supervisor'),
-  worktreePath: z.string().min(1),
-  branch: z.string().min(1),
-  tmuxSession: z.string().min(1),
-  sessionId: z.string().min(1).nullable().default(null),
-  pid: z.number().int().nullable().default(null),
-});
-export type AgentCreate = z.input<typeof AgentCreateSchema>;
+export type AgentCreate = AgentCreateInput;
 
 /** Fields `agents.update` may change; status goes through `setStatus`, which records its source. */
-export const AgentUpdateSchema = z
-  .object({
-    mode: AgentModeSchema,
-    worktreePath: z.string().min(1),
-    branch: z.string().min(1),
-    tmuxSession: z.string().min(1),
-    sessionId: z.string().min(1).nullable(),
-    restartCount: z.number().int().min(0),
-    pid: z.number().int().nullable(),
-    exitCode: z.number().int().nullable(),
-  })
-  .partial()
-  .strict();
-export type AgentUpdate = z.input<typeof AgentUpdateSchema>;
+export type AgentUpdate = AgentUpdateInput;
 
 /** Filter of `agents.list`. */
 export interface AgentListOptions {
@@ -76,7 +39,7 @@ const COLUMN: Record<keyof AgentUpdate, keyof AgentsTable> = {
 
 function toAgent(row: Selectable<AgentsTable>): Agent {
   return checkRow(
-    AgentSchema,
+    'agents',
     {
       id: row.id,
       taskId: row.task_id,
@@ -97,7 +60,6 @@ function toAgent(row: Selectable<AgentsTable>): Agent {
       updatedAt: row.updated_at,
       removedAt: row.removed_at,
     },
-    'agents',
     row.id,
   );
 }
@@ -107,6 +69,7 @@ export class AgentStore {
   constructor(private readonly ctx: StoreContext) {}
 
   async create(input: AgentCreate, actor: Actor): Promise<Agent> {
+    const { AgentCreateSchema } = await schemas();
     const a = parseInput(AgentCreateSchema, input, 'agent');
     return this.ctx.write(async (ctx) => {
       const task = await ctx.db
@@ -222,6 +185,7 @@ export class AgentStore {
 
   /** Changes bookkeeping fields (pid, session, restart count…); appends `agent.updated` with what changed. */
   async update(id: string, fields: AgentUpdate, actor: Actor): Promise<Agent> {
+    const { AgentUpdateSchema } = await schemas();
     const patch = parseInput(AgentUpdateSchema, fields, 'agent change');
     return this.ctx.write(async (ctx) => {
       const before = await this.require(ctx, id);
@@ -242,7 +206,9 @@ export class AgentStore {
         .where('id', '=', before.id)
         .execute();
       await appendEvent(ctx, 'agent.updated', actor, refs(before), { changes }, now);
-      return { ...before, ...patch, updatedAt: now };
+      const after: Agent = { ...before, updatedAt: now };
+      for (const [key, change] of Object.entries(changes)) Object.assign(after, { [key]: change.to });
+      return after;
     });
   }
 
@@ -257,6 +223,7 @@ export class AgentStore {
     actor: Actor,
     detail?: string,
   ): Promise<Agent> {
+    const { AgentStatusSchema, StatusSourceSchema } = await schemas();
     if (!AgentStatusSchema.safeParse(status).success) {
       throw new FlotillaError('INVALID_STATUS', `unknown agent status '${String(status)}'`, {
         hint: `valid statuses: ${AGENT_STATUSES.join(', ')}`,

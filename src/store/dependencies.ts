@@ -51,6 +51,10 @@ export async function assertNoCycle(
   let cycle: string[] | null;
   if (dependsOn.includes(taskId)) {
     cycle = [taskId, taskId];
+  } else if (dependsOn.length === 0 || (await dependentIds(ctx, taskId)).length === 0) {
+    // A cycle through this task needs an edge into it; a new task (or one nothing waits for)
+    // has none, so bulk creation never scans the whole graph.
+    cycle = null;
   } else {
     // The graph is small (one row per edge) and acyclic; the task's own edges are replaced by
     // the proposed ones, and it goes first so the search starts from it.

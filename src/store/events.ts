@@ -1,17 +1,10 @@
 import type { Selectable } from 'kysely';
 import { FlotillaError } from '../domain/errors.js';
-import {
-  type Actor,
-  ActorSchema,
-  EventSchema,
-  type EventType,
-  EventTypeSchema,
-  type FlotillaEvent,
-  type NewEvent,
-} from '../domain/event.js';
+import type { Actor, EventType, FlotillaEvent, NewEvent } from '../domain/event.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
 import { checkRow, parseJsonColumn } from './input.js';
+import { schemas } from './lazy.js';
 import type { EventsTable } from './schema.js';
 
 /** Query of the event log. Pages go by id: pass the last id seen as `afterId` (or `beforeId` going back). */
@@ -36,7 +29,7 @@ const MAX_LIMIT = 10_000;
 
 function toEvent(row: Selectable<EventsTable>): FlotillaEvent {
   return checkRow(
-    EventSchema,
+    'events',
     {
       id: row.id,
       ts: row.ts,
@@ -47,7 +40,6 @@ function toEvent(row: Selectable<EventsTable>): FlotillaEvent {
       agentId: row.agent_id,
       data: parseJsonColumn<Record<string, unknown>>(row.data, 'events.data', row.id),
     },
-    'events',
     row.id,
   );
 }
@@ -58,6 +50,7 @@ export class EventStore {
 
   /** Appends one event, stamped `at` (default: now); joins the caller's transaction if any. */
   async append(event: NewEvent, at: string = storeNow()): Promise<FlotillaEvent> {
+    const { EventTypeSchema, ActorSchema } = await schemas();
     checkEnum(EventTypeSchema.options, event.type, 'event type');
     checkEnum(ActorSchema.options, event.actor, 'actor');
     return this.ctx.write(async (ctx) => {
@@ -93,6 +86,7 @@ export class EventStore {
     if (query.taskId !== undefined) q = q.where('task_id', '=', query.taskId);
     // An empty list means "any type", like an absent one (a query string with no value).
     if (query.types !== undefined && query.types.length > 0) {
+      const { EventTypeSchema } = await schemas();
       for (const type of query.types) checkEnum(EventTypeSchema.options, type, 'event type');
       q = q.where('type', 'in', query.types);
     }

@@ -1,6 +1,6 @@
 import { FlotillaError } from '../domain/errors.js';
-import { newId } from '../domain/ids.js';
 import type { StoreContext } from './context.js';
+import { schemas } from './lazy.js';
 
 /** Tables whose rows carry a short id from `newId()`. */
 export type IdTable = 'repos' | 'tasks' | 'agents' | 'worktrees';
@@ -13,6 +13,7 @@ const MAX_ATTEMPTS = 8;
  * whole transaction on PostgreSQL.
  */
 export async function freshId(ctx: StoreContext, table: IdTable): Promise<string> {
+  const { newId } = await schemas();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const id = newId();
     const taken = await ctx.db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();

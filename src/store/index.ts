@@ -1,12 +1,9 @@
-/** Flotilla's persistence layer: SQLite through kysely, versioned migrations, one module per entity. */
-export {
-  type AgentCreate,
-  AgentCreateSchema,
-  type AgentListOptions,
-  AgentStore,
-  type AgentUpdate,
-  AgentUpdateSchema,
-} from './agents.js';
+/**
+ * Flotilla's persistence layer: SQLite through kysely, versioned migrations, one module per
+ * entity. Importing it does not load zod: input schemas live in `./schemas.js`, loaded by the
+ * first write.
+ */
+export { type AgentCreate, type AgentListOptions, AgentStore, type AgentUpdate } from './agents.js';
 export type { EventListener } from './context.js';
 export type { DialectName, StoreDialect } from './dialect.js';
 export { type EventQuery, EventStore } from './events.js';
@@ -17,9 +14,4 @@ export { type RepoRegister, RepoStore } from './repos.js';
 export type * from './schema.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './sqlite.js';
 export { type TaskRemoveOptions, TaskStore } from './tasks.js';
-export {
-  type WorktreeCreate,
-  WorktreeCreateSchema,
-  type WorktreeListOptions,
-  WorktreeStore,
-} from './worktrees.js';
+export { type WorktreeCreate, type WorktreeListOptions, WorktreeStore } from './worktrees.js';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { FlotillaError } from '../domain/errors.js';
+import type { Schemas } from './lazy.js';
 
 /**
  * Validates input at the store's boundary; bad input becomes INVALID_INPUT naming each bad field,
@@ -26,10 +27,17 @@ const CHECK_ROWS =
   process.env.NODE_ENV === 'test' ||
   process.env.NODE_ENV === 'development';
 
-/** Returns `value`, after checking it against `schema` when row checks are on. */
-export function checkRow<T>(schema: z.ZodType, value: T, table: string, id: string | number): T {
-  if (!CHECK_ROWS) return value;
-  const result = schema.safeParse(value);
+let rowSchemas: Schemas['ROW_SCHEMAS'] | undefined;
+
+/** Loads the row schemas when row checks are on; `openStore` awaits it. */
+export async function prepareRowChecks(): Promise<void> {
+  if (CHECK_ROWS && !rowSchemas) rowSchemas = (await import('./schemas.js')).ROW_SCHEMAS;
+}
+
+/** Returns `value`, after checking it against its table's domain schema when row checks are on. */
+export function checkRow<T>(table: keyof Schemas['ROW_SCHEMAS'], value: T, id: string | number): T {
+  if (!rowSchemas) return value;
+  const result = rowSchemas[table].safeParse(value);
   if (result.success) return value;
   const problems = result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`).join('; ');
   throw new FlotillaError('DB_ERROR', `row ${id} of ${table} does not match its schema: ${problems}`, {

@@ -5,6 +5,7 @@ import { AgentStore } from './agents.js';
 import { EventFanout, type EventListener, StoreContext } from './context.js';
 import type { StoreDialect } from './dialect.js';
 import { EventStore } from './events.js';
+import { prepareRowChecks } from './input.js';
 import { migrate } from './migrate.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { RepoStore } from './repos.js';
@@ -120,6 +121,7 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
       }
       version = await migrate(conn.db as Kysely<unknown>, conn.dialect);
     }
+    await prepareRowChecks();
     return new Store(location, conn.db, conn.dialect, version, readonly);
   } catch (err) {
     await conn.db.destroy();

@@ -1,14 +1,14 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Selectable } from 'kysely';
-import { z } from 'zod';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
-import { type Repo, RepoSchema } from '../domain/repo.js';
+import type { Repo } from '../domain/repo.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
 import { appendEvent } from './events.js';
 import { freshId } from './ids.js';
 import { checkRow, parseInput } from './input.js';
+import { schemas } from './lazy.js';
 import type { ReposTable } from './schema.js';
 
 /** Input of `repos.register`. */
@@ -19,15 +19,9 @@ export interface RepoRegister {
   defaultBranch: string;
 }
 
-const RepoRegisterSchema = z.object({
-  name: z.string().trim().min(1, 'a repo name cannot be empty'),
-  path: z.string().refine(isAbsolute, 'the repo path must be absolute'),
-  defaultBranch: z.string().trim().min(1, 'the default branch cannot be empty'),
-});
-
 function toRepo(row: Selectable<ReposTable>): Repo {
   return checkRow(
-    RepoSchema,
+    'repos',
     {
       id: row.id,
       name: row.name,
@@ -35,7 +29,6 @@ function toRepo(row: Selectable<ReposTable>): Repo {
       defaultBranch: row.default_branch,
       createdAt: row.created_at,
     },
-    'repos',
     row.id,
   );
 }
@@ -46,6 +39,7 @@ export class RepoStore {
 
   /** Registers a repository; registering the same path again returns the existing repo unchanged. */
   async register(input: RepoRegister, actor: Actor): Promise<Repo> {
+    const { RepoRegisterSchema } = await schemas();
     const { name, path, defaultBranch } = parseInput(RepoRegisterSchema, input, 'repo');
     const normalized = resolve(path);
     return this.ctx.write(async (ctx) => {

@@ -1,5 +1,7 @@
 import { FlotillaError } from '../domain/errors.js';
-import { ID_ALPHABET, ID_LENGTH, IdPrefixSchema } from '../domain/ids.js';
+import { ID_ALPHABET, ID_LENGTH } from '../domain/values.js';
+
+const PREFIX_PATTERN = new RegExp(`^[${ID_ALPHABET}]{1,${ID_LENGTH}}$`);
 
 /*
  * Unique-prefix resolution, shared by every entity with short ids: users type "k3f" for
@@ -12,8 +14,8 @@ const MAX_LISTED = 10;
 /** Normalizes what a user typed (case, spaces) and checks it can be an id prefix. */
 export function parseIdPrefix(input: string, what: string): string {
   const prefix = input.trim().toLowerCase();
-  const result = IdPrefixSchema.safeParse(prefix);
-  if (result.success) return prefix;
+  // The same rule as IdPrefixSchema, without loading zod on the read path.
+  if (PREFIX_PATTERN.test(prefix)) return prefix;
   const reason =
     prefix.length > ID_LENGTH
       ? `an id is at most ${ID_LENGTH} characters`

@@ -63,8 +63,15 @@ class Mutex {
   }
 }
 
+/**
+ * One mutex per database file in this process. better-sqlite3 waits for a lock synchronously,
+ * so two connections of one process interleaving transactions would block the event loop of
+ * the one holding the lock until the busy timeout; sharing the mutex makes them queue instead.
+ */
+const mutexes = new Map<string, Mutex>();
+
 class StoreSqliteDriver implements Driver {
-  private readonly mutex = new Mutex();
+  private readonly mutex: Mutex;
   private readonly connection: StoreSqliteConnection;
 
   constructor(
@@ -72,6 +79,12 @@ class StoreSqliteDriver implements Driver {
     file: string,
   ) {
     this.connection = new StoreSqliteConnection(raw, file);
+    let mutex = mutexes.get(file);
+    if (!mutex) {
+      mutex = new Mutex();
+      mutexes.set(file, mutex);
+    }
+    this.mutex = mutex;
   }
 
   async init(): Promise<void> {}

@@ -1,8 +1,9 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
-import { ID_LENGTH } from '../domain/ids.js';
-import { type ExternalRef, PRIORITY_RANK, type Task, type TaskFilter, TaskSchema } from '../domain/task.js';
+import type { ExternalRef, Task, TaskFilter } from '../domain/task.js';
+import { ID_ALPHABET, ID_LENGTH, PRIORITY_RANK, TASK_PRIORITIES, TASK_STATUSES } from '../domain/values.js';
 import type { StoreContext } from './context.js';
-import { checkRow, parseJsonColumn } from './input.js';
+import { checkRow, parseInput, parseJsonColumn } from './input.js';
+import { schemas } from './lazy.js';
 import { CANDIDATE_LIMIT, parseIdPrefix, pickCandidate } from './resolve.js';
 import type { Database, TasksTable } from './schema.js';
 
@@ -25,7 +26,7 @@ export function toTask(row: Selectable<TasksTable>, dependsOn: string[]): Task {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-  return checkRow(TaskSchema, task, 'tasks', row.id);
+  return checkRow('tasks', task, row.id);
 }
 
 /** Above this many ids, reading every edge beats a long IN list (and stays under bind limits). */
@@ -117,4 +118,36 @@ export function taskFilter(ctx: StoreContext, filter: TaskFilter) {
       conditions.push(ctx.dialect.jsonArrayContains('tasks.labels', label));
     return eb.and(conditions);
   };
+}
+
+const FILTER_KEYS = new Set(['status', 'label', 'priority', 'repoId', 'limit', 'offset']);
+const MAX_PAGE = 10_000;
+const FULL_ID = new RegExp(`^[${ID_ALPHABET}]{${ID_LENGTH}}$`);
+
+const isListOf = (value: unknown, ok: (item: unknown) => boolean): boolean =>
+  value === undefined || (Array.isArray(value) && value.every(ok));
+const isIn = (values: readonly string[]) => (item: unknown) =>
+  typeof item === 'string' && values.includes(item);
+const isInt = (value: unknown, min: number, max: number) =>
+  value === undefined || (Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
+
+/**
+ * Checks a task filter without loading zod (`task list` is the hottest CLI path). Anything that
+ * does not pass is handed to `TaskFilterSchema` for the precise INVALID_INPUT. Labels are only
+ * checked to be short strings: one no task can carry simply matches nothing.
+ */
+export async function checkTaskFilter(filter: TaskFilter): Promise<TaskFilter> {
+  const f = filter as Record<string, unknown>;
+  const plain =
+    typeof filter === 'object' &&
+    filter !== null &&
+    Object.keys(f).every((k) => FILTER_KEYS.has(k)) &&
+    isListOf(f.status, isIn(TASK_STATUSES)) &&
+    isListOf(f.priority, isIn(TASK_PRIORITIES)) &&
+    isListOf(f.label, (l) => typeof l === 'string' && l.length > 0 && l.length <= 64) &&
+    (f.repoId === undefined || (typeof f.repoId === 'string' && FULL_ID.test(f.repoId))) &&
+    isInt(f.limit, 1, MAX_PAGE) &&
+    isInt(f.offset, 0, Number.MAX_SAFE_INTEGER);
+  if (plain) return filter;
+  return parseInput((await schemas()).TaskFilterSchema, filter, 'task filter');
 }

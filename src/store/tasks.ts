@@ -1,26 +1,24 @@
-import { LIVE_AGENT_STATUSES } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
-import {
-  TASK_STATUSES,
-  type Task,
-  type TaskCreate,
-  TaskCreateSchema,
-  type TaskFilter,
-  TaskFilterSchema,
-  type TaskPatch,
-  TaskPatchSchema,
-  type TaskStatus,
-  TaskStatusSchema,
-} from '../domain/task.js';
+import type { Task, TaskCreate, TaskFilter, TaskPatch, TaskStatus } from '../domain/task.js';
+import { LIVE_AGENT_STATUSES, TASK_STATUSES } from '../domain/values.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
 import { assertNoCycle, dependentIds, resolveDependencyIds, setDependencies } from './dependencies.js';
 import { appendEvent } from './events.js';
 import { freshId } from './ids.js';
 import { parseInput } from './input.js';
+import { schemas } from './lazy.js';
 import { RepoStore } from './repos.js';
-import { getTask, priorityRank, quoteTitle, resolveTaskId, rowsToTasks, taskFilter } from './task-rows.js';
+import {
+  checkTaskFilter,
+  getTask,
+  priorityRank,
+  quoteTitle,
+  resolveTaskId,
+  rowsToTasks,
+  taskFilter,
+} from './task-rows.js';
 
 /** Options of `tasks.remove`. */
 export interface TaskRemoveOptions {
@@ -34,7 +32,7 @@ export class TaskStore {
 
   /** Creates a task in `repoId`; dependencies may be given as prefixes and must exist. */
   async create(repoId: string, input: TaskCreate, actor: Actor): Promise<Task> {
-    const data = parseInput(TaskCreateSchema, input, 'task');
+    const data = parseInput((await schemas()).TaskCreateSchema, input, 'task');
     return this.ctx.write(async (ctx) => {
       await new RepoStore(ctx).require(repoId);
       const dependsOn = await resolveDependencyIds(ctx, data.dependsOn);
@@ -96,7 +94,7 @@ export class TaskStore {
 
   /** Tasks matching `filter`, urgent first, then oldest first; `limit`/`offset` page through them. */
   async list(filter: TaskFilter = {}): Promise<Task[]> {
-    const f = parseInput(TaskFilterSchema, filter, 'task filter');
+    const f = await checkTaskFilter(filter);
     let q = this.ctx.db
       .selectFrom('tasks')
       .selectAll()
@@ -112,7 +110,7 @@ export class TaskStore {
 
   /** How many tasks match `filter` (ignoring `limit` and `offset`). */
   async count(filter: TaskFilter = {}): Promise<number> {
-    const f = parseInput(TaskFilterSchema, filter, 'task filter');
+    const f = await checkTaskFilter(filter);
     const row = await this.ctx.db
       .selectFrom('tasks')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -163,7 +161,7 @@ export class TaskStore {
    * Changing nothing appends no event and leaves `updatedAt` alone.
    */
   async update(idOrPrefix: string, patch: TaskPatch, actor: Actor): Promise<Task> {
-    const p = parseInput(TaskPatchSchema, patch, 'task change');
+    const p = parseInput((await schemas()).TaskPatchSchema, patch, 'task change');
     return this.ctx.write(async (ctx) => {
       const before = await this.existing(ctx, idOrPrefix);
       let labels = p.labels ?? before.labels;
@@ -227,7 +225,7 @@ export class TaskStore {
 
   /** Moves a task to `status`; moving to the status it has is a no-op. */
   async move(idOrPrefix: string, status: TaskStatus, actor: Actor): Promise<Task> {
-    const parsed = TaskStatusSchema.safeParse(status);
+    const parsed = (await schemas()).TaskStatusSchema.safeParse(status);
     if (!parsed.success) {
       throw new FlotillaError('INVALID_STATUS', `unknown task status '${String(status)}'`, {
         hint: `valid statuses: ${TASK_STATUSES.join(', ')}`,

@@ -1,26 +1,17 @@
 import type { Selectable } from 'kysely';
-import type { z } from 'zod';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
-import { IdSchema } from '../domain/ids.js';
-import { type Worktree, WorktreeSchema } from '../domain/worktree.js';
+import type { Worktree } from '../domain/worktree.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
 import { appendEvent } from './events.js';
 import { freshId } from './ids.js';
 import { checkRow, parseInput } from './input.js';
+import { schemas, type WorktreeCreateInput } from './lazy.js';
 import type { WorktreesTable } from './schema.js';
 
 /** Input of `worktrees.create`; the repo is the task's. */
-export const WorktreeCreateSchema = WorktreeSchema.pick({
-  taskId: true,
-  path: true,
-  branch: true,
-  baseRef: true,
-  baseCommit: true,
-  portBase: true,
-}).extend({ id: IdSchema.optional() });
-export type WorktreeCreate = z.input<typeof WorktreeCreateSchema>;
+export type WorktreeCreate = WorktreeCreateInput;
 
 /** Filter of `worktrees.list`. */
 export interface WorktreeListOptions {
@@ -31,7 +22,7 @@ export interface WorktreeListOptions {
 
 function toWorktree(row: Selectable<WorktreesTable>): Worktree {
   return checkRow(
-    WorktreeSchema,
+    'worktrees',
     {
       id: row.id,
       repoId: row.repo_id,
@@ -44,7 +35,6 @@ function toWorktree(row: Selectable<WorktreesTable>): Worktree {
       createdAt: row.created_at,
       removedAt: row.removed_at,
     },
-    'worktrees',
     row.id,
   );
 }
@@ -55,6 +45,7 @@ export class WorktreeStore {
 
   /** Records a new worktree. Its path and port block must not be used by another live worktree. */
   async create(input: WorktreeCreate, actor: Actor): Promise<Worktree> {
+    const { WorktreeCreateSchema } = await schemas();
     const w = parseInput(WorktreeCreateSchema, input, 'worktree');
     return this.ctx.write(async (ctx) => {
       const task = await ctx.db

@@ -87,10 +87,10 @@ describe('agents', () => {
     const agent = await newAgent(store, task.id);
     const updated = await store.agents.update(
       agent.id,
-      { pid: 4242, restartCount: 1, branch: 'flotilla/x' },
+      { pid: 4242, restartCount: 1, branch: 'flotilla/x', sessionId: undefined },
       'supervisor',
     );
-    expect(updated).toMatchObject({ pid: 4242, restartCount: 1 });
+    expect(updated).toMatchObject({ pid: 4242, restartCount: 1, sessionId: agent.sessionId });
     expect(await store.agents.get(agent.id)).toEqual(updated);
     const [event] = await store.events.list({ agentId: agent.id, types: ['agent.updated'] });
     expect(event?.data).toEqual({

@@ -231,3 +231,31 @@ describe('several connections on one file', () => {
     }
   });
 });
+
+describe('two stores on one file in one process', () => {
+  it('queue their interleaved transactions instead of deadlocking', async () => {
+    const file = join(tempDir(), 'flotilla.db');
+    const a = await openStore(file, { busyTimeoutMs: 200 });
+    const b = await openStore(file, { busyTimeoutMs: 200 });
+    try {
+      const repo = await a.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'cli');
+      // Both transactions are open at once; without a shared lock B's BEGIN IMMEDIATE would block
+      // the event loop while A waits for its turn, and fail after the busy timeout.
+      const results = await Promise.all([
+        a.transaction(async (tx) => {
+          const t = await tx.tasks.create(repo.id, { title: 'from a' }, 'cli');
+          return tx.tasks.move(t.id, 'in_progress', 'cli');
+        }),
+        b.transaction(async (tx) => {
+          const t = await tx.tasks.create(repo.id, { title: 'from b' }, 'daemon');
+          return tx.tasks.move(t.id, 'review', 'daemon');
+        }),
+      ]);
+      expect(results.map((t) => t.status)).toEqual(['in_progress', 'review']);
+      expect(await b.tasks.count()).toBe(2);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
