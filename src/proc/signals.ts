@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Process liveness and group termination. Stopping escalates SIGINT → SIGTERM → SIGKILL to the
  * whole process group with bounded waits, so an agent's children (dev servers, test runners)
@@ -28,13 +30,28 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
+/**
+ * True when the process has exited but its parent has not collected it yet. A tmux server may
+ * take seconds to reap a pane's process; for whoever is waiting for it to stop, it has stopped.
+ */
+export function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+const exited = (pid: number) => !isAlive(pid) || isZombie(pid);
+
 async function waitForExit(pid: number, deadlineMs: number): Promise<boolean> {
   const end = Date.now() + deadlineMs;
   while (Date.now() < end) {
-    if (!isAlive(pid)) return true;
+    if (exited(pid)) return true;
     await new Promise((r) => setTimeout(r, 25));
   }
-  return !isAlive(pid);
+  return exited(pid);
 }
 
 export interface KillOptions {
@@ -47,7 +64,7 @@ export type KillOutcome = 'SIGINT' | 'SIGTERM' | 'SIGKILL' | null;
 
 export async function killProcessGroup(pgid: number, options: KillOptions = {}): Promise<KillOutcome> {
   const grace = options.graceMs ?? 3_000;
-  if (!isAlive(pgid)) return null;
+  if (exited(pgid)) return null;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (!signalGroup(pgid, signal)) return null;
     if (await waitForExit(pgid, grace)) return signal;
