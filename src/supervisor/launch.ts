@@ -181,6 +181,8 @@ export async function startAgent(
     rt.generation++;
     rt.pendingPrompt = prepared.pendingPrompt;
     ctx.ingestor.track(agent);
+    // Hook lines written before the watch began (a fast agent) are read now, not at the next tick.
+    void ctx.ingestor.poke(agent.id).catch(() => 0);
     ctx.logger.info(
       { agentId: agent.id, taskId: task.id, agent: name, session, worktree: wt.path },
       'agent started',

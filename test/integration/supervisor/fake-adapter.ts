@@ -39,7 +39,7 @@ export const fakeAdapter: AgentAdapter = {
     return null;
   },
   answerDialog(screen, decision) {
-    if (!/Allow\? \[y\/n\]/.test(screen)) return null;
+    if (!/Allow\? \[y\/n\]\s*$/.test(screen.trimEnd())) return null;
     return [decision === 'approve' ? 'y' : 'n', 'Enter'];
   },
   detectUsageLimit(text) {

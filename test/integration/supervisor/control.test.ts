@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakePaneAdapter } from './fake-adapter.js';
+import { type Harness, makeHarness, waitFor } from './harness.js';
+
+async function tickUntil<T>(h: Harness, check: () => Promise<T>, what: string, timeoutMs = 10_000) {
+  return waitFor(
+    async () => {
+      await h.sup.tick();
+      return check();
+    },
+    what,
+    timeoutMs,
+  );
+}
+
+describe('controlling agents', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.cleanup();
+  });
+
+  it('stop escalates to SIGKILL for an agent that ignores SIGINT and SIGTERM, and keeps the worktree', async () => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'stubborn' } });
+    const agent = await h.sup.start((await h.task()).id);
+    await waitFor(() => h.starts().length === 1, 'the agent starting');
+    const pid = h.starts()[0]!.pid;
+    const stopped = await h.sup.stop(agent.id);
+    expect(stopped.status).toBe('stopped');
+    const [change] = (
+      await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })
+    ).filter((e) => e.data.to === 'stopped');
+    expect(change?.data).toMatchObject({ source: 'user', detail: 'stopped by the user (SIGKILL)' });
+    expect(() => process.kill(pid, 0)).toThrow();
+    expect(existsSync(agent.worktreePath)).toBe(true);
+    expect(await h.repo.git(['branch', '--list', agent.branch])).toContain(agent.branch);
+    // The session stays, dead but readable; the health monitor does not call that a crash.
+    const pane = await h.tmux.paneInfo(agent.tmuxSession);
+    expect(pane?.paneDead).toBe(true);
+    for (let i = 0; i < 3; i++) await h.sup.tick();
+    expect((await h.store.agents.get(agent.id))?.status).toBe('stopped');
+    expect(await h.store.events.list({ agentId: agent.id, types: ['agent.restarted'] })).toEqual([]);
+  });
+
+  it('sends text literally, then Enter', async () => {
+    h = await makeHarness();
+    const agent = await h.sup.start((await h.task()).id);
+    await tickUntil(
+      h,
+      async () => (await h.store.agents.get(agent.id))?.status === 'idle',
+      'the agent becoming idle',
+    );
+    await h.sup.send(agent.id, 'hello $(world); `x`');
+    await waitFor(
+      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: hello $(world); `x`'),
+      'the agent echoing the text',
+    );
+    await h.sup.tick();
+    await h.waitStatus(agent.id, 'working', 'the UserPromptSubmit hook');
+  });
+
+  it('approves and denies the permission dialog on screen, and refuses when there is none', async () => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'dialog' } });
+    const agent = await h.sup.start((await h.task()).id);
+    await tickUntil(
+      h,
+      async () => (await h.store.agents.get(agent.id))?.status === 'needs_permission',
+      'needs_permission from the hook',
+    );
+    await waitFor(
+      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('Allow?'),
+      'the dialog on screen',
+    );
+    await h.sup.approve(agent.id);
+    await waitFor(
+      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('approved'),
+      'the agent seeing the approval',
+    );
+    expect((await h.store.agents.get(agent.id))?.status).toBe('working');
+    // Answered: the dialog text is still on screen, but no longer open.
+    await expect(h.sup.deny(agent.id)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('no permission dialog is open'),
+    });
+  });
+
+  it('takes status from the screen for an agent without hooks, debounced', async () => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'pane-only' }, adapter: fakePaneAdapter });
+    const agent = await h.sup.start((await h.task()).id);
+    await tickUntil(
+      h,
+      async () => (await h.store.agents.get(agent.id))?.status === 'needs_input',
+      'the screen saying NEEDS INPUT',
+    );
+    const changes = (await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })).map(
+      (e) => e.data,
+    );
+    expect(changes.at(-1)).toMatchObject({ to: 'needs_input', source: 'pane' });
+  });
+
+  it('schedules a resume at the usage-limit reset time instead of counting a crash', async () => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'usage-limit', FAKE_RESET_MS: '1500' } });
+    const agent = await h.sup.start((await h.task()).id);
+    const limited = await tickUntil(
+      h,
+      async () => {
+        const a = await h.store.agents.get(agent.id);
+        return a?.status === 'idle' ? a : null;
+      },
+      'the usage limit being noticed',
+    );
+    const [change] = (
+      await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })
+    ).filter((e) => e.data.to === 'idle');
+    expect(change?.data.detail).toMatch(/^usage limit, resumes at \d{4}-/);
+    expect(h.sup.resumeAt(limited.id)).not.toBeNull();
+    const saved = await h.store.db
+      .selectFrom('agent_supervision')
+      .selectAll()
+      .where('agent_id', '=', agent.id)
+      .executeTakeFirst();
+    expect(saved?.resume_at).toBe(h.sup.resumeAt(limited.id));
+    // At the reset time the supervisor nudges the agent to continue.
+    await waitFor(
+      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: continue'),
+      'the resume at the reset time',
+      8_000,
+    );
+    expect(h.sup.resumeAt(agent.id)).toBeNull();
+    expect((await h.store.agents.get(agent.id))?.restartCount).toBe(0);
+  });
+
+  it('reports an agent working with no activity as stuck, and samples its resources', async () => {
+    h = await makeHarness({
+      agentEnv: { FAKE_MODE: 'silent' },
+      config: { limits: { stuck_after_seconds: 1 } },
+    });
+    const agent = await h.sup.start((await h.task()).id);
+    const stuck = await tickUntil(
+      h,
+      async () =>
+        (await h.store.events.list({ agentId: agent.id, types: ['agent.health'] })).find(
+          (e) => e.data.check === 'stuck',
+        ),
+      'a stuck warning',
+    );
+    expect(stuck.data).toMatchObject({ level: 'warn', action: 'warn' });
+    const res = h.sup.resources(agent.id);
+    expect(res.latest?.processes).toBeGreaterThanOrEqual(1);
+    expect(res.latest?.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
+  it('removes an agent, keeping its branch; its worktree only when asked and clean', async () => {
+    h = await makeHarness();
+    const agent = await h.sup.start((await h.task()).id);
+    await expect(h.sup.remove(agent.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await h.sup.stop(agent.id);
+    h.repo.write({ 'dirty.txt': 'work in progress' }, agent.worktreePath);
+    await expect(h.sup.remove(agent.id, { removeWorktree: true })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('uncommitted'),
+    });
+    expect(existsSync(agent.worktreePath)).toBe(true);
+    expect((await h.store.agents.get(agent.id))?.removedAt).toBeNull();
+    await h.repo.commit({ 'dirty.txt': 'done' }, 'work', agent.worktreePath);
+    const out = await h.sup.remove(agent.id, { removeWorktree: true });
+    expect(out.worktree).toMatchObject({ worktreeRemoved: true, branchDeleted: false });
+    expect(out.agent.removedAt).not.toBeNull();
+    expect(existsSync(agent.worktreePath)).toBe(false);
+    expect(await h.repo.git(['branch', '--list', agent.branch])).toContain(agent.branch);
+    expect(await h.tmux.listSessions()).toEqual([]);
+  });
+});
