@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Thin launcher: the compiled CLI lives in dist/ (built by `npm install` through `prepare`).
-import { main } from '../dist/cli/main.js';
+// `flotilla hook` is called by agents on every tool call: it skips the CLI entirely and loads
+// only node built-ins, so it costs the agent as little as possible.
+const entry = process.argv[2] === 'hook' ? '../dist/agents/hook-cli.js' : '../dist/cli/main.js';
 
-main(process.argv).then(
-  (code) => {
-    process.exitCode = code;
+import(entry).then(
+  async (mod) => {
+    process.exitCode = await mod.main(process.argv);
   },
   (err) => {
-    // main() maps every expected error itself; reaching here is a bug.
+    if (process.argv[2] === 'hook') return; // a hook never fails the agent
     console.error(err);
     process.exitCode = 70;
   },

@@ -1,3 +1,5 @@
+import type { AgentView } from '../api/routes/agents.js';
+import type { FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
 import type { Task, TaskCreate, TaskFilter, TaskPatch, TaskStatus } from '../domain/task.js';
 import type { HttpClient } from './http-client.js';
@@ -67,4 +69,92 @@ export class FlotillaClient {
       `${API}/tasks/${encodeURIComponent(idOrPrefix)}?force=${options.force}`,
     );
   }
+
+  listAgents(all: boolean): Promise<{ agents: AgentView[] }> {
+    return this.http.request('GET', `${API}/agents${all ? '?all=true' : ''}`);
+  }
+
+  getAgent(id: string): Promise<AgentView> {
+    return this.http.request('GET', `${API}/agents/${encodeURIComponent(id)}`);
+  }
+
+  startAgent(body: { task: string; agent?: string; mode?: string }): Promise<AgentView> {
+    return this.http.request('POST', `${API}/agents`, body);
+  }
+
+  up(body: { max?: number; repo?: string }): Promise<UpResponse> {
+    return this.http.request('POST', `${API}/up`, body);
+  }
+
+  agentAction(id: string, action: 'stop' | 'restart' | 'approve' | 'deny'): Promise<AgentView> {
+    return this.http.request('POST', `${API}/agents/${encodeURIComponent(id)}/${action}`, {});
+  }
+
+  send(id: string, text: string): Promise<{ ok: boolean }> {
+    return this.http.request('POST', `${API}/agents/${encodeURIComponent(id)}/send`, { text });
+  }
+
+  removeAgent(id: string, options: { force: boolean; worktree: boolean }): Promise<unknown> {
+    return this.http.request(
+      'DELETE',
+      `${API}/agents/${encodeURIComponent(id)}?force=${options.force}&worktree=${options.worktree}`,
+    );
+  }
+
+  logs(id: string, lines: number, raw: boolean): Promise<{ text: string }> {
+    return this.http.request('GET', `${API}/agents/${encodeURIComponent(id)}/logs?lines=${lines}&raw=${raw}`);
+  }
+
+  events(query: Record<string, string>): Promise<{ events: FlotillaEvent[]; lastId: number | null }> {
+    return this.http.request('GET', `${API}/events?${new URLSearchParams(query).toString()}`);
+  }
+
+  listWorktrees(all: boolean): Promise<{ worktrees: WorktreeRow[] }> {
+    return this.http.request('GET', `${API}/worktrees${all ? '?all=true' : ''}`);
+  }
+
+  cleanWorktrees(body: { merged?: boolean; force?: boolean; dryRun?: boolean }): Promise<CleanResponse> {
+    return this.http.request('POST', `${API}/worktrees/clean`, body);
+  }
+
+  pruneWorktrees(): Promise<{ repos: unknown[] }> {
+    return this.http.request('POST', `${API}/worktrees/prune`, {});
+  }
+}
+
+/** What `POST /up` answers. */
+export interface UpResponse {
+  started: AgentView[];
+  skipped: { taskId: string; title: string; reason: string; code?: string }[];
+  running: number;
+  limit: number;
+}
+
+/** One row of `GET /worktrees`. */
+export interface WorktreeRow {
+  id: string;
+  taskId: string;
+  path: string;
+  branch: string;
+  baseRef: string;
+  portBase: number;
+  removedAt: string | null;
+  agentId: string | null;
+  status: {
+    dirty: boolean;
+    untracked: number;
+    modified: number;
+    ahead: number;
+    behind: number;
+    diffStat: { files: number; insertions: number; deletions: number };
+    exists: boolean;
+  } | null;
+}
+
+/** What `POST /worktrees/clean` answers. */
+export interface CleanResponse {
+  removed: { path: string; branch: string; branchDeleted: boolean; discarded: string[] }[];
+  refused: { path: string; branch: string; reason: string }[];
+  skipped: { path: string; branch: string; reason: string }[];
+  dryRun: boolean;
 }

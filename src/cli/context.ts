@@ -74,7 +74,7 @@ export class CliContext {
     return this.loaded;
   }
 
-  async log(): Promise<Logger> {
+  async log(options: { stderr?: boolean } = {}): Promise<Logger> {
     if (!this.logger) {
       const { createLogger } = await import('../log/logger.js');
       const level = this.verbose ? 'debug' : 'info';
@@ -82,7 +82,8 @@ export class CliContext {
         logDir: this.paths.logDir,
         file: 'cli.log',
         level,
-        stderrLevel: this.globals.quiet ? 'silent' : this.verbose ? 'debug' : 'warn',
+        stderrLevel:
+          options.stderr === false || this.globals.quiet ? 'silent' : this.verbose ? 'debug' : 'warn',
         maxFileBytes: 10 * 1024 * 1024,
         maxFiles: 5,
         pretty: Boolean(process.stderr.isTTY),

@@ -1,11 +1,13 @@
 import { Command } from 'commander';
 import { resolvePaths } from '../config/paths.js';
+import { registerAgentCommands } from './commands/agents.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerTaskCommands } from './commands/task.js';
 import { registerVersionCommand } from './commands/version.js';
+import { registerWorktreeCommands } from './commands/worktree.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { printError } from './errors.js';
 import { detectColor } from './output.js';
@@ -45,6 +47,8 @@ export function buildProgram(run: Runner): Command {
 
   registerInitCommand(program, run);
   registerTaskCommands(program, run);
+  registerAgentCommands(program, run);
+  registerWorktreeCommands(program, run);
   registerConfigCommands(program, run);
   registerDoctorCommand(program, run);
   registerDaemonCommands(program, run);
@@ -86,7 +90,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       write: (t) => process.stderr.write(t),
     });
     if (code === 70 && ctx) {
-      const log = await ctx.log().catch(() => undefined);
+      // Into the log file only: printError has already told the user.
+      const log = await ctx.log({ stderr: false }).catch(() => undefined);
       log?.error({ err }, 'internal error');
     }
     return code;

@@ -39,6 +39,8 @@ export class CorePlugin implements DaemonPlugin {
 }
 
 /** Every plugin of a full daemon, in start order. */
-export function defaultPlugins(): DaemonPlugin[] {
-  return [new CorePlugin()];
+export async function defaultPlugins(): Promise<DaemonPlugin[]> {
+  const core = new CorePlugin();
+  const { SupervisorPlugin } = await import('./supervisor-plugin.js');
+  return [core, new SupervisorPlugin(core)];
 }

@@ -3,3 +3,4 @@ export * from './run.js';
 export * from './signals.js';
 export * from './spawn-detached.js';
 export * from './which.js';
+export * from './interactive.js';

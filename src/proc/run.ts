@@ -87,7 +87,10 @@ export function run(command: string, args: readonly string[], options: RunOption
       };
       if (timedOut) {
         reject(
-          new FlotillaError('TIMEOUT', `${describeCommand(command, args)} did not finish within ${timeoutMs} ms`),
+          new FlotillaError(
+            'TIMEOUT',
+            `${describeCommand(command, args)} did not finish within ${timeoutMs} ms`,
+          ),
         );
       } else if (code !== 0 && !options.allowFailure) {
         reject(processFailed(result));

@@ -11,7 +11,8 @@ export function which(command: string, envPath: string | undefined = process.env
       return false;
     }
   };
-  if (command.includes('/')) return isAbsolute(command) && check(command) ? command : check(command) ? command : null;
+  if (command.includes('/'))
+    return isAbsolute(command) && check(command) ? command : check(command) ? command : null;
   for (const dir of (envPath ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, command);

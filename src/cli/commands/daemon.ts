@@ -70,7 +70,7 @@ export function registerDaemonCommands(program: Command, run: Runner): void {
           config,
           logger,
           foreground: true,
-          plugins: defaultPlugins(),
+          plugins: await defaultPlugins(),
           allowRemote: Boolean(opts.allowRemote),
         });
         if (!opts.detached) {

@@ -1,0 +1,235 @@
+import type { Command } from 'commander';
+import type { AgentView } from '../../api/routes/agents.js';
+import type { AgentStatus } from '../../domain/agent.js';
+import { FlotillaError } from '../../domain/errors.js';
+import { type CliContext, clientFor } from '../context.js';
+import type { Runner } from '../main.js';
+import { age, type ColorName, paint, type Style, table } from '../output.js';
+import { parsePositiveInt } from '../parse.js';
+
+const STATUS_COLOR: Record<AgentStatus, ColorName> = {
+  starting: 'blue',
+  working: 'green',
+  needs_input: 'yellow',
+  needs_permission: 'red',
+  idle: 'gray',
+  exited: 'gray',
+  stopped: 'gray',
+  crashed: 'red',
+  restarting: 'magenta',
+};
+
+/** Statuses that wait for the user: shown loud, because a silent wait is lost time. */
+const WAITING: readonly AgentStatus[] = ['needs_input', 'needs_permission'];
+
+export const statusText = (style: Style, s: AgentStatus): string => {
+  const text = paint(style, STATUS_COLOR[s], s);
+  return WAITING.includes(s) ? paint(style, 'bold', text) : text;
+};
+
+const mb = (bytes: number | null) => (bytes === null ? '-' : `${Math.round(bytes / 1024 / 1024)}M`);
+const pct = (p: number | null) => (p === null ? '-' : `${p.toFixed(p < 10 ? 1 : 0)}%`);
+
+function psTable(agents: AgentView[], style: Style): string {
+  return table(
+    agents,
+    [
+      { header: 'AGENT', value: (a) => paint(style, 'cyan', a.id) },
+      { header: 'STATUS', value: (a) => statusText(style, a.status) },
+      { header: 'FOR', value: (a) => age(a.statusSince), align: 'right' },
+      { header: 'TASK', value: (a) => `${a.taskId} ${a.taskTitle ?? ''}`.trim(), max: 40 },
+      { header: 'BRANCH', value: (a) => a.branch, max: 40 },
+      { header: 'KIND', value: (a) => `${a.adapter}${a.mode === 'headless' ? ' (headless)' : ''}` },
+      { header: 'RESTARTS', value: (a) => String(a.restartCount), align: 'right' },
+      { header: 'CPU', value: (a) => pct(a.cpuPercent), align: 'right' },
+      { header: 'RSS', value: (a) => mb(a.rssBytes), align: 'right' },
+    ],
+    style,
+  );
+}
+
+function printAgentLine(ctx: CliContext, verb: string, a: AgentView) {
+  ctx.out(`${verb} ${paint(ctx.style, 'cyan', a.id)} ${statusText(ctx.style, a.status)}  ${a.branch}`);
+}
+
+/** New lines of `cur` after the part it shares with `prev` (both are tails of the same log). */
+export function newLines(prev: string[], cur: string[]): string[] {
+  for (let k = Math.min(prev.length, cur.length); k > 0; k--) {
+    let same = true;
+    for (let i = 0; i < k && same; i++) same = prev[prev.length - k + i] === cur[i];
+    if (same) return cur.slice(k);
+  }
+  return cur;
+}
+
+export function registerAgentCommands(program: Command, run: Runner): void {
+  program
+    .command('start')
+    .description('start an agent on a task: a worktree, a branch and a tmux session of its own')
+    .argument('<task>', 'task id or unique prefix')
+    .option('-a, --agent <name>', 'which configured agent (default: the `agent` config key)')
+    .option('-m, --mode <mode>', 'interactive (the TUI, attachable) | headless')
+    .option('--json', 'print the agent as JSON')
+    .action((task: string, opts: { agent?: string; mode?: string; json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        if (opts.mode !== undefined && opts.mode !== 'interactive' && opts.mode !== 'headless') {
+          throw new FlotillaError('INVALID_INPUT', `unknown mode '${opts.mode}'`, {
+            hint: 'use --mode interactive or --mode headless',
+          });
+        }
+        const agent = await (await clientFor(ctx)).startAgent({
+          task,
+          ...(opts.agent ? { agent: opts.agent } : {}),
+          ...(opts.mode ? { mode: opts.mode } : {}),
+        });
+        if (opts.json) return ctx.json(agent);
+        printAgentLine(ctx, paint(ctx.style, 'green', 'started'), agent);
+        ctx.info(
+          `  worktree ${agent.worktreePath}\n  watch: flotilla ps · attach: flotilla attach ${agent.id}`,
+        );
+      }),
+    );
+
+  program
+    .command('up')
+    .description('start agents for every ready todo task (dependencies done), within limits.max_concurrent')
+    .option('--max <n>', 'at most n agents running (overrides limits.max_concurrent)')
+    .option('--repo <name>', 'only tasks of this repo (name or id)')
+    .option('--json', 'print JSON: {started, skipped, running, limit}')
+    .action((opts: { max?: string; repo?: string; json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const result = await (await clientFor(ctx)).up({
+          ...(opts.max !== undefined ? { max: parsePositiveInt(opts.max, '--max') } : {}),
+          ...(opts.repo ? { repo: opts.repo } : {}),
+        });
+        if (opts.json) return ctx.json(result);
+        for (const a of result.started) printAgentLine(ctx, paint(ctx.style, 'green', 'started'), a);
+        for (const s of result.skipped)
+          ctx.out(`${paint(ctx.style, 'yellow', 'skipped')} ${s.taskId} ${s.title}: ${s.reason}`);
+        if (result.started.length === 0 && result.skipped.length === 0)
+          ctx.out('No ready tasks (todo, with every dependency done).');
+        ctx.info(`${result.running + result.started.length} of ${result.limit} agent slots in use`);
+      }),
+    );
+
+  program
+    .command('ps')
+    .description('list agents: status and for how long, task, branch, restarts, CPU and memory')
+    .option('-a, --all', 'include removed agents')
+    .option('--json', 'print JSON: {agents}')
+    .action((opts: { all?: boolean; json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const { agents } = await (await clientFor(ctx)).listAgents(Boolean(opts.all));
+        if (opts.json) return ctx.json({ agents });
+        if (agents.length === 0)
+          return ctx.out('No agents. Start one: flotilla start <task>  (or: flotilla up)');
+        ctx.out(psTable(agents, ctx.style));
+        const waiting = agents.filter((a) => WAITING.includes(a.status));
+        if (waiting.length > 0) {
+          ctx.info(
+            paint(
+              ctx.style,
+              'yellow',
+              `${waiting.length} waiting for you: ${waiting.map((a) => `${a.id} (${a.status})`).join(', ')}`,
+            ),
+          );
+        }
+      }),
+    );
+
+  program
+    .command('logs')
+    .description("print an agent's output (its pane log)")
+    .argument('<agent>', 'agent id or unique prefix')
+    .option('-n, --lines <n>', 'how many lines', '100')
+    .option('-f, --follow', 'keep printing new output until Ctrl-C')
+    .option('--raw', 'keep terminal escape sequences')
+    .action((id: string, opts: { lines: string; follow?: boolean; raw?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const client = await clientFor(ctx);
+        const lines = parsePositiveInt(opts.lines, '--lines');
+        let prev = (await client.logs(id, lines, Boolean(opts.raw))).text.split('\n');
+        if (prev.length > 0) process.stdout.write(`${prev.join('\n')}\n`);
+        if (!opts.follow) return;
+        for (;;) {
+          await new Promise((r) => setTimeout(r, 500));
+          const cur = (await client.logs(id, Math.max(lines, 500), Boolean(opts.raw))).text.split('\n');
+          const fresh = newLines(prev, cur);
+          if (fresh.length > 0) process.stdout.write(`${fresh.join('\n')}\n`);
+          prev = cur;
+        }
+      }),
+    );
+
+  program
+    .command('send')
+    .description('type a message into an agent and press Enter')
+    .argument('<agent>', 'agent id or unique prefix')
+    .argument('<text>', 'what to type (sent literally)')
+    .action((id: string, text: string, _opts: unknown, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        await (await clientFor(ctx)).send(id, text);
+        ctx.info(`sent to ${id}`);
+      }),
+    );
+
+  for (const [name, description, verb] of [
+    ['approve', 'answer "yes" to the permission dialog an agent is showing', 'approved'],
+    ['deny', 'answer "no" to the permission dialog an agent is showing', 'denied'],
+    ['stop', 'stop an agent (SIGINT, then SIGTERM, then SIGKILL); its worktree and branch stay', 'stopped'],
+    ['restart', 'restart an agent, resuming the same conversation', 'restarted'],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<agent>', 'agent id or unique prefix')
+      .option('--json', 'print the agent as JSON')
+      .action((id: string, opts: { json?: boolean }, cmd: Command) =>
+        run(cmd, async (ctx) => {
+          const agent = await (await clientFor(ctx)).agentAction(id, name);
+          if (opts.json) return ctx.json(agent);
+          printAgentLine(ctx, verb, agent);
+        }),
+      );
+  }
+
+  program
+    .command('rm')
+    .description('remove an agent; its branch is always kept')
+    .argument('<agent>', 'agent id or unique prefix')
+    .option('--worktree', 'also remove its worktree (refused if it holds uncommitted or unmerged work)')
+    .option('--force', 'stop it first if running; with --worktree, discard uncommitted changes')
+    .option('--json', 'print JSON')
+    .action((id: string, opts: { worktree?: boolean; force?: boolean; json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const result = await (await clientFor(ctx)).removeAgent(id, {
+          force: Boolean(opts.force),
+          worktree: Boolean(opts.worktree),
+        });
+        if (opts.json) return ctx.json(result);
+        ctx.out(`removed ${id}${opts.worktree ? ' and its worktree' : ''} (the branch is kept)`);
+      }),
+    );
+
+  program
+    .command('attach')
+    .description("attach to an agent's tmux session (inside tmux: opens it in a new window)")
+    .argument('<agent>', 'agent id or unique prefix')
+    .action((id: string, _opts: unknown, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const agent = await (await clientFor(ctx)).getAgent(id);
+        const [{ TmuxServer }, { runInteractive }] = await Promise.all([
+          import('../../tmux/index.js'),
+          import('../../proc/index.js'),
+        ]);
+        const argv = new TmuxServer({ socketName: agent.tmuxSocket }).attachArgv(agent.tmuxSession, {
+          insideTmux: Boolean(ctx.env.TMUX),
+          ...(ctx.env.TMUX ? { currentTmux: ctx.env.TMUX } : {}),
+        });
+        ctx.info(
+          `attaching to ${agent.id} (${agent.tmuxSession}); detach with Ctrl-b d — the agent keeps running`,
+        );
+        ctx.exitCode = runInteractive(argv[0] as string, argv.slice(1), ctx.env);
+      }),
+    );
+}

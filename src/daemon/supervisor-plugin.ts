@@ -1,0 +1,74 @@
+import type { FastifyInstance } from 'fastify';
+import { agentRoutes } from '../api/routes/agents.js';
+import { eventRoutes } from '../api/routes/events.js';
+import { worktreeRoutes } from '../api/routes/worktrees.js';
+import { EventBus } from '../events/bus.js';
+import { Supervisor } from '../supervisor/index.js';
+import { TmuxServer } from '../tmux/index.js';
+import type { CorePlugin } from './core-plugin.js';
+import type { DaemonContext, DaemonPlugin } from './plugin.js';
+
+/**
+ * The supervisor inside the daemon: agent, worktree and event routes, and the boot-time
+ * reconciliation plus health loop. Stopping it stops watching only; agents keep running.
+ */
+export class SupervisorPlugin implements DaemonPlugin {
+  readonly name = 'supervisor';
+  readonly bus = new EventBus();
+  private supervisor: Supervisor | undefined;
+
+  constructor(private readonly core: CorePlugin) {}
+
+  get instance(): Supervisor {
+    if (!this.supervisor) throw new Error('supervisor plugin: used before the daemon started it');
+    return this.supervisor;
+  }
+
+  routes(api: FastifyInstance, ctx: DaemonContext): void {
+    const store = this.core.store;
+    agentRoutes({
+      store,
+      supervisor: () => this.instance,
+      maxConcurrent: () => ctx.config.limits.max_concurrent,
+      tmuxSocket: () => ctx.config.tmux.socket,
+    })(api);
+    worktreeRoutes(store)(api);
+    eventRoutes(store)(api);
+  }
+
+  async start(ctx: DaemonContext): Promise<void> {
+    const { checkTmux } = await import('../tmux/index.js');
+    // Refuse to run without a usable tmux: every agent needs it, and the message says how to get it.
+    await checkTmux();
+    this.supervisor = new Supervisor({
+      store: this.core.store,
+      config: ctx.config,
+      paths: ctx.paths,
+      tmux: new TmuxServer({ socketName: ctx.config.tmux.socket, env: agentServerEnv(process.env) }),
+      bus: this.bus,
+      logger: ctx.logger,
+      daemonUrl: ctx.url,
+    });
+    const report = await this.supervisor.boot();
+    ctx.logger.info({ report }, 'reconciled agents with tmux and git');
+  }
+
+  async stop(): Promise<void> {
+    await this.supervisor?.close();
+    this.supervisor = undefined;
+  }
+}
+
+/**
+ * The environment of Flotilla's tmux server, which every agent inherits: the daemon's own,
+ * minus Flotilla's internals (the agent gets FLOTILLA_AGENT_ID etc. per session) and TMUX.
+ */
+export function agentServerEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined || k === 'TMUX' || k === 'TMUX_PANE') continue;
+    if (k.startsWith('FLOTILLA_') && k.includes('__')) continue;
+    out[k] = v;
+  }
+  return out;
+}
