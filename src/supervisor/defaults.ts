@@ -1,3 +1,4 @@
+import { buildPromptText } from '../agents/prompt.js';
 import type { AdapterKind, AgentAdapter, AgentEntryConfig } from '../agents/types.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
@@ -15,15 +16,10 @@ export function defaultAdapterFor(kind: AdapterKind): AgentAdapter {
   );
 }
 
-/** The task's title and prompt, plus a request to commit when `auto_commit` is on. */
+/** The adapters' prompt text: the task, then the commit (or do-not-commit) instruction. */
 export function defaultBuildPrompt(
   task: Pick<Task, 'id' | 'title' | 'prompt'>,
   entry: AgentEntryConfig,
 ): string {
-  const parts = [task.title.trim()];
-  if (task.prompt.trim() !== '') parts.push(task.prompt.trim());
-  if (entry.auto_commit) {
-    parts.push('When the work is done, commit it on the current branch with a message that says why.');
-  }
-  return parts.join('\n\n');
+  return buildPromptText(task, { autoCommit: entry.auto_commit });
 }

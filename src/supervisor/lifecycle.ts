@@ -1,3 +1,4 @@
+import { CONTINUE_PROMPT } from '../agents/prompt.js';
 import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
@@ -245,7 +246,7 @@ export class Lifecycle {
       await writeResumeAt(ctx.store.db, agentId, null);
       const { status, tmuxSession } = held.agent;
       if (isLive(status)) {
-        await ctx.tmux.sendText(tmuxSession, 'continue', { enter: true });
+        await ctx.tmux.sendText(tmuxSession, CONTINUE_PROMPT, { enter: true });
         await held.set('working', 'supervisor', 'usage limit reset; resumed');
       } else if (status === 'exited' || status === 'crashed') {
         await relaunch(ctx, held, {

@@ -6,10 +6,10 @@ import type { AgentRuntime } from './runtime.js';
 /**
  * Status from the screen. Captures happen only after tmux reported activity in the agent's
  * window (plus one more to confirm a change), never on a fixed fast rate. For agents without
- * hooks the screen is the status signal, debounced: a classification must be seen on two
- * captures in a row. For hook agents the screen only confirms or dismisses what hooks cannot
+ * hooks the screen is the status signal, debounced: a classification must be seen steadily
+ * (two captures, a second apart). For hook agents the screen only confirms or dismisses what hooks cannot
  * tell in time (a permission dialog drawn without a hook, a dialog answered in an attached
- * terminal): hooks win. First-run dialogs are answered and usage-limit messages detected for all.
+ * terminal): hooks win. Debounced by the adapters' PaneDebouncer. First-run dialogs are answered and usage-limit messages detected for all.
  */
 
 /** Hook agents: the screen is looked at no more often than this, once starting is over. */
@@ -51,15 +51,9 @@ export async function observePane(
   }
 
   const signal = adapter.fromPane(screen);
-  const key = signal?.status ?? null;
-  if (key === rt.paneStatus) rt.paneStreak++;
-  else {
-    rt.paneStatus = key;
-    rt.paneStreak = 1;
-    // Look again next tick even without activity, to confirm (or not) what was seen.
-    rt.captureDue = true;
-  }
-  if (rt.paneStreak !== 2) return 1;
+  const report = rt.debouncer.push(signal, t);
+  // A new classification waits for confirmation: look again next tick even without activity.
+  if (signal && !report && signal.status !== rt.debouncer.current?.status) rt.captureDue = true;
 
   if (!signal) {
     // An agent without hooks that draws output and has no pattern to match is at least running.
@@ -68,13 +62,14 @@ export async function observePane(
     }
     return 1;
   }
+  if (!report) return 1;
   if (hooks) {
     const quiet = t - rt.lastHookAt > HOOK_QUIET_MS;
     const dialogShown = signal.status === 'needs_permission' && agent.status !== 'needs_permission';
     const dialogGone = agent.status === 'needs_permission' && signal.status !== 'needs_permission';
-    if (quiet && (dialogShown || dialogGone)) await lifecycle.applySignal(agent.id, signal);
+    if (quiet && (dialogShown || dialogGone)) await lifecycle.applySignal(agent.id, report);
     return 1;
   }
-  if (signal.status !== agent.status) await lifecycle.applySignal(agent.id, signal);
+  if (report.status !== agent.status) await lifecycle.applySignal(agent.id, report);
   return 1;
 }

@@ -95,8 +95,7 @@ export async function relaunch(
     rt.lastActivityAt = ctx.now();
     rt.warned.clear();
     rt.captureDue = true;
-    rt.paneStatus = null;
-    rt.paneStreak = 0;
+    rt.debouncer.reset();
     rt.pendingPrompt = null;
     ctx.ingestor.track(held.agent);
     ctx.logger.info({ agentId: before.id, restartCount: attempt, reason: options.reason }, 'agent restarted');

@@ -1,3 +1,4 @@
+import { PaneDebouncer } from '../agents/pane.js';
 import { CpuMeter, type ResourceSample } from './procfs.js';
 
 /**
@@ -35,9 +36,8 @@ export interface AgentRuntime {
   cpuOver: number;
   meter: CpuMeter;
   samples: ResourceSample[];
-  /** Last pane classification and how many captures in a row agreed on it (debounce). */
-  paneStatus: string | null;
-  paneStreak: number;
+  /** Pane classifications count only once seen steadily. */
+  debouncer: PaneDebouncer;
 }
 
 export class RuntimeTable {
@@ -65,8 +65,7 @@ export class RuntimeTable {
         cpuOver: 0,
         meter: new CpuMeter(),
         samples: [],
-        paneStatus: null,
-        paneStreak: 0,
+        debouncer: new PaneDebouncer(),
       };
       this.byAgent.set(agentId, rt);
     }

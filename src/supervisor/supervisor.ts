@@ -268,7 +268,10 @@ export class Supervisor {
     if (!agent) return;
     const adapter = adapterOf(ctx, agent);
     const signal = adapter.fromHook?.({ hook_event_name: line.event, ...line.payload }, agent.mode) ?? null;
-    if (signal) await this.lifecycle.applySignal(agent.id, signal);
+    if (!signal) return;
+    // A hook is the better signal: what the screen seemed to say until now is forgotten.
+    rt.debouncer.reset(signal);
+    await this.lifecycle.applySignal(agent.id, signal);
   }
 
   private resolve(agentIdOrPrefix: string): Promise<Agent> {

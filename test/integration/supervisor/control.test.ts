@@ -122,7 +122,7 @@ describe('controlling agents', () => {
     expect(saved?.resume_at).toBe(h.sup.resumeAt(limited.id));
     // At the reset time the supervisor nudges the agent to continue.
     await waitFor(
-      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: continue'),
+      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: Continue the task'),
       'the resume at the reset time',
       8_000,
     );

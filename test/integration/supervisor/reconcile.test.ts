@@ -87,7 +87,7 @@ describe('boot reconciliation (a daemon restart)', () => {
     await second.boot();
     expect(second.resumeAt(agent.id)).not.toBeNull();
     await waitFor(
-      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: continue'),
+      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: Continue the task'),
       'the re-armed resume firing',
       8_000,
     );

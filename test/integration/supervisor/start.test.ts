@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildPromptText } from '../../../src/agents/prompt.js';
 import { branchNameFor } from '../../../src/git/index.js';
 import { type Harness, makeHarness, waitFor } from './harness.js';
 
@@ -25,9 +26,9 @@ describe('Supervisor.start', () => {
       'the fake agent recording its start',
     );
     // The prompt is the last argument, exactly as written: no shell ever interpreted it.
-    expect(start!.argv.at(-1)).toBe(
-      `Fix the parser\n\n${prompt.trim()}\n\nWhen the work is done, commit it on the current branch with a message that says why.`,
-    );
+    expect(start!.argv.at(-1)).toBe(buildPromptText(task, { autoCommit: true }));
+    expect(start!.argv.at(-1)).toContain(prompt.trim());
+    expect(start!.argv.at(-1)?.endsWith('\n')).toBe(true);
     expect(start!.argv.slice(0, 2)).toEqual(['--session-id', agent.sessionId]);
     expect(start!.cwd).toBe(agent.worktreePath);
     expect(start!.env).toMatchObject({
