@@ -1,0 +1,28 @@
+import type { AgentAdapter } from '../types.js';
+import { claudeStatusFromHook } from './hooks.js';
+import { claudeLaunch, claudeResume } from './launch.js';
+import { claudeAnswerDialog, claudeFirstRunKeys, claudeStatusFromPane } from './screen.js';
+import { claudeFromStreamLine } from './stream.js';
+import { detectClaudeUsageLimit } from './usage-limit.js';
+
+/**
+ * Claude Code: hooks first (installed per agent through `--settings`), stream-json in headless
+ * mode, pane text as the fallback (before the folder is trusted no hook fires at all).
+ */
+export const claudeCodeAdapter: AgentAdapter = {
+  kind: 'claude-code',
+  signals: { hooks: true, stream: true, pane: true },
+  resumable: true,
+  launch: claudeLaunch,
+  resume: claudeResume,
+  fromHook: claudeStatusFromHook,
+  fromStreamLine: claudeFromStreamLine,
+  fromPane: claudeStatusFromPane,
+  answerDialog: claudeAnswerDialog,
+  firstRunKeys: claudeFirstRunKeys,
+  detectUsageLimit: detectClaudeUsageLimit,
+};
+
+export { CLAUDE_HOOK_EVENTS, type ClaudeHookEvent, hookSettings } from './hooks.js';
+export { PROMPT_FILE, SETTINGS_FILE } from './launch.js';
+export { type ClaudeDialog, type ClaudeDialogKind, type ClaudeScreen, readClaudeScreen } from './screen.js';

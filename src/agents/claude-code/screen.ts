@@ -1,0 +1,185 @@
+import { type DialogOptions, decisionKeys, findOptions, firstYes, oneTimeYes } from '../dialog.js';
+import { shorten } from '../json.js';
+import { isRule, screenLines } from '../pane.js';
+import type { PermissionDecision, StatusSignal } from '../types.js';
+
+/**
+ * Reading Claude Code's TUI from a pane capture. Footers and option lists change between
+ * versions, so every status rests on more than one clue: the input box (a `❯` line between two
+ * rules), the footer (`? for shortcuts`, `esc to interrupt`), the spinner line above the box
+ * (`✢ Orchestrating…`, `✻ API error · Retrying in 36s · attempt 7/10`), and numbered option
+ * lists with a `❯` cursor. Screens of 2.1.197 are in test/fixtures/claude-code/.
+ */
+
+/** Which dialog is open. `other` is a choice Flotilla does not know how to answer. */
+export type ClaudeDialogKind = 'permission' | 'trust' | 'api-key' | 'bypass' | 'other';
+
+/** A dialog on screen: its kind, its options and a one-line description. */
+export interface ClaudeDialog {
+  kind: ClaudeDialogKind;
+  options: DialogOptions;
+  detail: string;
+}
+
+/** Everything the classifier reads off one screen. */
+export interface ClaudeScreen {
+  /** Line index of the last input-box line, or -1. */
+  inputBox: number;
+  /** Text typed into that box and not yet sent. */
+  typed: string;
+  dialog: ClaudeDialog | null;
+  /** Spinner or footer text saying a turn is running, or null. */
+  busy: string | null;
+  /** The TUI has exited ("Resume this session with: claude --resume <id>"). */
+  exited: boolean;
+  /** The idle footer is visible. */
+  shortcutsFooter: boolean;
+}
+
+const SPINNER_RE = /^\s*[·✢✳✶✻✽*]\s+(?<text>\S.*)$/u;
+const PROMPT_RE = /^\s*(?:[│|]\s*)?[❯>](?:[\s\u00a0](?<typed>.*))?$/u;
+
+/** Parse the parts of Claude Code's screen that tell its state. */
+export function readClaudeScreen(screen: string): ClaudeScreen {
+  const lines = screenLines(screen);
+  const inputBox = findInputBox(lines);
+  const typed = inputBox >= 0 ? (PROMPT_RE.exec(lines[inputBox] ?? '')?.groups?.typed ?? '').trim() : '';
+  const below = inputBox >= 0 ? lines.slice(inputBox + 1) : lines.slice(-4);
+  const exited = below.some((l) => /Resume this session with|claude (?:--resume|-r) [0-9a-f-]{36}/.test(l));
+  const options = findOptions(lines);
+  const dialog = options !== null && options.firstLine > inputBox ? describeDialog(lines, options) : null;
+  return {
+    inputBox,
+    typed,
+    dialog,
+    busy: findBusy(lines, inputBox),
+    exited,
+    shortcutsFooter: below.slice(-4).some((l) => /\? for shortcuts/.test(l)),
+  };
+}
+
+/** The last `❯` line that sits right under a rule (or a box top) with a rule somewhere below it. */
+function findInputBox(lines: readonly string[]): number {
+  for (let i = lines.length - 1; i > 0; i--) {
+    if (!PROMPT_RE.test(lines[i] ?? '')) continue;
+    const above = lines[i - 1] ?? '';
+    if (!isRule(above) && !/^\s*╭/.test(above)) continue;
+    const closed = lines.slice(i + 1, i + 12).some((l) => isRule(l) || /^\s*╰/.test(l));
+    if (closed) return i;
+  }
+  return -1;
+}
+
+/** Spinner text above the box or "esc to interrupt" in the footer; null when idle. */
+function findBusy(lines: readonly string[], inputBox: number): string | null {
+  const footer = inputBox >= 0 ? lines.slice(inputBox + 1) : lines.slice(-3);
+  const above = inputBox >= 0 ? lines.slice(Math.max(0, inputBox - 6), inputBox) : lines.slice(-8);
+  for (const line of [...above].reverse()) {
+    const text = SPINNER_RE.exec(line)?.groups?.text;
+    if (text !== undefined && (text.includes('…') || /Retrying in \d+|esc to interrupt/i.test(text))) {
+      return text.replace(/\s*\(.*esc to interrupt.*\)\s*$/i, '');
+    }
+  }
+  if (footer.some((l) => /esc to interrupt/i.test(l))) return 'esc to interrupt';
+  return null;
+}
+
+function describeDialog(lines: readonly string[], options: DialogOptions): ClaudeDialog {
+  const bodyStart = lastRuleBefore(lines, options.firstLine);
+  const body = lines.slice(Math.max(bodyStart + 1, options.firstLine - 30), options.firstLine);
+  const text = body.join('\n');
+  const texts = options.options.map((o) => o.text);
+  if (
+    /Quick safety check|trust (?:this folder|the files in this folder)/i.test(text) ||
+    texts.some((t) => /trust this folder/i.test(t))
+  ) {
+    return { kind: 'trust', options, detail: 'trust dialog: is this a folder you trust?' };
+  }
+  if (/Detected a custom API key|use this API key\?/i.test(text)) {
+    return {
+      kind: 'api-key',
+      options,
+      detail: 'custom API key dialog: use ANTHROPIC_API_KEY from the environment?',
+    };
+  }
+  if (/Bypass Permissions mode/i.test(text)) {
+    return { kind: 'bypass', options, detail: 'bypass permissions mode warning' };
+  }
+  const hasYes = oneTimeYes(options.options) !== null;
+  const hasNo = texts.some((t) => /^no\b/i.test(t));
+  const question = body.find((l) => /^\s*(?:Do you want to|Would you like to)\b.*\?\s*$/.test(l));
+  if (hasYes && hasNo && (question !== undefined || /requires approval|permission/i.test(text))) {
+    return { kind: 'permission', options, detail: permissionDetail(body, question) };
+  }
+  const first = body.find((l) => l.trim() !== '') ?? texts[0] ?? '';
+  return { kind: 'other', options, detail: shorten(`dialog: ${first.trim()}`) };
+}
+
+function lastRuleBefore(lines: readonly string[], index: number): number {
+  for (let i = index - 1; i >= 0; i--) if (isRule(lines[i] ?? '')) return i;
+  return -1;
+}
+
+/** "Bash command: git add -A && git commit …" from the dialog's header lines. */
+function permissionDetail(body: readonly string[], question: string | undefined): string {
+  const content = body.map((l) => l.trim()).filter((l) => l !== '');
+  const [title, subject] = content;
+  if (
+    title !== undefined &&
+    subject !== undefined &&
+    title !== question?.trim() &&
+    subject !== question?.trim()
+  ) {
+    return shorten(`${title}: ${subject}`);
+  }
+  return shorten(question?.trim() ?? 'permission dialog');
+}
+
+const pane = (status: StatusSignal['status'], detail: string): StatusSignal => ({
+  status,
+  source: 'pane',
+  detail,
+});
+
+/** Classify a Claude Code screen; null when it shows nothing certain (or the TUI has exited). */
+export function claudeStatusFromPane(screen: string): StatusSignal | null {
+  const s = readClaudeScreen(screen);
+  if (s.exited) return null;
+  if (s.dialog !== null) {
+    return s.dialog.kind === 'other'
+      ? pane('needs_input', s.dialog.detail)
+      : pane('needs_permission', s.dialog.detail);
+  }
+  // API retries keep the `❯` box on screen: the spinner wins over the box.
+  if (s.busy !== null) return pane('working', shorten(s.busy));
+  if (s.inputBox >= 0 || s.shortcutsFooter) {
+    return pane(
+      'needs_input',
+      s.typed === '' ? 'waiting for input' : shorten(`unsent text in the prompt box: ${s.typed}`),
+    );
+  }
+  return null;
+}
+
+/**
+ * Keys that answer the open dialog: approve = the one-time "Yes" of a permission dialog (never
+ * "Yes, and don't ask again…"), or the "Yes…" option of a first-run dialog; deny = the "No…"
+ * option. Null when no known dialog is open. Send the keys one at a time (see keysToOption).
+ */
+export function claudeAnswerDialog(screen: string, decision: PermissionDecision): string[] | null {
+  const dialog = readClaudeScreen(screen).dialog;
+  if (dialog === null || dialog.kind === 'other') return null;
+  return decisionKeys(dialog.options, decision, dialog.kind === 'permission' ? oneTimeYes : firstYes);
+}
+
+/**
+ * Keys that trust the folder when the trust dialog is open; null otherwise. The "custom API
+ * key" and "bypass permissions" dialogs are left to the user on purpose: accepting either
+ * changes billing or safety for every later session (Claude Code records the answer in the
+ * user's own ~/.claude.json / ~/.claude/settings.json).
+ */
+export function claudeFirstRunKeys(screen: string): string[] | null {
+  const dialog = readClaudeScreen(screen).dialog;
+  if (dialog?.kind !== 'trust') return null;
+  return decisionKeys(dialog.options, 'approve', firstYes);
+}

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { claudeCodeAdapter } from '../../../src/agents/claude-code/index.js';
+import { claudeHookPayloads } from './fixtures.js';
+
+const fromHook = (
+  payload: Record<string, unknown>,
+  mode: 'interactive' | 'headless' = 'interactive',
+  now?: Date,
+) => claudeCodeAdapter.fromHook?.(payload, mode, now) ?? null;
+
+describe('claude-code fromHook on captured payloads (2.1.331)', () => {
+  const payloads = claudeHookPayloads();
+  const get = (event: string) => {
+    const p = payloads.get(event);
+    if (p === undefined) throw new Error(`fixture has no ${event} payload`);
+    return p;
+  };
+
+  it('maps the captured interactive sequence', () => {
+    expect(fromHook(get('SessionStart'))).toMatchObject({
+      status: 'needs_input',
+      source: 'hook',
+      detail: 'session startup',
+    });
+    expect(fromHook(get('UserPromptSubmit'))).toMatchObject({
+      status: 'working',
+      detail: 'prompt: commit everything',
+    });
+    expect(fromHook(get('PreToolUse'))).toMatchObject({
+      status: 'working',
+      detail: "Bash: git add -A && git commit -q -m 'tui commit' && git log --oneline -1",
+    });
+    expect(fromHook(get('Notification'))).toMatchObject({
+      status: 'needs_permission',
+      detail: 'Claude needs your permission',
+    });
+    expect(fromHook(get('PostToolUse'))?.status).toBe('working');
+    expect(fromHook(get('Stop'))).toMatchObject({ status: 'needs_input', detail: 'turn ended' });
+    expect(fromHook(get('SessionEnd'))).toBeNull();
+  });
+
+  it('headless: SessionStart and Stop keep working (exit comes from liveness)', () => {
+    expect(fromHook(get('SessionStart'), 'headless')?.status).toBe('working');
+    expect(fromHook(get('Stop'), 'headless')?.status).toBe('working');
+    expect(fromHook(get('Notification'), 'headless')).toBeNull();
+  });
+});
+
+describe('claude-code fromHook on other payloads', () => {
+  const base = { session_id: 's', transcript_path: '/t', cwd: '/w' };
+
+  it('PermissionRequest → needs_permission with tool and command', () => {
+    const s = fromHook({
+      ...base,
+      hook_event_name: 'PermissionRequest',
+      tool_name: 'Bash',
+      tool_input: { command: 'npm   publish\n--force', description: 'Publish' },
+      permission_suggestions: [],
+    });
+    expect(s).toEqual({ status: 'needs_permission', source: 'hook', detail: 'Bash: npm publish --force' });
+    expect(
+      fromHook({
+        ...base,
+        hook_event_name: 'PermissionRequest',
+        tool_name: 'Write',
+        tool_input: { file_path: '/w/a.txt' },
+      })?.detail,
+    ).toBe('Write: /w/a.txt');
+  });
+
+  it('PermissionRequest in headless mode is not a dialog anyone can answer', () => {
+    expect(
+      fromHook(
+        { ...base, hook_event_name: 'PermissionRequest', tool_name: 'Bash', tool_input: {} },
+        'headless',
+      )?.status,
+    ).toBe('working');
+  });
+
+  it('long commands are cut to one short line', () => {
+    const s = fromHook({
+      ...base,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'x'.repeat(500) },
+    });
+    expect(s?.detail?.length).toBeLessThanOrEqual(120);
+    expect(s?.detail?.endsWith('…')).toBe(true);
+  });
+
+  it('Notification idle_prompt → needs_input; other notification types → null', () => {
+    expect(
+      fromHook({
+        ...base,
+        hook_event_name: 'Notification',
+        notification_type: 'idle_prompt',
+        message: 'Claude is waiting for your input',
+      }),
+    ).toMatchObject({
+      status: 'needs_input',
+    });
+    expect(
+      fromHook({
+        ...base,
+        hook_event_name: 'Notification',
+        notification_type: 'auth_success',
+        message: 'ok',
+      }),
+    ).toBeNull();
+  });
+
+  it('StopFailure rate_limit carries resumeAt when the text has a reset time', () => {
+    const now = new Date('2026-11-24T10:00:00Z');
+    const s = fromHook(
+      {
+        ...base,
+        hook_event_name: 'StopFailure',
+        error: 'rate_limit',
+        last_assistant_message: "You've hit your session limit · resets 4pm (UTC)",
+      },
+      'interactive',
+      now,
+    );
+    expect(s?.status).toBe('needs_input');
+    expect(s?.detail).toContain('rate_limit');
+    expect(s?.resumeAt?.toISOString()).toBe('2026-11-24T16:00:00.000Z');
+  });
+
+  it('StopFailure without a reset time has no resumeAt', () => {
+    const s = fromHook({
+      ...base,
+      hook_event_name: 'StopFailure',
+      error: 'rate_limit',
+      error_details: 'API Error: Request rejected (429)',
+    });
+    expect(s?.status).toBe('needs_input');
+    expect(s?.resumeAt).toBeUndefined();
+    expect(
+      fromHook({ ...base, hook_event_name: 'StopFailure', error: 'overloaded' }, 'headless')?.status,
+    ).toBe('working');
+  });
+
+  it('unknown events and malformed payloads → null, never a throw', () => {
+    expect(fromHook({ ...base, hook_event_name: 'PreCompact' })).toBeNull();
+    expect(fromHook({})).toBeNull();
+    expect(fromHook({ hook_event_name: 42 })).toBeNull();
+    expect(
+      fromHook({ hook_event_name: 'PreToolUse', tool_name: 7, tool_input: 'not an object' }),
+    ).toMatchObject({
+      status: 'working',
+      detail: 'tool',
+    });
+    expect(
+      fromHook({ hook_event_name: 'StopFailure', error: ['x'], last_assistant_message: null })?.status,
+    ).toBe('needs_input');
+  });
+});

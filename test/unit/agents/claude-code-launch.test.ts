@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { CLAUDE_HOOK_EVENTS, claudeCodeAdapter } from '../../../src/agents/claude-code/index.js';
+import { CONTINUE_PROMPT } from '../../../src/agents/prompt.js';
+import { launchContext, shellWords } from './fixtures.js';
+
+const SESSION = '14379813-7a5a-4b5d-ab5e-03581b934be9';
+
+describe('claude-code launch', () => {
+  it('interactive: session id, settings, permission mode, args, then -- and the prompt from a file', () => {
+    const spec = claudeCodeAdapter.launch(
+      launchContext({ config: { args: ['--model', 'sonnet'], permission_mode: 'acceptEdits' } }),
+    );
+    expect(spec.argv).toEqual([
+      'claude',
+      '--session-id',
+      SESSION,
+      '--settings',
+      '/state/agents/ag_123/settings.json',
+      '--permission-mode',
+      'acceptEdits',
+      '--model',
+      'sonnet',
+      '--',
+    ]);
+    expect(spec.promptVia).toBe('file-arg');
+    expect(spec.promptFile).toBe('/state/agents/ag_123/prompt.txt');
+    const prompt = spec.files.find((f) => f.path === spec.promptFile);
+    expect(prompt?.content).toBe('Write hello.txt\n\nCommit it.\n');
+    expect(spec.env).toMatchObject({ HOME: '/home/dev', FLOTILLA_AGENT_ID: 'ag_123' });
+  });
+
+  it('headless: -p with stream-json and --verbose', () => {
+    const spec = claudeCodeAdapter.launch(launchContext({ mode: 'headless' }));
+    expect(spec.argv.slice(0, 7)).toEqual([
+      'claude',
+      '-p',
+      '--output-format',
+      'stream-json',
+      '--verbose',
+      '--session-id',
+      SESSION,
+    ]);
+    expect(spec.argv.at(-1)).toBe('--');
+    expect(spec.promptVia).toBe('file-arg');
+  });
+
+  it('never puts the task text into argv', () => {
+    const spec = claudeCodeAdapter.launch(launchContext({ promptText: "rm -rf / '; echo pwned" }));
+    expect(spec.argv.join(' ')).not.toContain('pwned');
+  });
+
+  it('resume: --resume instead of --session-id, never --continue, no prompt in interactive mode', () => {
+    const spec = claudeCodeAdapter.resume(launchContext());
+    expect(spec.argv).toContain('--resume');
+    expect(spec.argv[spec.argv.indexOf('--resume') + 1]).toBe(SESSION);
+    expect(spec.argv).not.toContain('--session-id');
+    expect(spec.argv).not.toContain('--continue');
+    expect(spec.argv).not.toContain('-c');
+    expect(spec.argv).not.toContain('--');
+    expect(spec.promptVia).toBe('none');
+  });
+
+  it('resume: headless sends the continue prompt, interactive sends resumePrompt when given', () => {
+    const headless = claudeCodeAdapter.resume(launchContext({ mode: 'headless' }));
+    expect(headless.promptVia).toBe('file-arg');
+    expect(headless.files.find((f) => f.path === headless.promptFile)?.content).toBe(CONTINUE_PROMPT);
+    const interactive = claudeCodeAdapter.resume(launchContext({ resumePrompt: 'go on' }));
+    expect(interactive.argv.at(-1)).toBe('--');
+    expect(interactive.files.find((f) => f.path === interactive.promptFile)?.content).toBe('go on');
+  });
+
+  it('refuses a missing or malformed session id', () => {
+    expect(() => claudeCodeAdapter.launch(launchContext({ sessionId: null }))).toThrow(/uuid session id/);
+    expect(() => claudeCodeAdapter.resume(launchContext({ sessionId: 'x; rm -rf /' }))).toThrow(/uuid/);
+  });
+});
+
+describe('claude-code hook settings', () => {
+  const spec = claudeCodeAdapter.launch(
+    launchContext({ hookArgv: ["/opt/it's here/node", '/opt/flotilla/main.js', 'hook'] }),
+  );
+  const settings = JSON.parse(spec.files.find((f) => f.path.endsWith('settings.json'))?.content ?? '{}') as {
+    hooks: Record<
+      string,
+      { matcher?: string; hooks: { type: string; command: string; timeout: number }[] }[]
+    >;
+  };
+
+  it('declares every status hook, tool events with matcher *', () => {
+    for (const event of [
+      'SessionStart',
+      'UserPromptSubmit',
+      'PreToolUse',
+      'PermissionRequest',
+      'PostToolUse',
+      'Notification',
+      'Stop',
+      'StopFailure',
+      'SessionEnd',
+    ]) {
+      expect(settings.hooks[event], event).toHaveLength(1);
+    }
+    expect(Object.keys(settings.hooks).sort()).toEqual([...CLAUDE_HOOK_EVENTS].sort());
+    expect(settings.hooks.PreToolUse?.[0]?.matcher).toBe('*');
+    expect(settings.hooks.PermissionRequest?.[0]?.matcher).toBe('*');
+    expect(settings.hooks.Stop?.[0]?.matcher).toBeUndefined();
+    expect(settings.hooks.Stop?.[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 10 });
+  });
+
+  it('quotes the hook argv so a shell runs exactly it, silently and with status 0', () => {
+    const command = settings.hooks.PreToolUse?.[0]?.hooks[0]?.command ?? '';
+    expect(command.endsWith(' >/dev/null 2>&1 || true')).toBe(true);
+    const quoted = command.slice(0, -' >/dev/null 2>&1 || true'.length);
+    expect(shellWords(quoted)).toEqual([
+      "/opt/it's here/node",
+      '/opt/flotilla/main.js',
+      'hook',
+      'PreToolUse',
+    ]);
+  });
+});

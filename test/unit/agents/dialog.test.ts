@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { findOptions, firstNo, firstYes, keysToOption, oneTimeYes } from '../../../src/agents/dialog.js';
+import { screenLines } from '../../../src/agents/pane.js';
+
+const opts = (...texts: string[]) => texts.map((text, i) => ({ n: i + 1, text, line: i }));
+
+describe('findOptions', () => {
+  it('finds the list and its cursor, whatever the cursor glyph', () => {
+    for (const glyph of ['❯', '›', '●', '>']) {
+      const found = findOptions(screenLines(`Allow?\n  1. Yes\n${glyph} 2. No\n`));
+      expect(found?.cursor, glyph).toBe(1);
+      expect(found?.options.map((o) => o.text)).toEqual(['Yes', 'No']);
+    }
+  });
+
+  it('tolerates wrapped option text and strips shortcut hints', () => {
+    const found = findOptions([
+      '❯ 1. Yes',
+      "  2. Yes, and don't ask again for git commands in",
+      '     /home/dev/repo',
+      '  3. No (esc)',
+    ]);
+    expect(found?.options.map((o) => o.text)).toEqual([
+      'Yes',
+      "Yes, and don't ask again for git commands in",
+      'No',
+    ]);
+    expect(found?.lastLine).toBe(3);
+  });
+
+  it('ignores lists without exactly one cursor, and takes the last list', () => {
+    expect(findOptions(['1. a', '2. b'])).toBeNull();
+    expect(findOptions(['❯ 1. a', '❯ 2. b'])).toBeNull();
+    const two = findOptions(['❯ 1. old', '  2. list', '', '  1. Yes', '❯ 2. No']);
+    expect(two?.firstLine).toBe(3);
+  });
+
+  it('requires numbers in sequence from 1', () => {
+    expect(findOptions(['❯ 2. Yes', '  3. No'])).toBeNull();
+    expect(findOptions(['❯ 1. Yes', '  3. No'])).toBeNull();
+  });
+});
+
+describe('option choice', () => {
+  it('one-time yes: exact "Yes" first, else a non-persistent "Yes, …"', () => {
+    expect(oneTimeYes(opts("Yes, and don't ask again", 'Yes', 'No'))).toBe(1);
+    expect(oneTimeYes(opts('Yes, allow always', 'Yes, allow once', 'No'))).toBe(1);
+    expect(oneTimeYes(opts('Yes, proceed', 'No'))).toBe(0);
+    expect(oneTimeYes(opts('Yes, and switch to auto mode', 'No'))).toBeNull();
+    expect(oneTimeYes(opts('Yes, allow all edits during this session', 'No'))).toBeNull();
+  });
+
+  it('first yes / first no', () => {
+    expect(firstYes(opts('No, exit', 'Yes, I trust this folder'))).toBe(1);
+    expect(firstNo(opts('Yes', 'Nope', 'No, and tell Claude what to do differently'))).toBe(2);
+    expect(firstNo(opts('Yes'))).toBeNull();
+  });
+
+  it('keys move one step per option, then Enter', () => {
+    expect(keysToOption(0, 0)).toEqual(['Enter']);
+    expect(keysToOption(0, 3)).toEqual(['Down', 'Down', 'Down', 'Enter']);
+    expect(keysToOption(2, 0)).toEqual(['Up', 'Up', 'Enter']);
+  });
+});
