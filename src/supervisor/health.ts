@@ -8,6 +8,7 @@ import { observePane } from './pane-watch.js';
 import { processTree, scanProcesses } from './procfs.js';
 import type { AgentExit } from './restart.js';
 import { type AgentRuntime, pushSample, touch } from './runtime.js';
+import { observeStream, streams } from './stream-watch.js';
 
 /**
  * The health monitor: one tick per second that must stay cheap with fifty idle agents. A tick
@@ -118,6 +119,7 @@ export class HealthMonitor {
         rt.captureDue = true;
       }
       try {
+        if (streams(ctx, agent)) await observeStream(ctx, this.lifecycle, agent, rt);
         stats.captures += await observePane(ctx, this.lifecycle, agent, rt, t);
       } catch (err) {
         ctx.logger.debug({ agentId: agent.id, err }, 'pane observation failed');

@@ -9,6 +9,7 @@ import { type HeldAgent, isLive } from './machine.js';
 import { relaunch } from './relaunch.js';
 import { type AgentExit, decideRestart, describeExit, exitKind } from './restart.js';
 import { clearTimers } from './runtime.js';
+import { observeStream, streams } from './stream-watch.js';
 import { readSupervision, writeRestartAt, writeResumeAt } from './supervision-store.js';
 
 /**
@@ -33,7 +34,7 @@ export class Lifecycle {
     const rt = ctx.runtime.get(agentId);
     if (rt.generation !== generation) return;
     await ctx.ingestor.poke(agentId).catch(() => 0);
-    await this.detectUsageLimitOnScreen(agentId);
+    await this.readLastWords(agentId);
     await ctx.machines.run(agentId, async (held) => {
       const agent = held.agent;
       if (rt.generation !== generation || !isLive(agent.status) || rt.stopping) return;
@@ -108,7 +109,12 @@ export class Lifecycle {
     return this.ctx.machines.run(agentId, async (held) => {
       await writeRestartAt(this.ctx.store.db, agentId, null);
       if (held.agent.status !== 'crashed' && held.agent.status !== 'exited') return;
-      const failure = await relaunch(this.ctx, held, { reason, byUser: false, countsTowardIntensity: true });
+      const failure = await relaunch(this.ctx, held, {
+        reason,
+        byUser: false,
+        countsTowardIntensity: true,
+        resumePrompt: CONTINUE_PROMPT,
+      });
       if (failure) await this.afterFailedRelaunch(held, failure);
     });
   }
@@ -253,6 +259,7 @@ export class Lifecycle {
           reason: 'usage limit reset',
           byUser: false,
           countsTowardIntensity: false,
+          resumePrompt: CONTINUE_PROMPT,
         });
       }
     });
@@ -271,17 +278,28 @@ export class Lifecycle {
     }
   }
 
-  private async detectUsageLimitOnScreen(agentId: string): Promise<void> {
+  /**
+   * Before judging a death: the agent's last stream lines (a headless run's result), and its last
+   * screen (a usage-limit message; the session id an agent like codex prints as it exits).
+   */
+  private async readLastWords(agentId: string): Promise<void> {
     const { ctx } = this;
     const agent = await ctx.store.agents.get(agentId);
     if (!agent) return;
+    const rt = ctx.runtime.get(agentId);
+    if (streams(ctx, agent)) await observeStream(ctx, this, agent, rt).catch(() => 0);
     let text: string;
     try {
       text = await ctx.tmux.capturePane(agent.tmuxSession, { lines: 60 });
     } catch {
       return;
     }
-    const at = adapterOf(ctx, agent).detectUsageLimit(text, new Date(ctx.now()));
+    const adapter = adapterOf(ctx, agent);
+    const sessionId = adapter.sessionIdFromPane?.(text) ?? null;
+    if (sessionId && sessionId !== agent.sessionId) {
+      await ctx.store.agents.update(agentId, { sessionId }, 'supervisor');
+    }
+    const at = adapter.detectUsageLimit(text, new Date(ctx.now()));
     if (at && at.getTime() > ctx.now()) await this.armResume(agentId, at.getTime(), true);
   }
 }

@@ -27,6 +27,8 @@ export interface LaunchInput {
   portBase: number;
   /** Continue the earlier conversation (restart) rather than start the task. */
   resume: boolean;
+  /** resume only: a message for the agent once its conversation is loaded. */
+  resumePrompt?: string;
 }
 
 /** A launch ready for tmux. */
@@ -70,6 +72,7 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
     hookArgv: ctx.hookArgv,
     config: entry,
     home,
+    ...(input.resume && input.resumePrompt !== undefined ? { resumePrompt: input.resumePrompt } : {}),
   };
   const spec = input.resume ? adapter.resume(lctx) : adapter.launch(lctx);
 

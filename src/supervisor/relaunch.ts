@@ -17,6 +17,11 @@ export interface RelaunchOptions {
   byUser: boolean;
   /** Policy restarts count against restart.intensity; user restarts and usage-limit resumes do not. */
   countsTowardIntensity: boolean;
+  /**
+   * Sent once the conversation is loaded. Restarts that recover from a crash or a usage limit
+   * ask the agent to carry on (CONTINUE_PROMPT); a user's restart leaves the next word to them.
+   */
+  resumePrompt?: string;
 }
 
 /** Relaunches; returns null on success, or why it failed (the agent is then `crashed`). */
@@ -51,6 +56,7 @@ export async function relaunch(
       sessionId: before.sessionId,
       portBase: worktree.portBase,
       resume: true,
+      ...(options.resumePrompt === undefined ? {} : { resumePrompt: options.resumePrompt }),
     });
     const launch = { argv: prepared.argv, env: prepared.env, cwd: worktree.path, logFile: prepared.logFile };
     if (await tmux.hasSession(before.tmuxSession)) await tmux.respawn(before.tmuxSession, launch);

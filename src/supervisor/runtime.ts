@@ -1,5 +1,6 @@
 import { PaneDebouncer } from '../agents/pane.js';
 import { CpuMeter, type ResourceSample } from './procfs.js';
+import { emptyUsage, type UsageTotals } from './usage.js';
 
 /**
  * What the supervisor knows about a running agent that is not worth a database write: activity
@@ -38,6 +39,10 @@ export interface AgentRuntime {
   samples: ResourceSample[];
   /** Pane classifications count only once seen steadily. */
   debouncer: PaneDebouncer;
+  /** Bytes of the pane log read as stream lines; null = not read yet since the daemon started. */
+  streamOffset: number | null;
+  /** Token and cost totals from stream lines. */
+  usage: UsageTotals;
 }
 
 export class RuntimeTable {
@@ -66,6 +71,8 @@ export class RuntimeTable {
         meter: new CpuMeter(),
         samples: [],
         debouncer: new PaneDebouncer(),
+        streamOffset: null,
+        usage: emptyUsage(),
       };
       this.byAgent.set(agentId, rt);
     }

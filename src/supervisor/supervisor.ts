@@ -22,6 +22,8 @@ import { AgentMachines, isLive } from './machine.js';
 import type { ResourceSample } from './procfs.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { RuntimeTable, touch } from './runtime.js';
+import { observeStream, streams } from './stream-watch.js';
+import type { UsageTotals } from './usage.js';
 
 export type { StartOptions } from './launch.js';
 
@@ -220,6 +222,19 @@ export class Supervisor {
     return { latest: samples.at(-1) ?? null, samples };
   }
 
+  /**
+   * Tokens and cost a headless agent reported in its stream lines over all its runs (zero for
+   * others). After a daemon restart the totals are rebuilt from its pane log on first request.
+   */
+  async usage(agentIdOrPrefix: string): Promise<UsageTotals> {
+    const agent = await this.resolve(agentIdOrPrefix);
+    const rt = this.ctx.runtime.get(agent.id);
+    if (rt.streamOffset === null && streams(this.ctx, agent)) {
+      await observeStream(this.ctx, this.lifecycle, agent, rt);
+    }
+    return { ...rt.usage };
+  }
+
   /** A usage-limit resume scheduled for the agent (ISO), or null. */
   resumeAt(agentId: string): string | null {
     const at = this.ctx.runtime.peek(agentId)?.resumeAt;
@@ -267,7 +282,11 @@ export class Supervisor {
     const agent = await ctx.store.agents.get(ref.id);
     if (!agent) return;
     const adapter = adapterOf(ctx, agent);
-    const signal = adapter.fromHook?.({ hook_event_name: line.event, ...line.payload }, agent.mode) ?? null;
+    // The hook's own time: a reset time relative to it stays right when read after a daemon restart.
+    const at = new Date(line.ts);
+    const when = Number.isNaN(at.getTime()) ? new Date(ctx.now()) : at;
+    const signal =
+      adapter.fromHook?.({ hook_event_name: line.event, ...line.payload }, agent.mode, when) ?? null;
     if (!signal) return;
     // A hook is the better signal: what the screen seemed to say until now is forgotten.
     rt.debouncer.reset(signal);

@@ -8,7 +8,7 @@ import { AgentStatusSchema } from '../../../src/domain/agent.js';
  */
 export const fakeAdapter: AgentAdapter = {
   kind: 'custom',
-  signals: { hooks: true, stream: false, pane: true },
+  signals: { hooks: true, stream: true, pane: true },
   resumable: true,
   launch(ctx: LaunchContext): LaunchSpec {
     return {
@@ -31,6 +31,33 @@ export const fakeAdapter: AgentAdapter = {
     const status = AgentStatusSchema.safeParse(payload.status);
     if (!status.success) return null;
     return { status: status.data, source: 'hook', detail: String(payload.hook_event_name) };
+  },
+  fromStreamLine(line) {
+    const v = JSON.parse(line) as {
+      type?: string;
+      status?: string;
+      tokens?: number;
+      cost?: number;
+      resetAt?: string;
+    };
+    if (v.type === 'status') {
+      const status = AgentStatusSchema.safeParse(v.status);
+      return status.success
+        ? { status: { status: status.data, source: 'stream', detail: 'stream line' } }
+        : null;
+    }
+    if (v.type === 'result') {
+      return {
+        status: {
+          status: 'working',
+          source: 'stream',
+          detail: 'run finished',
+          ...(v.resetAt ? { resumeAt: new Date(v.resetAt) } : {}),
+        },
+        usage: { inputTokens: v.tokens ?? 0, outputTokens: 1, costUsd: v.cost ?? 0 },
+      };
+    }
+    return null;
   },
   fromPane(screen): StatusSignal | null {
     if (/Allow\? \[y\/n\]\s*$/.test(screen.trimEnd())) return { status: 'needs_permission', source: 'pane' };

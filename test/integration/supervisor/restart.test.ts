@@ -155,3 +155,61 @@ describe('restart policy', () => {
     expect(event?.actor).toBe('user');
   });
 });
+
+describe('headless stream lines', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h?.cleanup();
+  });
+
+  it('take status and usage from the stream, and the task goes to review on a clean exit', async () => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'stream' } });
+    const task = await h.task();
+    const agent = await h.sup.start(task.id, { mode: 'headless' });
+    await tickUntil(
+      h,
+      async () => (await h.store.agents.get(agent.id))?.status === 'exited',
+      'the headless run ending',
+    );
+    expect(await h.sup.usage(agent.id)).toMatchObject({ inputTokens: 2000, costUsd: 0.75, reports: 2 });
+    const sources = (await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })).map(
+      (e) => e.data.source,
+    );
+    expect(sources).toContain('stream');
+    expect((await h.store.tasks.get(task.id))?.status).toBe('review');
+
+    // A new daemon rebuilds the totals from the pane log without recording any status twice.
+    const before = (await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })).length;
+    await h.sup.close();
+    const second = h.newSupervisor();
+    await second.boot();
+    expect(await second.usage(agent.id)).toMatchObject({ inputTokens: 2000, costUsd: 0.75, reports: 2 });
+    expect((await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })).length).toBe(
+      before,
+    );
+  });
+
+  it('a run that ends on a usage limit waits for the reset instead of burning restarts', async () => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'stream-limited' } });
+    const agent = await h.sup.start((await h.task()).id, { mode: 'headless' });
+    const a = await tickUntil(
+      h,
+      async () => {
+        const row = await h.store.agents.get(agent.id);
+        return row?.status === 'exited' ? row : null;
+      },
+      'the limited run ending',
+    );
+    expect(a.restartCount).toBe(0);
+    expect(h.sup.resumeAt(agent.id)).not.toBeNull();
+    const [last] = await h.store.events.list({
+      agentId: agent.id,
+      types: ['agent.status_changed'],
+      order: 'desc',
+      limit: 1,
+    });
+    expect(last?.data.detail).toMatch(/^usage limit, resumes at/);
+    for (let i = 0; i < 5; i++) await h.sup.tick();
+    expect((await h.store.agents.get(agent.id))?.restartCount).toBe(0);
+  });
+});
