@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { AgentAdapter, AgentEntryConfig, LaunchContext } from '../agents/types.js';
+import type { AgentAdapter, AgentEntryConfig, LaunchContext, LaunchSpec } from '../agents/types.js';
 import type { AgentMode } from '../domain/agent.js';
 import type { Task } from '../domain/task.js';
 import { agentDirOf, type SupervisorContext } from './context.js';
@@ -39,6 +39,8 @@ export interface PreparedLaunch {
   logFile: string;
   /** A prompt to type once the agent is ready (`promptVia: 'send-keys'`), else null. */
   pendingPrompt: string | null;
+  /** The earlier conversation is continued (false: a first launch, or a resume that fell back to one). */
+  resumed: boolean;
 }
 
 /** Creates the agent's state dir (0700) and its events file (0600) so both exist before launch. */
@@ -74,14 +76,29 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
     home,
     ...(input.resume && input.resumePrompt !== undefined ? { resumePrompt: input.resumePrompt } : {}),
   };
-  const spec = input.resume ? adapter.resume(lctx) : adapter.launch(lctx);
+  let resumed = input.resume;
+  let spec: LaunchSpec;
+  if (!input.resume) spec = adapter.launch(lctx);
+  else {
+    try {
+      spec = adapter.resume(lctx);
+    } catch (err) {
+      // An agent that picks its own session id and never showed it cannot resume: start the
+      // task afresh in the same worktree (its work so far is there) rather than not at all.
+      if (input.sessionId !== null) throw err;
+      const { resumePrompt: _unused, ...fresh } = lctx;
+      spec = adapter.launch(fresh);
+      resumed = false;
+    }
+  }
+  const text = resumed ? (input.resumePrompt ?? promptText) : promptText;
 
   const inDir = (p: string) => (isAbsolute(p) ? p : join(agentDir, p));
   for (const file of spec.files) writePrivate(inDir(file.path), file.content, file.mode ?? 0o600);
   let promptFile: string | null = spec.promptFile ? inDir(spec.promptFile) : null;
   if (spec.promptVia === 'file-arg' || spec.promptVia === 'stdin') {
     promptFile ??= join(agentDir, 'prompt.txt');
-    if (!spec.files.some((f) => inDir(f.path) === promptFile)) writePrivate(promptFile, promptText);
+    if (!spec.files.some((f) => inDir(f.path) === promptFile)) writePrivate(promptFile, text);
   }
 
   const path = spec.env.PATH ?? entry.env.PATH ?? ctx.env.PATH;
@@ -107,6 +124,8 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
     env,
     agentDir,
     logFile: join(agentDir, 'pane.log'),
-    pendingPrompt: spec.promptVia === 'send-keys' && !input.resume ? promptText : null,
+    pendingPrompt:
+      spec.promptVia !== 'send-keys' ? null : resumed ? (input.resumePrompt ?? null) : promptText,
+    resumed,
   };
 }

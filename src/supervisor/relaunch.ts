@@ -102,7 +102,7 @@ export async function relaunch(
     rt.warned.clear();
     rt.captureDue = true;
     rt.debouncer.reset();
-    rt.pendingPrompt = null;
+    rt.pendingPrompt = prepared.pendingPrompt;
     ctx.ingestor.track(held.agent);
     ctx.logger.info({ agentId: before.id, restartCount: attempt, reason: options.reason }, 'agent restarted');
     return null;

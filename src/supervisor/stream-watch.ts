@@ -36,6 +36,7 @@ export async function observeStream(
   let offset = rt.streamOffset ?? 0;
   let last: StatusSignal | null = null;
   let count = 0;
+  let sessionId = agent.sessionId;
   for (;;) {
     const read = readCompleteLines(file, offset);
     if (read.reset) rt.usage = emptyUsage();
@@ -48,6 +49,11 @@ export async function observeStream(
       if (!result) continue;
       count++;
       if (result.usage) addUsage(rt.usage, result.usage);
+      // Agents that choose their own session id (codex) say it here: it is what resume needs.
+      if (result.sessionId && result.sessionId !== sessionId) {
+        sessionId = result.sessionId;
+        await ctx.store.agents.update(agent.id, { sessionId }, 'supervisor');
+      }
       if (result.status) {
         if (catchingUp) last = result.status;
         else await lifecycle.applySignal(agent.id, result.status);
