@@ -93,8 +93,9 @@ export function agentDirOf(paths: StatePaths, agentId: string): string {
 export function agentEntry(config: Config, name: string): AgentEntryConfig {
   const entry = config.agents[name];
   if (!entry) {
-    throw new FlotillaError('INVALID_INPUT', `unknown agent '${name}'`, {
-      hint: `configured agents: ${Object.keys(config.agents).sort().join(', ')} (define others under agents: in the config)`,
+    const names = Object.keys(config.agents).sort().join(', ');
+    throw new FlotillaError('INVALID_INPUT', `unknown agent '${name}': configured agents are ${names}`, {
+      hint: `use one of ${names}, or define '${name}' under agents: in the config`,
     });
   }
   return entry as AgentEntryConfig;

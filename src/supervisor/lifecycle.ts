@@ -94,7 +94,7 @@ export class Lifecycle {
     rt.restartTimer = setTimeout(
       () => {
         rt.restartTimer = null;
-        if (wait === MAX_TIMER_MS) return this.armRestart(agentId, at, reason);
+        if (wait > MAX_TIMER_MS) return this.armRestart(agentId, at, reason);
         void this.policyRestart(agentId, reason).catch((err) =>
           this.ctx.logger.error({ agentId, err }, 'scheduled restart failed'),
         );
@@ -233,7 +233,7 @@ export class Lifecycle {
     rt.resumeTimer = setTimeout(
       () => {
         rt.resumeTimer = null;
-        if (wait >= MAX_TIMER_MS) return void this.armResume(agentId, at, false);
+        if (wait > MAX_TIMER_MS) return void this.armResume(agentId, at, false);
         void this.resumeNow(agentId).catch((err) =>
           this.ctx.logger.error({ agentId, err }, 'usage-limit resume failed'),
         );

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPromptText } from '../../../src/agents/prompt.js';
 import { branchNameFor } from '../../../src/git/index.js';
+import { TmuxServer } from '../../../src/tmux/index.js';
 import { type Harness, makeHarness, waitFor } from './harness.js';
 
 describe('Supervisor.start', () => {
@@ -123,6 +124,19 @@ describe('Supervisor.start', () => {
         message: expect.stringContaining("'no-such-agent-cli' was not found on the daemon's PATH"),
       });
       expect(err.hint).toMatch(/agents\.fake\.command/);
+      await expectNothingLeft(h, task.id);
+    });
+
+    it('refuses to start without tmux, saying how to install it', async () => {
+      h = await makeHarness();
+      const task = await h.task();
+      const noTmux = h.newSupervisor({
+        tmux: new TmuxServer({ socketPath: join(h.dir, 'sock2'), tmuxCommand: 'no-such-tmux' }),
+      });
+      await expect(noTmux.start(task.id)).rejects.toMatchObject({
+        code: 'TOOL_MISSING',
+        hint: expect.stringContaining('apt-get install tmux'),
+      });
       await expectNothingLeft(h, task.id);
     });
 
