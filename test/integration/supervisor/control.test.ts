@@ -150,6 +150,41 @@ describe('controlling agents', () => {
     expect(res.latest?.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
   });
 
+  it('warns about an agent still starting with no sign from it, and keeps it starting', async () => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'pane-only' }, supervisor: { startTimeoutMs: 300 } });
+    const agent = await h.sup.start((await h.task()).id);
+    const warning = await tickUntil(
+      h,
+      async () =>
+        (await h.store.events.list({ agentId: agent.id, types: ['agent.health'] })).find(
+          (e) => e.data.check === 'start-slow',
+        ),
+      'a start-slow warning',
+    );
+    expect(warning.data.message).toMatch(/still starting after/);
+    expect((await h.store.agents.get(agent.id))?.status).toBe('starting');
+  });
+
+  it('applies the configured action when an agent goes over its memory limit', async () => {
+    h = await makeHarness({
+      agentEnv: { FAKE_MODE: 'silent' },
+      config: { limits: { memory_mb: 1, action: 'stop' } },
+    });
+    const agent = await h.sup.start((await h.task()).id);
+    await tickUntil(
+      h,
+      async () => (await h.store.agents.get(agent.id))?.status === 'stopped',
+      'the agent stopped for its memory use',
+    );
+    const [event] = (await h.store.events.list({ agentId: agent.id, types: ['agent.health'] })).filter(
+      (e) => e.data.check === 'memory',
+    );
+    expect(event?.data).toMatchObject({
+      action: 'stop',
+      message: expect.stringMatching(/uses \d+ MiB \(limits\.memory_mb is 1\)/),
+    });
+  });
+
   it('removes an agent, keeping its branch; its worktree only when asked and clean', async () => {
     h = await makeHarness();
     const agent = await h.sup.start((await h.task()).id);
