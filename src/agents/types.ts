@@ -34,6 +34,11 @@ export interface LaunchContext {
   config: AgentEntryConfig;
   /** HOME the agent will see (the user's own in real use; a temp one in tests and the demo). */
   home: string;
+  /**
+   * resume() only: a message to send once the conversation is loaded (e.g. CONTINUE_PROMPT after
+   * a usage limit reset). Absent: none in interactive mode; headless runs use CONTINUE_PROMPT.
+   */
+  resumePrompt?: string;
 }
 
 /** The config of one agent entry, as the adapter needs it (mirrors `agents.<name>` in config). */
@@ -46,6 +51,13 @@ export interface AgentEntryConfig {
   permission_mode: 'default' | 'acceptEdits' | 'plan' | 'bypassPermissions';
   skip_first_run_dialogs: boolean;
   auto_commit: boolean;
+  /** custom adapter only: how the prompt reaches the command (default `arg`: last argument). */
+  prompt_via?: 'arg' | 'stdin' | 'send-keys' | 'none';
+  /**
+   * custom adapter only: regexes (JavaScript, case-insensitive) tried on the last 15 non-blank
+   * pane lines, trailing spaces removed.
+   */
+  pane_patterns?: Partial<Record<'working' | 'needs_input' | 'needs_permission', string[]>>;
 }
 
 export type AdapterKind = 'claude-code' | 'codex' | 'gemini' | 'aider' | 'custom';
@@ -100,22 +112,43 @@ export type PermissionDecision = 'approve' | 'deny';
 export interface AgentAdapter {
   readonly kind: AdapterKind;
   readonly signals: AdapterSignals;
-  /** Whether this adapter can resume an earlier conversation exactly. */
+  /**
+   * Whether a restart can resume exactly this agent's conversation from the first launch on:
+   * Flotilla chooses the session id (claude --session-id) or keeps the conversation per agent
+   * (aider's history file). False for agents that pick their own id (codex, gemini): their
+   * resume() works once the id is captured (fromStreamLine().sessionId, sessionIdFromPane) and
+   * throws CONFLICT before; custom commands have nothing to resume.
+   */
   readonly resumable: boolean;
   /** First launch for a task. */
   launch(ctx: LaunchContext): LaunchSpec;
   /** Relaunch after a crash/restart, continuing the same conversation (`--resume <id>`). */
   resume(ctx: LaunchContext): LaunchSpec;
-  /** Map one hook payload (already parsed JSON) to a status, or null if it changes nothing. */
-  fromHook?(payload: Record<string, unknown>, mode: AgentMode): StatusSignal | null;
-  /** Map one headless output line to a status and/or usage. */
-  fromStreamLine?(line: string): { status?: StatusSignal; usage?: UsageReport; sessionId?: string } | null;
+  /**
+   * Map one hook payload (already parsed JSON) to a status, or null if it changes nothing.
+   * `now` (default: the current time) resolves relative reset times; pass the hook's own time
+   * when replaying events written while the daemon was down.
+   */
+  fromHook?(payload: Record<string, unknown>, mode: AgentMode, now?: Date): StatusSignal | null;
+  /**
+   * Map one headless output line to a status and/or usage. `usage` covers one unit (a run, a
+   * turn, a message — see each adapter): the caller adds them up.
+   */
+  fromStreamLine?(
+    line: string,
+    now?: Date,
+  ): { status?: StatusSignal; usage?: UsageReport; sessionId?: string } | null;
+  /** An agent-chosen session id printed on screen (codex prints `codex resume <id>` on exit). */
+  sessionIdFromPane?(screen: string): string | null;
   /** Classify the visible pane text. Null = no opinion (keep the current status). */
   fromPane(screen: string): StatusSignal | null;
   /**
    * Keys that answer an open dialog on screen — a permission prompt (approve/deny), or a
    * first-run dialog (trust folder) when `skip_first_run_dialogs` allows. Null if no such
    * dialog is visible. Options are found by their text, never assumed by number.
+   * Send the keys ONE per tmux send-keys call and let the TUI redraw in between: measured with
+   * Claude Code 2.1.197, `send-keys Down Enter` in one call confirmed the option the cursor was
+   * on before the Down (a bypass dialog answered "No, exit").
    */
   answerDialog(screen: string, decision: PermissionDecision): string[] | null;
   /** Keys to answer a first-run dialog (trust this folder, custom API key) if one is on screen. */
