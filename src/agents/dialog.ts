@@ -112,3 +112,8 @@ export function decisionKeys(
   const target = decision === 'approve' ? approve(dialog.options) : firstNo(dialog.options);
   return target === null ? null : keysToOption(dialog.cursor, target);
 }
+
+/** A list with a "Yes…" and a "No…" option: an approval question, whatever its wording. */
+export function isYesNo(dialog: DialogOptions | null): dialog is DialogOptions {
+  return dialog !== null && firstYes(dialog.options) !== null && firstNo(dialog.options) !== null;
+}

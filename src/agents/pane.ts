@@ -88,3 +88,35 @@ function keyOf(signal: StatusSignal): string {
   const status: AgentStatus = signal.status;
   return status === 'needs_permission' ? `${status}\u0000${signal.detail ?? ''}` : status;
 }
+
+/** Regexes per status for agents read from their screen only, tried in the order below. */
+export interface PanePatterns {
+  needs_permission?: readonly RegExp[];
+  working?: readonly RegExp[];
+  needs_input?: readonly RegExp[];
+}
+
+const PATTERN_ORDER = ['needs_permission', 'working', 'needs_input'] as const;
+
+/**
+ * Match the last `tail` non-blank lines against `patterns`: a dialog beats a spinner, a
+ * spinner beats an input prompt (an agent's prompt line often stays drawn while it works).
+ * The detail is the line that matched. Null when nothing matches.
+ */
+export function matchPanePatterns(screen: string, patterns: PanePatterns, tail = 15): StatusSignal | null {
+  const lines = screenLines(screen)
+    .filter((l) => l.trim() !== '')
+    .slice(-tail);
+  for (const status of PATTERN_ORDER) {
+    for (const re of patterns[status] ?? []) {
+      const line = [...lines].reverse().find((l) => re.test(l));
+      if (line !== undefined) return { status, source: 'pane', detail: shortLine(line) };
+    }
+  }
+  return null;
+}
+
+function shortLine(line: string): string {
+  const text = line.replace(/\s+/g, ' ').trim();
+  return text.length <= 120 ? text : `${text.slice(0, 119)}…`;
+}

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { FlotillaError } from '../../domain/index.js';
+import { agentEnv, PROMPT_FILE, promptFile, resumePromptOf } from '../common.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
 import type { LaunchContext, LaunchFile, LaunchSpec } from '../types.js';
 import { hookSettings } from './hooks.js';
@@ -22,7 +23,7 @@ import { hookSettings } from './hooks.js';
  */
 
 export const SETTINGS_FILE = 'settings.json';
-export const PROMPT_FILE = 'prompt.txt';
+export { PROMPT_FILE };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,22 +40,19 @@ function sessionIdOf(ctx: LaunchContext): string {
   return ctx.sessionId;
 }
 
-/** The per-agent settings file that declares Flotilla's hooks. */
+/**
+ * The per-agent settings file: Flotilla's hooks, and — when the config asks for
+ * bypassPermissions — the acknowledgement that skips the TUI's "Bypass Permissions mode"
+ * warning, whose preselected answer is "No, exit" (measured: honoured from a `--settings` file,
+ * so the user's own settings are not touched).
+ */
 function settingsFile(ctx: LaunchContext): LaunchFile {
+  const settings: Record<string, unknown> = { ...hookSettings(ctx.hookArgv) };
+  if (ctx.config.permission_mode === 'bypassPermissions') settings.skipDangerousModePermissionPrompt = true;
   return {
     path: join(ctx.agentDir, SETTINGS_FILE),
-    content: `${JSON.stringify(hookSettings(ctx.hookArgv), null, 2)}\n`,
+    content: `${JSON.stringify(settings, null, 2)}\n`,
     mode: 0o600,
-  };
-}
-
-/** Environment of the agent: the config's, plus what `flotilla hook` needs to find its agent. */
-export function agentEnv(ctx: LaunchContext): Record<string, string> {
-  return {
-    ...ctx.config.env,
-    HOME: ctx.home,
-    FLOTILLA_AGENT_ID: ctx.agentId,
-    FLOTILLA_AGENT_DIR: ctx.agentDir,
   };
 }
 
@@ -75,9 +73,9 @@ function baseArgs(ctx: LaunchContext, session: string[]): string[] {
 function withPrompt(ctx: LaunchContext, argv: string[], prompt: string | null): LaunchSpec {
   const files = [settingsFile(ctx)];
   if (prompt === null) return { argv, env: agentEnv(ctx), files, promptVia: 'none' };
-  const promptFile = join(ctx.agentDir, PROMPT_FILE);
-  files.push({ path: promptFile, content: prompt, mode: 0o600 });
-  return { argv: [...argv, '--'], env: agentEnv(ctx), files, promptVia: 'file-arg', promptFile };
+  const file = promptFile(ctx, prompt);
+  files.push(file);
+  return { argv: [...argv, '--'], env: agentEnv(ctx), files, promptVia: 'file-arg', promptFile: file.path };
 }
 
 /** First launch: `claude [-p …] --session-id <uuid> --settings <file> --permission-mode <m> [args] -- <prompt>`. */
@@ -91,7 +89,6 @@ export function claudeLaunch(ctx: LaunchContext): LaunchSpec {
  * needs a prompt, so `resumePrompt` or {@link CONTINUE_PROMPT}.
  */
 export function claudeResume(ctx: LaunchContext): LaunchSpec {
-  const given = ctx.resumePrompt?.trim() ? ctx.resumePrompt : null;
-  const prompt = given ?? (ctx.mode === 'headless' ? CONTINUE_PROMPT : null);
+  const prompt = resumePromptOf(ctx, ctx.mode === 'headless' ? CONTINUE_PROMPT : null);
   return withPrompt(ctx, baseArgs(ctx, ['--resume', sessionIdOf(ctx)]), prompt);
 }

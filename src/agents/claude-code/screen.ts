@@ -77,7 +77,8 @@ function findBusy(lines: readonly string[], inputBox: number): string | null {
   for (const line of [...above].reverse()) {
     const text = SPINNER_RE.exec(line)?.groups?.text;
     if (text !== undefined && (text.includes('…') || /Retrying in \d+|esc to interrupt/i.test(text))) {
-      return text.replace(/\s*\(.*esc to interrupt.*\)\s*$/i, '');
+      // "Thinking… (12s · ↑ 1.2k tokens · esc to interrupt)": the counters change every frame.
+      return text.replace(/\s*\([^()]*\)\s*$/, '');
     }
   }
   if (footer.some((l) => /esc to interrupt/i.test(l))) return 'esc to interrupt';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { claudeCodeAdapter } from '../../../src/agents/claude-code/index.js';
-import { claudeHookPayloads } from './fixtures.js';
+import { claudeFixture, claudeHookPayloads } from './fixtures.js';
 
 const fromHook = (
   payload: Record<string, unknown>,
@@ -153,5 +153,18 @@ describe('claude-code fromHook on other payloads', () => {
     expect(
       fromHook({ hook_event_name: 'StopFailure', error: ['x'], last_assistant_message: null })?.status,
     ).toBe('needs_input');
+  });
+});
+
+describe('claude-code fromHook on the sim capture of a 400', () => {
+  it('StopFailure invalid_request → needs_input with the error, no resumeAt', () => {
+    const line = claudeFixture('sim-hooks.api-error-400.jsonl')
+      .split('\n')
+      .find((l) => l.includes('"StopFailure"'));
+    const payload = (JSON.parse(line ?? '{}') as { stdin: Record<string, unknown> }).stdin;
+    const s = fromHook(payload);
+    expect(s?.status).toBe('needs_input');
+    expect(s?.detail).toMatch(/^turn failed \(invalid_request\): 400 /);
+    expect(s?.resumeAt).toBeUndefined();
   });
 });

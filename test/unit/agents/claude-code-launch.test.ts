@@ -69,6 +69,23 @@ describe('claude-code launch', () => {
     expect(interactive.files.find((f) => f.path === interactive.promptFile)?.content).toBe('go on');
   });
 
+  it('bypassPermissions acknowledges the bypass warning in its own settings file only', () => {
+    const settingsOf = (permission_mode: 'default' | 'bypassPermissions') => {
+      const spec = claudeCodeAdapter.launch(launchContext({ config: { permission_mode } }));
+      return JSON.parse(spec.files.find((f) => f.path.endsWith('/settings.json'))?.content ?? '{}') as Record<
+        string,
+        unknown
+      >;
+    };
+    expect(settingsOf('bypassPermissions').skipDangerousModePermissionPrompt).toBe(true);
+    expect(settingsOf('default').skipDangerousModePermissionPrompt).toBeUndefined();
+    const spec = claudeCodeAdapter.launch(
+      launchContext({ config: { permission_mode: 'bypassPermissions' } }),
+    );
+    expect(spec.files.every((f) => f.path.startsWith('/state/agents/ag_123/'))).toBe(true);
+    expect(spec.files.every((f) => f.mode === 0o600)).toBe(true);
+  });
+
   it('refuses a missing or malformed session id', () => {
     expect(() => claudeCodeAdapter.launch(launchContext({ sessionId: null }))).toThrow(/uuid session id/);
     expect(() => claudeCodeAdapter.resume(launchContext({ sessionId: 'x; rm -rf /' }))).toThrow(/uuid/);

@@ -222,3 +222,25 @@ describe('claude-code firstRunKeys', () => {
     expect(claudeCodeAdapter.firstRunKeys?.(claudeFixture('1-idle.txt'))).toBeNull();
   });
 });
+
+describe('claude-code fromPane on the sim captures (docs/dev/claude-code-2.1.197)', () => {
+  it('classifies each capture', () => {
+    expect(classify('sim-working.txt')).toMatchObject({ status: 'working', detail: 'Gallivanting…' });
+    expect(classify('sim-turn-done.txt')?.status).toBe('needs_input');
+    expect(classify('sim-permission-dialog.txt')).toMatchObject({
+      status: 'needs_permission',
+      detail: expect.stringMatching(/^Bash command: echo one/),
+    });
+    expect(classify('sim-api-error-400.txt')?.status).toBe('needs_input');
+    // While the Stop hook runs the spinner still shows: the turn is not over yet.
+    expect(classify('sim-resumed-with-prompt.txt')).toMatchObject({ status: 'working', detail: 'Osmosing…' });
+  });
+
+  it('Escape fires no hook, but the screen shows the prompt back in the box: needs_input', () => {
+    expect(classify('sim-interrupted-with-escape.txt')).toMatchObject({
+      status: 'needs_input',
+      detail: 'unsent text in the prompt box: [[sim:esc]] go',
+    });
+    expect(classify('sim-pasted-long-prompt.txt')?.status).toBe('needs_input');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findOptions, firstNo, firstYes, keysToOption, oneTimeYes } from '../../../src/agents/dialog.js';
+import { findOptions, firstNo, firstYes, isYesNo, keysToOption, oneTimeYes } from '../../../src/agents/dialog.js';
 import { screenLines } from '../../../src/agents/pane.js';
 
 const opts = (...texts: string[]) => texts.map((text, i) => ({ n: i + 1, text, line: i }));
@@ -60,5 +60,13 @@ describe('option choice', () => {
     expect(keysToOption(0, 0)).toEqual(['Enter']);
     expect(keysToOption(0, 3)).toEqual(['Down', 'Down', 'Down', 'Enter']);
     expect(keysToOption(2, 0)).toEqual(['Up', 'Up', 'Enter']);
+  });
+});
+
+describe('isYesNo', () => {
+  it('needs both a yes and a no option', () => {
+    expect(isYesNo(findOptions(['❯ 1. Yes, proceed', '  2. No, and tell Codex']))).toBe(true);
+    expect(isYesNo(findOptions(['❯ 1. Dark', '  2. Light']))).toBe(false);
+    expect(isYesNo(null)).toBe(false);
   });
 });

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { geminiAdapter } from '../../../src/agents/gemini/index.js';
+import { CONTINUE_PROMPT } from '../../../src/agents/prompt.js';
+import { launchContext } from './fixtures.js';
+
+const SESSION = 'c0ffee00-1234-4abc-8def-0123456789ab';
+const ctx = (o: Parameters<typeof launchContext>[0] = {}) =>
+  launchContext({ sessionId: null, ...o, config: { adapter: 'gemini', command: 'gemini', ...o.config } });
+
+describe('gemini launch and resume', () => {
+  it('interactive: the prompt is the value of --prompt-interactive', () => {
+    const spec = geminiAdapter.launch(ctx({ config: { permission_mode: 'acceptEdits' } }));
+    expect(spec.argv).toEqual(['gemini', '--approval-mode', 'auto_edit', '--prompt-interactive']);
+    expect(spec.promptVia).toBe('file-arg');
+  });
+
+  it('headless: stream-json and --prompt; yolo only for bypassPermissions', () => {
+    const spec = geminiAdapter.launch(
+      ctx({ mode: 'headless', config: { permission_mode: 'bypassPermissions' } }),
+    );
+    expect(spec.argv).toEqual([
+      'gemini',
+      '--approval-mode',
+      'yolo',
+      '--output-format',
+      'stream-json',
+      '--prompt',
+    ]);
+    expect(geminiAdapter.launch(ctx({ mode: 'headless' })).argv).not.toContain('yolo');
+  });
+
+  it('a prompt starting with "-" is not taken for a flag', () => {
+    const spec = geminiAdapter.launch(ctx({ promptText: '- fix the bug\n- add a test' }));
+    expect(spec.files[0]?.content.startsWith('-')).toBe(false);
+    expect(spec.files[0]?.content).toContain('- fix the bug');
+  });
+
+  it('resume with the captured session id', () => {
+    expect(geminiAdapter.resume(ctx({ sessionId: SESSION })).argv).toEqual(['gemini', '--resume', SESSION]);
+    const headless = geminiAdapter.resume(ctx({ sessionId: SESSION, mode: 'headless' }));
+    expect(headless.argv).toEqual([
+      'gemini',
+      '--resume',
+      SESSION,
+      '--output-format',
+      'stream-json',
+      '--prompt',
+    ]);
+    expect(headless.files[0]?.content).toBe(CONTINUE_PROMPT);
+    expect(() => geminiAdapter.resume(ctx())).toThrow(/never captured/);
+  });
+});
+
+describe('gemini signals', () => {
+  const parse = (o: unknown) =>
+    geminiAdapter.fromStreamLine?.(JSON.stringify(o), new Date('2026-11-24T10:00:00Z')) ?? null;
+
+  it('stream-json events, snake or camel case', () => {
+    expect(parse({ type: 'init', session_id: SESSION, model: 'gemini-2.5-pro' })?.sessionId).toBe(SESSION);
+    expect(parse({ type: 'init', sessionId: SESSION })?.sessionId).toBe(SESSION);
+    expect(
+      parse({ type: 'tool_use', tool_name: 'run_shell_command', tool_id: 't1', parameters: {} })?.status
+        ?.detail,
+    ).toBe('run_shell_command');
+    expect(
+      parse({
+        type: 'result',
+        status: 'success',
+        stats: { total_tokens: 300, input_tokens: 250, output_tokens: 50 },
+      })?.usage,
+    ).toEqual({
+      inputTokens: 250,
+      outputTokens: 50,
+    });
+    expect(
+      parse({
+        type: 'error',
+        severity: 'error',
+        message: 'Quota exceeded. Please retry in 1h2m3s.',
+      })?.status?.resumeAt?.toISOString(),
+    ).toBe('2026-11-24T11:02:03.000Z');
+    expect(geminiAdapter.fromStreamLine?.('{oops')).toBeNull();
+  });
+
+  it('pane: confirmation, spinner, input box', () => {
+    const confirm =
+      " Allow execution of: 'git'?\n\n ● 1. Yes, allow once\n   2. Yes, allow always ...\n   3. No, suggest changes (esc)\n";
+    expect(geminiAdapter.fromPane(confirm)?.status).toBe('needs_permission');
+    expect(geminiAdapter.answerDialog(confirm, 'approve')).toEqual(['Enter']);
+    expect(geminiAdapter.answerDialog(confirm, 'deny')).toEqual(['Down', 'Down', 'Enter']);
+    expect(
+      geminiAdapter.fromPane(
+        '⠏ Reading files (esc to cancel, 5s)\n╭──╮\n│ >   Type your message or @path/to/file │\n',
+      )?.status,
+    ).toBe('working');
+    expect(geminiAdapter.fromPane('╭──╮\n│ >   Type your message or @path/to/file │\n╰──╯\n')?.status).toBe(
+      'needs_input',
+    );
+  });
+
+  it('session id from the screen', () => {
+    expect(geminiAdapter.sessionIdFromPane?.(`Session ID: ${SESSION}`)).toBe(SESSION);
+  });
+});
