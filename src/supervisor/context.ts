@@ -21,6 +21,9 @@ export interface SupervisorLogger {
   error(obj: object, msg: string): void;
 }
 
+/** Finds the adapter of a kind; `entry` carries per-agent settings (a custom agent's pane patterns). */
+export type AdapterLookup = (kind: AdapterKind, entry?: AgentEntryConfig) => AgentAdapter;
+
 /** Builds the text an agent is asked to do from its task (prompt, plus commit instructions). */
 export type PromptBuilder = (task: Pick<Task, 'id' | 'title' | 'prompt'>, entry: AgentEntryConfig) => string;
 
@@ -34,8 +37,8 @@ export interface SupervisorOptions {
   logger?: SupervisorLogger;
   /** Clock (epoch ms); tests may drive it. */
   now?: () => number;
-  /** Adapter of a kind (default: the registry in src/agents). */
-  adapterFor?: (kind: AdapterKind) => AgentAdapter;
+  /** Adapter of a kind, given the agent's config entry (default: the registry in src/agents). */
+  adapterFor?: AdapterLookup;
   /** Prompt text from a task (default: src/agents/prompt.ts). */
   buildPrompt?: PromptBuilder;
   /** argv that runs `flotilla hook` (default: this node + bin/flotilla.js + 'hook'). */
@@ -63,7 +66,7 @@ export interface SupervisorContext {
   readonly bus: EventBus;
   readonly logger: SupervisorLogger;
   readonly now: () => number;
-  readonly adapterFor: (kind: AdapterKind) => AgentAdapter;
+  readonly adapterFor: AdapterLookup;
   readonly buildPrompt: PromptBuilder;
   readonly hookArgv: string[];
   readonly daemonUrl: string | null;
@@ -106,8 +109,8 @@ export function adapterOf(
   ctx: Pick<SupervisorContext, 'config' | 'adapterFor'>,
   agent: Pick<Agent, 'adapter'>,
 ): AgentAdapter {
-  const kind = ctx.config.agents[agent.adapter]?.adapter ?? knownKind(agent.adapter);
-  return ctx.adapterFor(kind);
+  const entry = ctx.config.agents[agent.adapter] as AgentEntryConfig | undefined;
+  return ctx.adapterFor(entry?.adapter ?? knownKind(agent.adapter), entry);
 }
 
 function knownKind(name: string): AdapterKind {

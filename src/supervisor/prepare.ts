@@ -76,7 +76,9 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
     home,
     ...(input.resume && input.resumePrompt !== undefined ? { resumePrompt: input.resumePrompt } : {}),
   };
-  let resumed = input.resume;
+  // A custom command's "resume" runs it again: a fresh start, not a resume. Agents that pick
+  // their own session id (codex) resume once that id has been captured.
+  let resumed = input.resume && (adapter.resumable || input.sessionId !== null);
   let spec: LaunchSpec;
   if (!input.resume) spec = adapter.launch(lctx);
   else {

@@ -91,7 +91,7 @@ export async function relaunch(
         data: {
           restartCount: attempt,
           reason: options.reason,
-          resume: before.sessionId !== null,
+          resume: prepared.resumed,
           sessionId: before.sessionId,
         },
       });

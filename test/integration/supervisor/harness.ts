@@ -45,7 +45,8 @@ export interface HarnessOptions {
   /** FAKE_MODE and other env of the fake agent. */
   agentEnv?: Record<string, string>;
   config?: ConfigInput;
-  adapter?: AgentAdapter;
+  /** The adapter to drive the fake agent with; 'registry' = Flotilla's own (custom). Default: fakeAdapter. */
+  adapter?: AgentAdapter | 'registry';
   supervisor?: Partial<SupervisorOptions>;
 }
 
@@ -88,6 +89,7 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
     env: { PATH: process.env.PATH, HOME: agentHome, LANG: 'C.UTF-8' },
   });
   const bus = new EventBus();
+  const adapter = options.adapter ?? fakeAdapter;
   const make = (extra: Partial<SupervisorOptions> = {}) =>
     new Supervisor({
       store,
@@ -95,7 +97,7 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
       paths,
       tmux,
       bus,
-      adapterFor: () => options.adapter ?? fakeAdapter,
+      ...(adapter === 'registry' ? {} : { adapterFor: () => adapter }),
       tickMs: 100,
       resourceEveryMs: 500,
       stopGraceMs: 300,
