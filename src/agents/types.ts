@@ -151,7 +151,11 @@ export interface AgentAdapter {
    * on before the Down (a bypass dialog answered "No, exit").
    */
   answerDialog(screen: string, decision: PermissionDecision): string[] | null;
-  /** Keys to answer a first-run dialog (trust this folder, custom API key) if one is on screen. */
+  /**
+   * Keys towards answering a first-run dialog (trust this folder) if one is on screen, possibly
+   * one step per call (claude-code: `Down`, then `Enter` once the cursor is seen moved): call
+   * again after each redraw until it returns null.
+   */
   firstRunKeys?(screen: string): string[] | null;
   /** A usage-limit message with its reset time, from any text the agent printed. */
   detectUsageLimit(text: string, now: Date): Date | null;

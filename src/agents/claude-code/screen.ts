@@ -174,13 +174,16 @@ export function claudeAnswerDialog(screen: string, decision: PermissionDecision)
 }
 
 /**
- * Keys that trust the folder when the trust dialog is open; null otherwise. The "custom API
- * key" and "bypass permissions" dialogs are left to the user on purpose: accepting either
- * changes billing or safety for every later session (Claude Code records the answer in the
- * user's own ~/.claude.json / ~/.claude/settings.json).
+ * The next key towards trusting the folder when the trust dialog is open; null otherwise. One
+ * key per call (`Down`, then `Enter` on the next capture): the caller re-captures while the
+ * agent is starting, and a `Down Enter` sent in one go confirms the option the cursor was on
+ * before the Down — with 2.1.331's order that is "No, exit". The "custom API key" and "bypass
+ * permissions" dialogs are left to the user on purpose: accepting either changes billing or
+ * safety for every later session (Claude Code records the answer in the user's own files).
  */
 export function claudeFirstRunKeys(screen: string): string[] | null {
   const dialog = readClaudeScreen(screen).dialog;
   if (dialog?.kind !== 'trust') return null;
-  return decisionKeys(dialog.options, 'approve', firstYes);
+  const keys = decisionKeys(dialog.options, 'approve', firstYes);
+  return keys === null ? null : keys.slice(0, 1);
 }

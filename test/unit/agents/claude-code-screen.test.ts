@@ -201,13 +201,18 @@ describe('claude-code answerDialog', () => {
 });
 
 describe('claude-code firstRunKeys', () => {
-  it('trusts the folder: Enter in 2.1.197, Down Enter when "No, exit" comes first (2.1.331)', () => {
+  it('trusts the folder: Enter in 2.1.197; Down, then Enter, when "No, exit" comes first (2.1.331)', () => {
     const screen = claudeFixture('trust-dialog.2.1.197.txt');
     expect(claudeCodeAdapter.firstRunKeys?.(screen)).toEqual(['Enter']);
     const swapped = screen
       .replace('❯ 1. Yes, I trust this folder', '❯ 1. No, exit')
       .replace('  2. No, exit', '  2. Yes, I trust this folder');
-    expect(claudeCodeAdapter.firstRunKeys?.(swapped)).toEqual(['Down', 'Enter']);
+    // One key per call: the cursor must be seen on "Yes" before Enter is sent.
+    expect(claudeCodeAdapter.firstRunKeys?.(swapped)).toEqual(['Down']);
+    const moved = swapped
+      .replace('❯ 1. No, exit', '  1. No, exit')
+      .replace('  2. Yes, I trust this folder', '❯ 2. Yes, I trust this folder');
+    expect(claudeCodeAdapter.firstRunKeys?.(moved)).toEqual(['Enter']);
   });
 
   it('older wording ("Do you trust the files in this folder?" / "Yes, proceed")', () => {
