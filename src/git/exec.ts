@@ -1,5 +1,6 @@
 import { FlotillaError } from '../domain/errors.js';
 import { type RunResult, run } from '../proc/index.js';
+import { withWorktreeLock } from './repo-lock.js';
 
 /**
  * The one door to the git binary. Always `git -C <dir>` rather than a spawn cwd: a missing
@@ -58,6 +59,8 @@ export function onGitCall(listener: GitListener): () => void {
   return () => listeners.delete(listener);
 }
 
+const WITH_SUBCOMMANDS = new Set(['worktree', 'remote', 'submodule']);
+
 /** Run git in `dir` (a repository or worktree path; '' for none). */
 export async function git(
   dir: string,
@@ -69,17 +72,21 @@ export async function git(
     ...(dir ? ['-C', dir] : []),
     ...args,
   ];
-  const result = await run('git', argv, {
-    env: gitEnv(options.env),
-    installHint: GIT_INSTALL_HINT,
-    allowFailure: true,
-    ...(options.input === undefined ? {} : { input: options.input }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  });
+  const spawn = () =>
+    run('git', argv, {
+      env: gitEnv(options.env),
+      installHint: GIT_INSTALL_HINT,
+      allowFailure: true,
+      ...(options.input === undefined ? {} : { input: options.input }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+  const result = args[0] === 'worktree' && dir ? await withWorktreeLock(dir, spawn) : await spawn();
   for (const listener of listeners)
     listener({ args: argv, code: result.code, durationMs: result.durationMs });
   if (result.code !== 0 && !options.allowFailure) {
-    throw new FlotillaError('PROCESS_FAILED', `git ${args[0] ?? ''} failed: ${gitReason(result)}`);
+    // "git worktree add failed: …": the subcommand, and its own subcommand when it has one.
+    const what = WITH_SUBCOMMANDS.has(args[0] ?? '') ? args.slice(0, 2) : args.slice(0, 1);
+    throw new FlotillaError('PROCESS_FAILED', `git ${what.join(' ')} failed: ${gitReason(result)}`);
   }
   return result;
 }

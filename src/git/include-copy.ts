@@ -55,10 +55,10 @@ export async function copyIncludedFiles(
   ]);
   const files: string[] = [];
   const worktreeAbs = resolve(worktreePath);
-  // A worktree root inside the repository shows up as untracked: never copy worktrees into worktrees.
+  // A worktree root inside the repository shows up as untracked: never copy a worktree into itself.
   const isWorktreeArea = (rel: string) => {
     const abs = resolve(repoPath, rel);
-    return abs === worktreeAbs || worktreeAbs.startsWith(abs + sep) || abs.startsWith(worktreeAbs + sep);
+    return abs === worktreeAbs || abs.startsWith(worktreeAbs + sep);
   };
 
   const walk = async (dir: string): Promise<void> => {

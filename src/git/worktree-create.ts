@@ -82,7 +82,8 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
   }
 
   await mkdir(resolve(options.root), { recursive: true });
-  let step = 'git worktree add';
+  // What failed, as the error will say it; git's own message already names `git worktree add`.
+  let step = '';
   let added = false;
   try {
     const add = branchExists
@@ -91,10 +92,10 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
     await git(repoPath, add);
     added = true;
 
-    step = 'copying included files';
+    step = 'copying included files failed: ';
     const report = await copyIncludedFiles(repoPath, path, rules);
 
-    step = 'setup command';
+    step = 'the setup command failed: ';
     const setupOutput = await runSetup(path, options);
     return {
       path,
@@ -112,10 +113,10 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
     const cleanup = leftovers.length ? `; cleanup also failed: ${leftovers.join('; ')}` : '';
     throw new FlotillaError(
       isFlotillaError(e) ? e.code : 'PROCESS_FAILED',
-      `could not create the worktree for task ${taskId}: ${step} failed: ${why}${cleanup}`,
+      `could not create the worktree for task ${taskId}: ${step}${why}${cleanup}`,
       {
         hint: leftovers.length
-          ? `clean up by hand: git -C ${repoPath} worktree remove --force ${path}; git -C ${repoPath} branch -D ${branch}`
+          ? `clean up by hand: git -C ${repoPath} worktree remove --force ${path}, then delete branch ${branch} with git branch -D if it holds nothing you need`
           : 'nothing was left behind; fix the cause and start the task again',
         cause: e,
       },

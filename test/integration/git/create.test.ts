@@ -152,7 +152,7 @@ describe('createWorktree', () => {
     ).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'PROCESS_FAILED' });
     const message = (err as Error).message;
-    expect(message).toContain('setup command failed');
+    expect(message).toContain('could not create the worktree for task a2b3c4: the setup command failed:');
     expect(message).toContain('exited with 3');
     expect(message).toContain('npm ERR! missing');
     expect((err as { hint: string }).hint).toContain('nothing was left behind');
@@ -197,6 +197,23 @@ describe('createWorktree', () => {
     expect(await repo.git(['branch', '--list', 'flotilla/a2b3c4-fix-the-login-bug'])).not.toBe('');
   });
 
+  it('reports a failing git worktree add, keeping the reused branch', async () => {
+    await repo.git([
+      'worktree',
+      'add',
+      '--quiet',
+      join(repo.root, 'elsewhere'),
+      '-b',
+      'flotilla/a2b3c4-fix-the-login-bug',
+    ]);
+    const err = await createWorktree(opts({ reuseExistingBranch: true })).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /^could not create the worktree for task a2b3c4: git worktree add failed: .*already checked out/,
+    );
+    expect(existsSync(join(repo.worktreesRoot, 'a2b3c4-fix-the-login-bug'))).toBe(false);
+    expect(await repo.git(['branch', '--list', 'flotilla/a2b3c4-fix-the-login-bug'])).not.toBe('');
+  });
+
   it('refuses an unknown base ref and leaves nothing behind', async () => {
     const err = await createWorktree(opts({ baseRef: 'no-such-ref' })).catch((e: unknown) => e);
     expect(err).toMatchObject({
@@ -221,30 +238,32 @@ describe('createWorktree', () => {
     expect(wt.path).toBe(join(repo.worktreesRoot, 'a2b3c4-task'));
   });
 
+  // Unserialized, concurrent `git worktree add`s sometimes die inside git ("failed to read
+  // .git/worktrees/<name>/commondir"): eight at once failed every time before the per-repo lock.
   it('creates several worktrees of one repository at once', async () => {
+    const ids = ['c4d5e6', 'd5e6f7', 'e6f7g8', 'f7g8h9', 'g8h9j2', 'h9j2k3', 'j2k3m4', 'k3m4n5'];
     const made = await Promise.all(
-      ['c4d5e6', 'd5e6f7', 'e6f7g8'].map((taskId, i) =>
-        createWorktree(opts({ taskId, portBase: 4100 + 10 * i })),
-      ),
+      ids.map((taskId, i) => createWorktree(opts({ taskId, portBase: 4100 + 10 * i }))),
     );
     const listed = (await listGitWorktrees(repo.path)).map((w) => w.branch);
     for (const wt of made) expect(listed).toContain(wt.branch);
   });
 
   it('never copies one worktree into another when worktrees live inside the repository', async () => {
-    repo.write({ '.env': 'S=1\n', '.worktreeinclude': '.env\n' });
+    repo.write({ '.env': 'S=1\n', '.worktreeinclude': '.env\n', '.worktrees/notes.txt': 'n\n' });
     const inside = join(repo.path, '.worktrees');
     const first = await createWorktree(opts({ root: inside }));
     expect(first.copied).toEqual(['.env']);
     const second = await createWorktree(opts({ root: inside, taskId: 'b3c4d5', copy: ['.worktrees/'] }));
-    expect(second.copied).toEqual(['.env']);
+    expect(second.copied).toEqual(['.env', '.worktrees/notes.txt']);
     expect(second.skipped).toEqual([
       {
         path: '.worktrees/a2b3c4-fix-the-login-bug/',
         reason: 'another git checkout (worktree or nested repository)',
       },
     ]);
-    expect(existsSync(join(second.path, '.worktrees'))).toBe(false);
+    expect(existsSync(join(second.path, '.worktrees', 'a2b3c4-fix-the-login-bug'))).toBe(false);
+    expect(existsSync(join(second.path, '.worktrees', 'b3c4d5-fix-the-login-bug'))).toBe(false);
   });
 
   it('refuses a directory that is not a git repository', async () => {
