@@ -66,6 +66,7 @@ export class Lifecycle {
           level: 'error',
           final: true,
           message: `agent ${agent.id} ${describeExit(exit)} and will not be restarted: ${decision.reason}`,
+          lastOutput: rt.lastWords,
         });
       } else if (kind === 'clean') {
         await this.onExited(held.agent);
@@ -294,6 +295,11 @@ export class Lifecycle {
     } catch {
       return;
     }
+    rt.lastWords = text
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l))
+      .slice(-10)
+      .join('\n');
     const adapter = adapterOf(ctx, agent);
     const sessionId = adapter.sessionIdFromPane?.(text) ?? null;
     if (sessionId && sessionId !== agent.sessionId) {

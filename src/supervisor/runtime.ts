@@ -43,6 +43,8 @@ export interface AgentRuntime {
   streamOffset: number | null;
   /** Token and cost totals from stream lines. */
   usage: UsageTotals;
+  /** The last lines the agent showed before its latest death (for a useful error). */
+  lastWords: string;
 }
 
 export class RuntimeTable {
@@ -73,6 +75,7 @@ export class RuntimeTable {
         debouncer: new PaneDebouncer(),
         streamOffset: null,
         usage: emptyUsage(),
+        lastWords: '',
       };
       this.byAgent.set(agentId, rt);
     }

@@ -74,6 +74,7 @@ describe('restart policy', () => {
     expect(final.data.message).toMatch(
       /exited with 1 and will not be restarted: restarted 3 times within 60 s/,
     );
+    expect(final.data.lastOutput).toContain('fake agent crashing');
     const a = await h.store.agents.get(agent.id);
     expect(a).toMatchObject({ status: 'crashed', restartCount: 3, exitCode: 1 });
     // No more restarts after giving up.

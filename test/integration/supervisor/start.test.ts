@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildPromptText } from '../../../src/agents/prompt.js';
 import { branchNameFor } from '../../../src/git/index.js';
@@ -162,7 +162,9 @@ describe('Supervisor.start', () => {
     });
 
     it("fails with the agent's own words when it dies at once, and undoes everything", async () => {
-      h = await makeHarness({ agentEnv: { FAKE_MODE: 'die-at-once' } });
+      // A shell script: it must be dead before the start's probe looks, however busy the machine.
+      const command = resolve(import.meta.dirname, '../../fixtures/agents/die-at-once.sh');
+      h = await makeHarness({ config: { agents: { fake: { adapter: 'custom', command } } } });
       const task = await h.task();
       await expect(h.sup.start(task.id)).rejects.toMatchObject({
         code: 'PROCESS_FAILED',
