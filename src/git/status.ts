@@ -121,3 +121,29 @@ export async function worktreeStatus(path: string, base: string): Promise<Worktr
     exists: true,
   };
 }
+
+/**
+ * Status of many worktrees (`flotilla worktree list`), a few at a time: each already runs three
+ * git processes, and unbounded fan-out on a small machine only makes every answer slower.
+ * One broken worktree does not hide the others: results are settled, in input order.
+ */
+export async function worktreeStatuses(
+  items: readonly { path: string; base: string }[],
+  concurrency = 3,
+): Promise<PromiseSettledResult<WorktreeStatus>[]> {
+  const results: PromiseSettledResult<WorktreeStatus>[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      const item = items[i] as { path: string; base: string };
+      try {
+        results[i] = { status: 'fulfilled', value: await worktreeStatus(item.path, item.base) };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+  return results;
+}

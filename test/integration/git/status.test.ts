@@ -6,6 +6,7 @@ import {
   createWorktree,
   diffAgainstBase,
   worktreeStatus,
+  worktreeStatuses,
 } from '../../../src/git/index.js';
 import { run } from '../../../src/proc/index.js';
 import { makeRepo, type TestRepo } from '../../helpers/git.js';
@@ -78,6 +79,23 @@ describe('worktreeStatus', () => {
 
   it('says so when the base cannot be found', async () => {
     await expect(worktreeStatus(wt.path, 'deleted-branch')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('worktreeStatuses', () => {
+  it('answers for every worktree in order, one failure not hiding the others', async () => {
+    repo.write({ 'scratch.txt': 's\n' }, wt.path);
+    const results = await worktreeStatuses(
+      [
+        { path: wt.path, base: wt.baseCommit },
+        { path: wt.path, base: 'no-such-base' },
+        { path: join(repo.root, 'gone'), base: wt.baseCommit },
+      ],
+      2,
+    );
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[0]).toMatchObject({ value: { dirty: true, untracked: 1 } });
+    expect(results[2]).toMatchObject({ value: { exists: false } });
   });
 });
 
