@@ -1,3 +1,4 @@
+import { isRule } from '../pane.js';
 import { findLimitReset } from '../reset-time.js';
 
 /**
@@ -16,9 +17,26 @@ const EXCLUDE =
 
 const EPOCH_RE = /(limit reached)\|(\d{10}|\d{13})\b/gi;
 
-/** The reset time of the last usage-limit message in `text`, or null. */
+/** A prompt echoed in the transcript ("❯ continue"): not the input box, not a dialog option. */
+const ECHO_RE = /^\s*❯\s+(?!\d+\.\s)\S/u;
+
+/**
+ * Only what follows the last prompt the user (or Flotilla) sent: a limit message above it
+ * belongs to a turn that is over — after a resume the TUI redraws the old exchange, and
+ * "resets 4am" read again at 5am would otherwise mean tomorrow.
+ */
+function sinceLastPrompt(text: string): string {
+  const lines = text.split('\n');
+  let start = 0;
+  lines.forEach((line, i) => {
+    if (ECHO_RE.test(line) && !isRule(lines[i - 1] ?? '')) start = i + 1;
+  });
+  return lines.slice(start).join('\n');
+}
+
+/** The reset time of the last usage-limit message in `text` (after the last sent prompt), or null. */
 export function detectClaudeUsageLimit(text: string, now: Date): Date | null {
-  const normalized = text.replace(EPOCH_RE, (_m, head: string, epoch: string) => {
+  const normalized = sinceLastPrompt(text).replace(EPOCH_RE, (_m, head: string, epoch: string) => {
     const ms = epoch.length === 10 ? Number(epoch) * 1000 : Number(epoch);
     return `${head}, resets at ${new Date(ms).toISOString()}`;
   });

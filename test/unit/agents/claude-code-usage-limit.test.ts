@@ -46,6 +46,33 @@ describe('claude-code detectUsageLimit', () => {
     expect(detect("You've hit your limit · resets 8pm\n     (UTC)")).toBe('2026-11-24T20:00:00.000Z');
   });
 
+  it('a limit message above a later prompt is over (the TUI redraws it after a resume)', () => {
+    const rule = '─'.repeat(40);
+    const limited = ['❯ do the task', "  ⎿  You've hit your limit · resets 4am (UTC)", rule, '❯ ', rule].join(
+      '\n',
+    );
+    expect(detect(limited)).toBe('2026-11-25T04:00:00.000Z');
+    const resumed = [
+      '❯ do the task',
+      "  ⎿  You've hit your limit · resets 4am (UTC)",
+      '❯ Continue the task',
+      '● Working on it.',
+      rule,
+      '❯ ',
+      rule,
+    ].join('\n');
+    expect(detect(resumed)).toBeNull();
+    // Text typed into the input box (between rules) is not a sent prompt.
+    const typed = [
+      '❯ do the task',
+      "  ⎿  You've hit your limit · resets 4am (UTC)",
+      rule,
+      '❯ hello?',
+      rule,
+    ].join('\n');
+    expect(detect(typed)).toBe('2026-11-25T04:00:00.000Z');
+  });
+
   it('ignores look-alikes that do not stop the agent', () => {
     expect(detect("You've hit your fast limit · resets in 5m")).toBeNull();
     expect(detect('Fast limit reached and temporarily disabled · resets in 10m')).toBeNull();
