@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { findOptions, firstNo, firstYes, isYesNo, keysToOption, oneTimeYes } from '../../../src/agents/dialog.js';
+import {
+  findOptions,
+  firstNo,
+  firstYes,
+  isYesNo,
+  keysToOption,
+  oneTimeYes,
+} from '../../../src/agents/dialog.js';
 import { screenLines } from '../../../src/agents/pane.js';
 
 const opts = (...texts: string[]) => texts.map((text, i) => ({ n: i + 1, text, line: i }));
