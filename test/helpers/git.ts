@@ -72,14 +72,20 @@ export async function makeRepo(options: MakeRepoOptions = {}): Promise<TestRepo>
     return git(['rev-parse', 'HEAD'], cwd);
   };
 
-  await git(['init', '--quiet', '--initial-branch=main']);
-  await commit(
-    {
-      ...(options.files ?? { 'README.md': '# test repo\n' }),
-      ...(options.gitignore === undefined ? {} : { '.gitignore': options.gitignore }),
-    },
-    'initial commit',
-  );
+  try {
+    await git(['init', '--quiet', '--initial-branch=main']);
+    await commit(
+      {
+        ...(options.files ?? { 'README.md': '# test repo\n' }),
+        ...(options.gitignore === undefined ? {} : { '.gitignore': options.gitignore }),
+      },
+      'initial commit',
+    );
+  } catch (e) {
+    // The caller never gets a handle to clean up with, so nothing may be left behind here.
+    rmSync(root, { recursive: true, force: true });
+    throw e;
+  }
   return {
     root,
     path,
