@@ -5,6 +5,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerInitCommand } from './commands/init.js';
+import { registerRepoCommands } from './commands/repo.js';
 import { registerTaskCommands } from './commands/task.js';
 import { registerVersionCommand } from './commands/version.js';
 import { registerWorktreeCommands } from './commands/worktree.js';
@@ -46,6 +47,7 @@ export function buildProgram(run: Runner): Command {
     .configureHelp({ sortSubcommands: false, showGlobalOptions: true });
 
   registerInitCommand(program, run);
+  registerRepoCommands(program, run);
   registerTaskCommands(program, run);
   registerAgentCommands(program, run);
   registerWorktreeCommands(program, run);

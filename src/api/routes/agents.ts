@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AdapterNameSchema, type Agent, AgentModeSchema } from '../../domain/agent.js';
 import { NotFoundError } from '../../domain/errors.js';
+import { LIVE_AGENT_STATUSES } from '../../domain/values.js';
 import { up } from '../../scheduler/up.js';
 import type { Store } from '../../store/index.js';
 import type { Supervisor } from '../../supervisor/index.js';
@@ -52,7 +53,10 @@ export interface AgentRoutesOptions {
 export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: AgentRoutesOptions) {
   const view = async (agent: Agent): Promise<AgentView> => {
     const sup = supervisor();
-    const latest = sup.resources(agent.id).latest;
+    // A stopped or crashed agent has no process tree: old samples would mislead.
+    const latest = (LIVE_AGENT_STATUSES as readonly string[]).includes(agent.status)
+      ? sup.resources(agent.id).latest
+      : null;
     const task = await store.tasks.get(agent.taskId);
     return {
       ...agent,
