@@ -134,14 +134,16 @@ function clip(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * Where the daemon listens now: daemon.json (rewritten by every daemon start, so right even
+ * when a restarted daemon got another port), else the URL the agent was started with.
+ */
 function daemonUrl(home: string, env: NodeJS.ProcessEnv): string | null {
-  if (env.FLOTILLA_DAEMON_URL) return env.FLOTILLA_DAEMON_URL;
   try {
     const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')) as { url?: unknown };
-    return typeof info.url === 'string' ? info.url : null;
-  } catch {
-    return null;
-  }
+    if (typeof info.url === 'string') return info.url;
+  } catch {}
+  return env.FLOTILLA_DAEMON_URL || null;
 }
 
 /** POST the poke; resolves when answered, failed or timed out (never rejects). */

@@ -55,7 +55,7 @@ describe('runHook', () => {
     expect(Date.parse(l.ts)).not.toBeNaN();
   });
 
-  it('writes the line before it tells the daemon, with the token, and does not wait long', async () => {
+  it('writes the line before it tells the daemon found in daemon.json, with the token', async () => {
     writeFileSync(join(home, 'token'), 'sekrit\n');
     let seenOnArrival: string | null = null;
     let request: IncomingMessage | null = null;
@@ -70,7 +70,12 @@ describe('runHook', () => {
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     writeFileSync(join(home, 'daemon.json'), JSON.stringify({ url }));
-    await runHook(['hook', 'Stop'], env(), '{"hook_event_name":"Stop"}');
+    // daemon.json (the daemon as it runs now) wins over the URL the agent was started with.
+    await runHook(
+      ['hook', 'Stop'],
+      env({ FLOTILLA_DAEMON_URL: 'http://127.0.0.1:9' }),
+      '{"hook_event_name":"Stop"}',
+    );
     expect(seenOnArrival).toContain('"event":"Stop"');
     expect(request).not.toBeNull();
     const req = request as unknown as IncomingMessage;
