@@ -61,6 +61,22 @@ const AgentEntrySchema = z.strictObject({
     .boolean()
     .default(true)
     .describe('Ask the agent to commit its work on its branch; false leaves the changes uncommitted.'),
+  prompt_via: z
+    .enum(['arg', 'stdin', 'send-keys', 'none'])
+    .optional()
+    .describe(
+      'Custom agents only: how the task prompt reaches the command — as its last argument (`arg`, the default), on stdin, typed into it once started (`send-keys`), or not at all (`none`). `{prompt_file}` in `args` is replaced by the path of a file holding the prompt.',
+    ),
+  pane_patterns: z
+    .strictObject({
+      working: z.array(z.string()).optional(),
+      needs_input: z.array(z.string()).optional(),
+      needs_permission: z.array(z.string()).optional(),
+    })
+    .optional()
+    .describe(
+      "Custom agents only: regular expressions matched against the agent's screen to tell its status (checked in the order needs_permission, needs_input, working).",
+    ),
 });
 type AgentEntryInput = z.output<typeof AgentEntrySchema>;
 
