@@ -61,7 +61,7 @@ export async function startAgent(
   );
   if (live) {
     throw new FlotillaError('CONFLICT', `task ${task.id} already has agent ${live.id} (${live.status})`, {
-      hint: `stop it first (flotilla agent stop ${live.id}), or attach to it`,
+      hint: `stop it first (flotilla stop ${live.id}), or attach to it`,
     });
   }
   const repo = await store.repos.require(task.repoId);

@@ -2,14 +2,13 @@ import { CONTINUE_PROMPT } from '../agents/prompt.js';
 import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
-import { killProcessGroup } from '../proc/index.js';
-import { adapterOf, type SupervisorContext } from './context.js';
+import type { SupervisorContext } from './context.js';
 import { healthEvent } from './health-events.js';
 import { type HeldAgent, isLive } from './machine.js';
 import { relaunch } from './relaunch.js';
 import { type AgentExit, decideRestart, describeExit, exitKind } from './restart.js';
 import { clearTimers } from './runtime.js';
-import { observeStream, streams } from './stream-watch.js';
+import { killAgentProcess, readLastWords } from './stop.js';
 import { readSupervision, writeRestartAt, writeResumeAt } from './supervision-store.js';
 
 /**
@@ -34,7 +33,7 @@ export class Lifecycle {
     const rt = ctx.runtime.get(agentId);
     if (rt.generation !== generation) return;
     await ctx.ingestor.poke(agentId).catch(() => 0);
-    await this.readLastWords(agentId);
+    await readLastWords(ctx, this, agentId);
     await ctx.machines.run(agentId, async (held) => {
       const agent = held.agent;
       if (rt.generation !== generation || !isLive(agent.status) || rt.stopping) return;
@@ -172,29 +171,8 @@ export class Lifecycle {
   }
 
   /** Kills the agent's process group with escalation; returns the signal that ended it. */
-  async killAgent(agent: Agent): Promise<string | null> {
-    const { ctx } = this;
-    const rt = ctx.runtime.get(agent.id);
-    rt.stopping = true;
-    try {
-      const pane = await ctx.tmux.paneInfo(agent.tmuxSession);
-      if (!pane || pane.paneDead || pane.panePid === null) return null;
-      const outcome = await killProcessGroup(pane.panePid, { graceMs: ctx.stopGraceMs });
-      // Wait (bounded) until tmux has seen it die, so its exit status can be recorded.
-      const deadline = Date.now() + 2_000;
-      for (;;) {
-        const p = await ctx.tmux.paneInfo(agent.tmuxSession);
-        if (!p || p.paneDead || Date.now() > deadline) {
-          if (p?.paneDeadStatus != null)
-            await ctx.store.agents.update(agent.id, { exitCode: p.paneDeadStatus }, 'supervisor');
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      return outcome;
-    } finally {
-      rt.stopping = false;
-    }
+  killAgent(agent: Agent): Promise<string | null> {
+    return killAgentProcess(this.ctx, agent);
   }
 
   /**
@@ -277,35 +255,5 @@ export class Lifecycle {
       await writeRestartAt(this.ctx.store.db, agentId, null);
       await writeResumeAt(this.ctx.store.db, agentId, null);
     }
-  }
-
-  /**
-   * Before judging a death: the agent's last stream lines (a headless run's result), and its last
-   * screen (a usage-limit message; the session id an agent like codex prints as it exits).
-   */
-  private async readLastWords(agentId: string): Promise<void> {
-    const { ctx } = this;
-    const agent = await ctx.store.agents.get(agentId);
-    if (!agent) return;
-    const rt = ctx.runtime.get(agentId);
-    if (streams(ctx, agent)) await observeStream(ctx, this, agent, rt).catch(() => 0);
-    let text: string;
-    try {
-      text = await ctx.tmux.capturePane(agent.tmuxSession, { lines: 60 });
-    } catch {
-      return;
-    }
-    rt.lastWords = text
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l))
-      .slice(-10)
-      .join('\n');
-    const adapter = adapterOf(ctx, agent);
-    const sessionId = adapter.sessionIdFromPane?.(text) ?? null;
-    if (sessionId && sessionId !== agent.sessionId) {
-      await ctx.store.agents.update(agentId, { sessionId }, 'supervisor');
-    }
-    const at = adapter.detectUsageLimit(text, new Date(ctx.now()));
-    if (at && at.getTime() > ctx.now()) await this.armResume(agentId, at.getTime(), true);
   }
 }

@@ -149,7 +149,9 @@ export class AgentMachines {
   private async require(agentId: string): Promise<Agent> {
     const agent = await this.store.agents.get(agentId);
     if (!agent)
-      throw new FlotillaError('NOT_FOUND', `agent '${agentId}' not found`, { hint: 'flotilla agent list' });
+      throw new FlotillaError('NOT_FOUND', `agent '${agentId}' not found`, {
+        hint: 'list agents with: flotilla ps --all',
+      });
     return agent;
   }
 }

@@ -3,7 +3,6 @@ import type { HookLine } from '../agents/hook-cli.js';
 import type { PermissionDecision } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
-import { type RemoveResult, removeWorktree } from '../git/index.js';
 import {
   adapterOf,
   agentDirOf,
@@ -21,25 +20,13 @@ import { tailFile } from './logs.js';
 import { AgentMachines, isLive } from './machine.js';
 import type { ResourceSample } from './procfs.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
+import { type RemoveOptions, type RemoveOutcome, removeAgent } from './remove.js';
 import { RuntimeTable, touch } from './runtime.js';
 import { observeStream, streams } from './stream-watch.js';
 import type { UsageTotals } from './usage.js';
 
 export type { StartOptions } from './launch.js';
-
-/** Options of `remove`. */
-export interface RemoveOptions {
-  /** Stop a live agent first; with removeWorktree, discard uncommitted work too. */
-  force?: boolean;
-  /** Also remove the worktree (never its branch), following the never-lose-work rules. */
-  removeWorktree?: boolean;
-}
-
-/** What `remove` did. */
-export interface RemoveOutcome {
-  agent: Agent;
-  worktree: RemoveResult | null;
-}
+export type { RemoveOptions, RemoveOutcome } from './remove.js';
 
 /** Recent resource samples of an agent (newest last); empty until its first sample. */
 export interface AgentResources {
@@ -147,38 +134,7 @@ export class Supervisor {
    * is always kept; the worktree only goes when asked, and never with uncommitted work unless forced.
    */
   async remove(agentIdOrPrefix: string, options: RemoveOptions = {}): Promise<RemoveOutcome> {
-    const { ctx } = this;
-    let agent = await this.resolve(agentIdOrPrefix);
-    if (isLive(agent.status) || agent.status === 'restarting') {
-      if (!options.force) {
-        throw new FlotillaError('CONFLICT', `agent ${agent.id} is ${agent.status}`, {
-          hint: `stop it first (flotilla agent stop ${agent.id}), or remove it with --force`,
-        });
-      }
-      agent = await this.lifecycle.stop(agent.id, 'stopped to be removed');
-    }
-    let worktree: RemoveResult | null = null;
-    if (options.removeWorktree) {
-      const wt = (await ctx.store.worktrees.list()).find((w) => w.path === agent.worktreePath);
-      const repo = await ctx.store.repos.require(agent.repoId);
-      if (wt) {
-        worktree = await removeWorktree({
-          repoPath: repo.path,
-          path: wt.path,
-          branch: wt.branch,
-          baseCommit: wt.baseCommit,
-          force: options.force ?? false,
-          deleteBranch: false,
-        });
-        if (worktree.worktreeRemoved) await ctx.store.worktrees.markRemoved(wt.id, 'user');
-      }
-    }
-    await this.lifecycle.cancelWakeups(agent.id);
-    await ctx.tmux.killSession(agent.tmuxSession);
-    ctx.ingestor.untrack(agent.id);
-    ctx.runtime.delete(agent.id);
-    const removed = await ctx.store.agents.remove(agent.id, 'user');
-    return { agent: removed, worktree };
+    return removeAgent(this.ctx, this.lifecycle, await this.resolve(agentIdOrPrefix), options);
   }
 
   /** Types `text` into the agent literally, then Enter. */
@@ -301,7 +257,7 @@ export class Supervisor {
     const agent = await this.resolve(agentIdOrPrefix);
     if (!isLive(agent.status)) {
       throw new FlotillaError('CONFLICT', `cannot ${what} agent ${agent.id}: it is ${agent.status}`, {
-        hint: `restart it first: flotilla agent restart ${agent.id}`,
+        hint: `restart it first: flotilla restart ${agent.id}`,
       });
     }
     return agent;
