@@ -86,7 +86,13 @@ export class HookIngestor {
     if (entry.queued) return entry.queued;
     const run = this.mutex.run(agentId, async () => {
       entry.queued = null;
-      return this.ingest(entry);
+      try {
+        return await this.ingest(entry);
+      } catch (err) {
+        // An agent deleted with its task leaves nothing to record its hooks against.
+        if (!(await this.options.store.agents.get(agentId))) this.untrack(agentId);
+        throw err;
+      }
     });
     entry.queued = run;
     return run;

@@ -1,9 +1,14 @@
+import { eventsFile } from '../agents/hook-cli.js';
+import type { StatusSignal } from '../agents/types.js';
+import type { Agent } from '../domain/agent.js';
 import { listFlotillaWorktrees } from '../git/index.js';
 import { agentIdOfSession, SESSION_PREFIX } from '../tmux/index.js';
-import type { SupervisorContext } from './context.js';
+import { adapterOf, type SupervisorContext } from './context.js';
+import { parseLine } from './hook-events.js';
+import { readCompleteLines } from './hook-file.js';
 import type { Lifecycle } from './lifecycle.js';
 import { isLive } from './machine.js';
-import { pendingWakeups } from './supervision-store.js';
+import { pendingWakeups, readSupervision } from './supervision-store.js';
 
 /**
  * Boot reconciliation: the daemon compares what the store believes with what tmux and git
@@ -60,6 +65,9 @@ export async function reconcile(ctx: SupervisorContext, lifecycle: Lifecycle): P
       if (pane.panePid !== null && pane.panePid !== agent.pid) {
         await store.agents.update(agent.id, { pid: pane.panePid }, 'supervisor');
       }
+      // The status the hooks last reported (a change lost in a crash of the daemon), then
+      // whatever they wrote while no daemon ran.
+      await rederiveFromHooks(ctx, lifecycle, agent);
       await ctx.ingestor.poke(agent.id);
       report.adopted.push(agent.id);
     } else {
@@ -115,4 +123,30 @@ export async function reconcile(ctx: SupervisorContext, lifecycle: Lifecycle): P
     'reconciled agents with tmux and git',
   );
   return report;
+}
+
+/** How much of an events file is looked back through for the last reported status. */
+const REDERIVE_BYTES = 256 * 1024;
+
+/**
+ * Re-applies the status of the last hook line already read. A daemon that died after recording
+ * a hook line but before applying its status would otherwise leave the agent showing a stale one.
+ */
+async function rederiveFromHooks(ctx: SupervisorContext, lifecycle: Lifecycle, agent: Agent): Promise<void> {
+  const adapter = adapterOf(ctx, agent);
+  if (!adapter.fromHook) return;
+  const { hookOffset } = await readSupervision(ctx.store.db, agent.id);
+  if (hookOffset === 0) return;
+  const start = Math.max(0, hookOffset - REDERIVE_BYTES);
+  const read = readCompleteLines(eventsFile(ctx.paths.home, agent.id), start, hookOffset - start);
+  // Reading from the middle of the file, the first line is probably a piece of one.
+  const lines = read.lines.filter((l, i) => l.end <= hookOffset && (start === 0 || i > 0));
+  let last: StatusSignal | null = null;
+  for (const { text } of lines) {
+    const line = parseLine(text, agent.id);
+    const at = new Date(line.ts);
+    const signal = adapter.fromHook({ hook_event_name: line.event, ...line.payload }, agent.mode, at);
+    if (signal) last = signal;
+  }
+  if (last && last.status !== agent.status) await lifecycle.applySignal(agent.id, last);
 }

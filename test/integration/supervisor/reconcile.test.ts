@@ -75,6 +75,22 @@ describe('boot reconciliation (a daemon restart)', () => {
     );
   });
 
+  it('re-derives the status the hooks last reported when a daemon died before applying it', async () => {
+    h = await makeHarness();
+    const agent = await h.sup.start((await h.task()).id);
+    await h.sup.tick();
+    await h.waitStatus(agent.id, 'idle');
+    await h.sup.close();
+    // As if the last hook line had been recorded but its status change lost.
+    await h.store.agents.setStatus(agent.id, 'working', 'hook', 'hook');
+    const hooks = (await h.store.events.list({ agentId: agent.id, types: ['agent.hook'] })).length;
+    const report = await h.newSupervisor().boot();
+    expect(report.adopted).toEqual([agent.id]);
+    expect(await h.store.agents.get(agent.id)).toMatchObject({ status: 'idle', statusSource: 'hook' });
+    // Nothing was read twice.
+    expect((await h.store.events.list({ agentId: agent.id, types: ['agent.hook'] })).length).toBe(hooks);
+  });
+
   it('re-arms a pending usage-limit resume persisted by the previous daemon', async () => {
     h = await makeHarness({ agentEnv: { FAKE_MODE: 'usage-limit', FAKE_RESET_MS: '2500' } });
     const agent = await h.sup.start((await h.task()).id);
