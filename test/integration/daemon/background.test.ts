@@ -147,14 +147,15 @@ describe.skipIf(!built)('the background daemon (needs `npm run build`)', () => {
     expect(existsSync(daemonFiles(h.paths).lockFile)).toBe(false);
   });
 
-  it('reports a daemon that dies while starting, with its output', async () => {
+  it('reports a daemon that dies while starting with its own error code and message', async () => {
     const h = home();
     const err = await ensureDaemon(h.paths, { ...h.env, FLOTILLA_SERVER__PORT: 'eighty' }, { entry }).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(FlotillaError);
-    expect(err).toMatchObject({ code: 'PROCESS_FAILED' });
-    expect((err as FlotillaError).message).toMatch(/exited while starting[\s\S]*server\.port/);
-    expect((err as FlotillaError).hint).toContain('daemon.out');
+    // The detached daemon prints its fatal FlotillaError as JSON; the starter re-raises it as is.
+    expect(err).toMatchObject({ code: 'CONFIG_INVALID' });
+    expect((err as FlotillaError).message).toMatch(/FLOTILLA_SERVER__PORT[\s\S]*server\.port/);
+    expect((err as FlotillaError).hint).toContain('daemon.log');
   });
 });
