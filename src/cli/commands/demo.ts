@@ -108,7 +108,7 @@ function printResult(ctx: CliContext, r: DemoResult): void {
         paint(
           s,
           'yellow',
-          `    stuck: ${a.agentId ?? 'no agent'} is ${a.status ?? 'not started'}; its screen log: ${a.paneLog ?? '-'}`,
+          `    ${r.problem === 'interrupted' ? 'not done' : 'stuck'}: ${a.agentId ?? 'no agent'} is ${a.status ?? 'not started'}; its screen log: ${a.paneLog ?? '-'}`,
         ),
       );
     }
