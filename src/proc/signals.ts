@@ -6,10 +6,11 @@ import { readFileSync } from 'node:fs';
  * do not outlive it.
  */
 
+/** The process exists and has not exited (a zombie waiting to be reaped has exited). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (e) {
     // EPERM means it exists but belongs to someone else: alive.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
