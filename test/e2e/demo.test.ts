@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, run } from '../../src/proc/index.js';
+import { isAlive, isZombie, run } from '../../src/proc/index.js';
 import { DEMO_TASKS } from '../../src/sim/demo-scenario.js';
 import { BIN, type CliResult } from '../helpers/cli.js';
 import { e2eSkipReason } from '../helpers/e2e.js';
@@ -35,6 +35,7 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
   let root: string;
   let ns: LoopbackNamespace;
   let summary: DemoSummary | undefined;
+  const made: string[] = [];
 
   const flotilla = (args: string[]): Promise<CliResult> =>
     new Promise((resolve, reject) => {
@@ -70,16 +71,32 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
     ns = await startLoopbackNamespace(join(root, 'unused.sock'));
   });
   afterAll(async () => {
-    if (summary && existsSync(summary.dir)) await flotilla(['demo', '--clean', summary.dir]);
+    for (const d of made) if (existsSync(d)) await flotilla(['demo', '--clean', d]);
     await ns?.close();
     rmSync(root, { recursive: true, force: true });
   }, 60_000);
 
-  it('three agents commit on their own branches; the daemon and tmux server are gone at the end', async () => {
-    const r = await flotilla(['demo', '--json', '--dir', join(root, 'demo'), '--timeout', '150']);
+  const runDemo = async (args: string[]) => {
+    const dir = join(root, `demo-${made.length}`);
+    made.push(dir);
+    const r = await flotilla(['demo', '--json', '--dir', dir, '--timeout', '150', ...args]);
     expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
-    summary = JSON.parse(r.stdout) as DemoSummary;
-    expect(summary.ok, summary.problem ?? '').toBe(true);
+    const out = JSON.parse(r.stdout) as DemoSummary;
+    expect(out.ok, out.problem ?? '').toBe(true);
+    const pid = Number(/started the demo's own daemon \(pid (\d+)/.exec(r.stderr)?.[1]);
+    expect(pid, 'the demo says which daemon it started').toBeGreaterThan(0);
+    return { summary: out, daemonPid: pid };
+  };
+  const sessions = async (socket: string) => {
+    const r = await run('tmux', ['-L', socket, 'list-sessions', '-F', '#{session_name}'], {
+      allowFailure: true,
+    });
+    return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+  };
+
+  it('three agents commit on their own branches; the daemon and tmux server are gone at the end', async () => {
+    const { summary: s, daemonPid } = await runDemo([]);
+    summary = s;
     expect(summary.kept).toBe(false);
     expect(summary.agents).toHaveLength(DEMO_TASKS.length);
     const git = async (args: string[]) =>
@@ -95,24 +112,36 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
     expect(await git(['rev-parse', 'main'])).toBe(summary.baseCommit);
     expect(await git(['status', '--porcelain'])).toBe('');
     // Torn down: no daemon, no tmux server; the user's own state dir never created.
-    const pid = Number(/started the demo's own daemon \(pid (\d+)/.exec(r.stderr)?.[1]);
-    expect(pid, 'the demo says which daemon it started').toBeGreaterThan(0);
-    expect(isAlive(pid)).toBe(false);
+    expect(isAlive(daemonPid)).toBe(false);
     expect(existsSync(join(summary.stateDir, 'daemon.json'))).toBe(false);
-    const tmux = await run('tmux', ['-L', summary.tmuxSocket, 'list-sessions'], { allowFailure: true });
-    expect(tmux.code).not.toBe(0);
+    expect(await sessions(summary.tmuxSocket)).toEqual([]);
     expect(existsSync(join(root, 'user-state'))).toBe(false);
     expect(existsSync(join(root, 'user-home', '.claude.json'))).toBe(false);
   }, 200_000);
 
-  it('demo --clean removes the demo directory, and refuses a directory that is not a demo', async () => {
-    expect(summary, 'the demo ran').toBeDefined();
+  it('demo --keep leaves the daemon and agents running; demo --clean stops them and deletes the directory', async () => {
+    const { summary: kept, daemonPid } = await runDemo(['--keep']);
+    expect(kept.kept).toBe(true);
+    expect(isAlive(daemonPid)).toBe(true);
+    const live = await sessions(kept.tmuxSocket);
+    expect(live.sort()).toEqual(kept.agents.map((a) => `flotilla-${a.agentId}`).sort());
+    const panes = await run('tmux', ['-L', kept.tmuxSocket, 'list-panes', '-a', '-F', '#{pane_pid}']);
+    const pids = panes.stdout.split('\n').filter(Boolean).map(Number);
+    expect(pids.every((p) => isAlive(p))).toBe(true);
+
     const refused = await flotilla(['demo', '--clean', root]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/not a Flotilla demo directory/);
     expect(existsSync(root)).toBe(true);
-    const r = await flotilla(['demo', '--clean', summary?.dir as string]);
+
+    const r = await flotilla(['demo', '--clean', kept.dir]);
     expect(r.code, r.stderr).toBe(0);
-    expect(existsSync(summary?.dir as string)).toBe(false);
-  }, 60_000);
+    expect(existsSync(kept.dir)).toBe(false);
+    expect(isAlive(daemonPid)).toBe(false);
+    expect(await sessions(kept.tmuxSocket)).toEqual([]);
+    expect(
+      pids.filter((p) => isAlive(p) && !isZombie(p)),
+      'agent processes left',
+    ).toEqual([]);
+  }, 200_000);
 });
