@@ -37,7 +37,10 @@ export class SupervisorPlugin implements DaemonPlugin {
   }
 
   async start(ctx: DaemonContext): Promise<void> {
-    const { checkTmux } = await import('../tmux/index.js');
+    const [{ checkTmux }, { loadConfig }] = await Promise.all([
+      import('../tmux/index.js'),
+      import('../config/load.js'),
+    ]);
     // Refuse to run without a usable tmux: every agent needs it, and the message says how to get it.
     await checkTmux();
     this.supervisor = new Supervisor({
@@ -48,6 +51,8 @@ export class SupervisorPlugin implements DaemonPlugin {
       bus: this.bus,
       logger: ctx.logger,
       daemonUrl: ctx.url,
+      // Each repo's flotilla.yaml applies to the agents working in it.
+      configForRepo: (repoPath) => loadConfig({ repoRoot: repoPath, env: process.env, cwd: repoPath }).config,
     });
     const report = await this.supervisor.boot();
     ctx.logger.info({ report }, 'reconciled agents with tmux and git');

@@ -11,6 +11,7 @@ import type { Store } from '../store/open.js';
 import type { TmuxServer } from '../tmux/index.js';
 import type { HookIngestor } from './hook-events.js';
 import type { AgentMachines } from './machine.js';
+import type { RepoConfigLoader, RepoConfigs } from './repo-config.js';
 import type { RuntimeTable } from './runtime.js';
 
 /** The pino-compatible subset of a logger the supervisor writes to. */
@@ -35,6 +36,8 @@ export interface SupervisorOptions {
   tmux: TmuxServer;
   bus: EventBus;
   logger?: SupervisorLogger;
+  /** Loads a repo's effective config (its flotilla.yaml over the daemon's layers); default: `config` for all. */
+  configForRepo?: RepoConfigLoader;
   /** Clock (epoch ms); tests may drive it. */
   now?: () => number;
   /** Adapter of a kind, given the agent's config entry (default: the registry in src/agents). */
@@ -61,6 +64,8 @@ export interface SupervisorOptions {
 export interface SupervisorContext {
   readonly store: Store;
   readonly config: Config;
+  /** Per-repo config (the daemon's layers + the repo's flotilla.yaml). */
+  readonly repoConfigs: RepoConfigs;
   readonly paths: StatePaths;
   readonly tmux: TmuxServer;
   readonly bus: EventBus;
@@ -106,10 +111,12 @@ export function agentEntry(config: Config, name: string): AgentEntryConfig {
 
 /** The adapter an existing agent row needs, even if its config entry has since disappeared. */
 export function adapterOf(
-  ctx: Pick<SupervisorContext, 'config' | 'adapterFor'>,
-  agent: Pick<Agent, 'adapter'>,
+  ctx: Pick<SupervisorContext, 'repoConfigs' | 'adapterFor'>,
+  agent: Pick<Agent, 'adapter' | 'repoId'>,
 ): AgentAdapter {
-  const entry = ctx.config.agents[agent.adapter] as AgentEntryConfig | undefined;
+  const entry = ctx.repoConfigs.forQuietly(agent.repoId).agents[agent.adapter] as
+    | AgentEntryConfig
+    | undefined;
   return ctx.adapterFor(entry?.adapter ?? knownKind(agent.adapter), entry);
 }
 

@@ -41,11 +41,14 @@ export async function startAgent(
   taskIdOrPrefix: string,
   options: StartOptions = {},
 ): Promise<Agent> {
-  const { store, config } = ctx;
+  const { store } = ctx;
   const task = await store.tasks.resolve(taskIdOrPrefix);
+  const repo = await store.repos.require(task.repoId);
+  ctx.repoConfigs.remember(repo);
+  const config = ctx.repoConfigs.for(repo.id);
   const name = options.agent ?? config.agent;
   const entry = agentEntry(config, name);
-  const adapter = adapterOf(ctx, { adapter: name });
+  const adapter = adapterOf(ctx, { adapter: name, repoId: repo.id });
   const mode = options.mode ?? entry.mode;
   const actor = options.actor ?? 'user';
   if (task.status === 'done' || task.status === 'cancelled') {
@@ -64,7 +67,6 @@ export async function startAgent(
       hint: `stop it first (flotilla stop ${live.id}), or attach to it`,
     });
   }
-  const repo = await store.repos.require(task.repoId);
   await checkTmux({ command: ctx.tmux.client.command, env: ctx.tmux.client.env });
 
   locks.tasks.add(task.id);
@@ -98,7 +100,8 @@ export async function startAgent(
         root: config.worktrees.root ?? join(ctx.paths.home, 'worktrees', repo.name),
         taskId: task.id,
         title: task.title,
-        ...(config.worktrees.base_ref ? { baseRef: config.worktrees.base_ref } : {}),
+        // Naming the base saves git the work of finding the default branch on every start.
+        baseRef: config.worktrees.base_ref ?? repo.defaultBranch,
         copy: config.worktrees.copy,
         setup: config.worktrees.setup,
         portBase,

@@ -33,7 +33,7 @@ export async function observePane(
   rt.lastCaptureAt = t;
   rt.captureDue = false;
 
-  const entry = ctx.config.agents[agent.adapter];
+  const entry = ctx.repoConfigs.forQuietly(agent.repoId).agents[agent.adapter];
   if (agent.status === 'starting' && entry?.skip_first_run_dialogs !== false && adapter.firstRunKeys) {
     const keys = adapter.firstRunKeys(screen);
     if (keys && keys.length > 0) {

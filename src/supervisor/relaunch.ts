@@ -44,7 +44,7 @@ export async function relaunch(
     if (!worktree || worktree.path !== before.worktreePath || !existsSync(worktree.path)) {
       throw new Error(`its worktree ${before.worktreePath} is gone`);
     }
-    const entry = agentEntry(config, before.adapter);
+    const entry = agentEntry(ctx.repoConfigs.for(before.repoId), before.adapter);
     const prepared = prepareLaunch(ctx, {
       agentId: before.id,
       name: before.adapter,

@@ -21,6 +21,7 @@ import { AgentMachines, isLive } from './machine.js';
 import type { ResourceSample } from './procfs.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type RemoveOptions, type RemoveOutcome, removeAgent } from './remove.js';
+import { RepoConfigs } from './repo-config.js';
 import { RuntimeTable, touch } from './runtime.js';
 import { observeStream, streams } from './stream-watch.js';
 import type { UsageTotals } from './usage.js';
@@ -64,6 +65,7 @@ export class Supervisor {
     this.ctx = {
       store: options.store,
       config: options.config,
+      repoConfigs: new RepoConfigs(options.config, options.configForRepo ?? null),
       paths: options.paths,
       tmux: options.tmux,
       bus: options.bus,
@@ -99,6 +101,7 @@ export class Supervisor {
   async boot(): Promise<ReconcileReport> {
     if (this.booted) throw new FlotillaError('CONFLICT', 'the supervisor is already running');
     this.booted = true;
+    for (const repo of await this.ctx.store.repos.list()) this.ctx.repoConfigs.remember(repo);
     const report = await reconcile(this.ctx, this.lifecycle);
     this.health.start();
     return report;
