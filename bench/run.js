@@ -1,12 +1,27 @@
 #!/usr/bin/env node
-// `npm run bench`: every figure is printed next to a baseline measured in the same run.
+// `npm run bench [name]`: every figure is printed next to a baseline measured in the same run.
 import { benchCliLatency } from './cli-latency.js';
+import { benchIdle } from './idle.js';
+import { benchSpawn } from './spawn.js';
+import { benchStatusLatency } from './status-latency.js';
 
 const only = process.argv[2];
-const benches = [['cli', benchCliLatency]];
+const benches = [
+  ['cli', benchCliLatency],
+  ['spawn', benchSpawn],
+  ['status', benchStatusLatency],
+  ['idle', benchIdle],
+];
 
 console.log(`flotilla benchmarks — node ${process.versions.node}, ${process.platform}-${process.arch}\n`);
+let failed = false;
 for (const [name, fn] of benches) {
   if (only && only !== name) continue;
-  await fn();
+  try {
+    await fn();
+  } catch (err) {
+    failed = true;
+    console.log(`${name}: failed — ${err.message}`);
+  }
 }
+process.exitCode = failed ? 1 : 0;

@@ -3,6 +3,7 @@ import { resolvePaths } from '../config/paths.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDaemonCommands } from './commands/daemon.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerRepoCommands } from './commands/repo.js';
@@ -19,6 +20,7 @@ export type Runner = (program: Command, action: (ctx: CliContext) => Promise<voi
 
 const HELP_FOOTER = `
 Quick start:
+  flotilla demo                      see three agents work on a scripted model (no API key)
   flotilla init                      register this git repo (writes flotilla.yaml)
   flotilla task add "Fix the login"  add a task
   flotilla task list                 see the board
@@ -54,6 +56,7 @@ export function buildProgram(run: Runner): Command {
   registerConfigCommands(program, run);
   registerDoctorCommand(program, run);
   registerDaemonCommands(program, run);
+  registerDemoCommand(program, run);
   registerVersionCommand(program, run);
 
   // Every subcommand exits through printError rather than process.exit.

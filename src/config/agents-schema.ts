@@ -69,8 +69,14 @@ const AgentEntrySchema = z.strictObject({
     ),
   pane_patterns: z
     .strictObject({
-      working: z.array(z.string()).optional().describe('Screens that mean the agent is busy, e.g. a spinner line.'),
-      needs_input: z.array(z.string()).optional().describe('Screens that mean it waits for your next message.'),
+      working: z
+        .array(z.string())
+        .optional()
+        .describe('Screens that mean the agent is busy, e.g. a spinner line.'),
+      needs_input: z
+        .array(z.string())
+        .optional()
+        .describe('Screens that mean it waits for your next message.'),
       needs_permission: z
         .array(z.string())
         .optional()

@@ -1,6 +1,6 @@
 export * from './identity.js';
+export * from './interactive.js';
 export * from './run.js';
 export * from './signals.js';
 export * from './spawn-detached.js';
 export * from './which.js';
-export * from './interactive.js';

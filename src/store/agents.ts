@@ -277,7 +277,9 @@ export class AgentStore {
   private async require(ctx: StoreContext, id: string): Promise<Agent> {
     const agent = await new AgentStore(ctx).get(id);
     if (!agent)
-      throw new FlotillaError('NOT_FOUND', `agent '${id}' not found`, { hint: 'list agents with: flotilla ps --all' });
+      throw new FlotillaError('NOT_FOUND', `agent '${id}' not found`, {
+        hint: 'list agents with: flotilla ps --all',
+      });
     return agent;
   }
 }

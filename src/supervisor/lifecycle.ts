@@ -50,6 +50,7 @@ export class Lifecycle {
         return;
       }
       const kind = exitKind(exit);
+      rt.diedWaiting = agent.status === 'needs_input' || agent.status === 'idle';
       await held.set(kind === 'clean' ? 'exited' : 'crashed', 'liveness', describeExit(exit));
       const { restarts } = await readSupervision(ctx.store.db, agentId);
       const decision = decideRestart(ctx.config.restart, kind, restarts, now);
@@ -109,11 +110,14 @@ export class Lifecycle {
     return this.ctx.machines.run(agentId, async (held) => {
       await writeRestartAt(this.ctx.store.db, agentId, null);
       if (held.agent.status !== 'crashed' && held.agent.status !== 'exited') return;
+      // An agent that was mid-task is asked to carry on; one that was waiting for its user
+      // comes back waiting (a "continue" would start a turn, and spend tokens, nobody asked for).
+      const waiting = this.ctx.runtime.get(agentId).diedWaiting;
       const failure = await relaunch(this.ctx, held, {
         reason,
         byUser: false,
         countsTowardIntensity: true,
-        resumePrompt: CONTINUE_PROMPT,
+        ...(waiting ? {} : { resumePrompt: CONTINUE_PROMPT }),
       });
       if (failure) await this.afterFailedRelaunch(held, failure);
     });

@@ -12,15 +12,22 @@ const ANSI =
 
 /** Terminal output as plain text: escape sequences removed, a carriage return keeps what follows it. */
 export function stripAnsi(text: string): string {
-  return text
-    .replace(ANSI, '')
-    .split('\n')
-    .map((line) => {
-      const parts = line.split('\r').filter((p) => p !== '');
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: other control characters are noise in a log
-      return (parts.at(-1) ?? '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
-    })
-    .join('\n');
+  return (
+    text
+      // TUIs place words with cursor moves instead of spaces: keep the gaps they make.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal control sequences is the point
+      .replace(/\x1b\[(\d*)C/g, (_m, n: string) => ' '.repeat(Math.min(Number(n || '1'), 200)))
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: as above
+      .replace(/\x1b\[(\d*)G/g, (_m, n: string) => (Number(n || '1') <= 1 ? '\r' : ' '))
+      .replace(ANSI, '')
+      .split('\n')
+      .map((line) => {
+        const parts = line.split('\r').filter((p) => p !== '');
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: other control characters are noise in a log
+        return (parts.at(-1) ?? '').replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+      })
+      .join('\n')
+  );
 }
 
 /** The last `lines` lines of `file` ('' when it does not exist). */

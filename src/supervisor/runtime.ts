@@ -45,6 +45,8 @@ export interface AgentRuntime {
   usage: UsageTotals;
   /** The last lines the agent showed before its latest death (for a useful error). */
   lastWords: string;
+  /** The agent was waiting for its user when it died: a restart must not start a turn for them. */
+  diedWaiting: boolean;
 }
 
 export class RuntimeTable {
@@ -76,6 +78,7 @@ export class RuntimeTable {
         streamOffset: null,
         usage: emptyUsage(),
         lastWords: '',
+        diedWaiting: false,
       };
       this.byAgent.set(agentId, rt);
     }

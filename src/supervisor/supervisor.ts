@@ -160,6 +160,14 @@ export class Supervisor {
   /** The last `lines` lines the agent's pane printed (escape sequences removed unless `raw`). */
   async logs(agentIdOrPrefix: string, options: { lines?: number; raw?: boolean } = {}): Promise<string> {
     const agent = await this.resolve(agentIdOrPrefix);
+    // While the session exists, tmux's own rendering of the pane (history + screen) is the
+    // truest text: a TUI's cursor moves and redraws are already resolved there.
+    if (!options.raw) {
+      const rendered = await this.ctx.tmux
+        .capturePane(agent.tmuxSession, { lines: options.lines ?? 200 })
+        .catch(() => null);
+      if (rendered !== null) return rendered;
+    }
     return tailFile(
       join(agentDirOf(this.ctx.paths, agent.id), 'pane.log'),
       options.lines ?? 200,

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTINUE_PROMPT } from '../../src/agents/prompt.js';
 import type { FlotillaEvent } from '../../src/domain/event.js';
 import { isAlive } from '../../src/proc/index.js';
 import { simStep } from '../../src/sim/index.js';
@@ -147,7 +146,13 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
     const [restarted] = await w.events({ agent: P.id, type: 'agent.restarted', order: 'desc', limit: '1' });
     expect(restarted?.data).toMatchObject({ restartCount: 1, resume: true, sessionId: P.sessionId });
 
-    // A policy restart asks the agent to carry on, in the same conversation.
+    // It was waiting for its user when it died, so it comes back waiting: no turn starts by
+    // itself. The next message goes into the same conversation, with everything said before.
+    expect(
+      w.sim.requests.slice(seenBefore).some((r) => r.kind === 'script' && r.sessionId === P.sessionId),
+    ).toBe(false);
+    const sent = await w.flotilla(['send', P.id, 'carry on please']);
+    expect(sent.code, sent.stderr).toBe(0);
     const req = await waitFor(
       () => w.sim.requests.slice(seenBefore).find((r) => r.kind === 'script' && r.sessionId === P.sessionId),
       'a model request after the restart',
@@ -156,7 +161,7 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
     expect(req.conversation).toBe(`perm@${P.sessionId}`);
     expect(req.step, 'the script continues where it stopped').toBe(2);
     expect(req.firstUserText).toContain('[[sim:perm]] commit, with my approval');
-    expect(req.lastUserText).toBe(CONTINUE_PROMPT);
+    expect(req.lastUserText).toBe('carry on please');
     expect(req.messages.some((m) => m.role === 'assistant' && m.text.includes('Committed.'))).toBe(true);
     expect(req.messages.some((m) => m.toolUses.includes('Bash'))).toBe(true);
     await w.waitForAgent(P.id, (a) => a.status === 'needs_input', 'the resumed turn to end');

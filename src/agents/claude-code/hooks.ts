@@ -83,12 +83,15 @@ export function claudeStatusFromHook(
   const event = str(payload, 'hook_event_name');
   const interactive = mode === 'interactive';
   switch (event) {
-    case 'SessionStart':
-      // Interactive: the prompt box is up (the initial prompt follows at once, firing
-      // UserPromptSubmit). Headless: the prompt came on the command line.
-      return interactive
-        ? sig('needs_input', `session ${str(payload, 'source') ?? 'started'}`)
-        : sig('working', 'session started');
+    case 'SessionStart': {
+      // Headless: the prompt came on the command line. Interactive first start: Flotilla always
+      // passes the task as the initial prompt, which is submitted at once (UserPromptSubmit
+      // follows), so saying "waiting for you" here would be a false alarm; keep `starting`.
+      // A resume without a prompt really does wait for the user.
+      if (!interactive) return sig('working', 'session started');
+      const source = str(payload, 'source') ?? 'started';
+      return source === 'startup' ? null : sig('needs_input', `session ${source}`);
+    }
     case 'UserPromptSubmit':
       return sig('working', shorten(`prompt: ${str(payload, 'prompt') ?? ''}`));
     case 'PreToolUse':

@@ -17,10 +17,12 @@ describe('claude-code fromHook on captured payloads (2.1.331)', () => {
   };
 
   it('maps the captured interactive sequence', () => {
-    expect(fromHook(get('SessionStart'))).toMatchObject({
+    // The initial prompt is submitted at once: no false "waiting for you" at start-up.
+    expect(fromHook(get('SessionStart'))).toBeNull();
+    expect(fromHook({ ...get('SessionStart'), source: 'resume' })).toMatchObject({
       status: 'needs_input',
       source: 'hook',
-      detail: 'session startup',
+      detail: 'session resume',
     });
     expect(fromHook(get('UserPromptSubmit'))).toMatchObject({
       status: 'working',

@@ -14,6 +14,12 @@ describe('pane logs', () => {
     expect(stripAnsi(raw)).toBe('green text\nspinner 2\ndone');
   });
 
+  it('keeps the gaps a TUI makes with cursor moves instead of spaces', () => {
+    expect(stripAnsi('accept\x1b[1Cedits\x1b[3Con · esc\x1b[12Gto interrupt')).toBe(
+      'accept edits   on · esc to interrupt',
+    );
+  });
+
   it('returns the last lines, raw or cleaned, and nothing for a missing file', () => {
     const file = join(dir, 'pane.log');
     writeFileSync(file, Array.from({ length: 500 }, (_, i) => `\x1b[31mline ${i}\x1b[0m`).join('\r\n'));
