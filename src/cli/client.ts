@@ -5,6 +5,8 @@ import type { Task, TaskCreate, TaskFilter, TaskPatch, TaskStatus } from '../dom
 import type { HttpClient } from './http-client.js';
 
 const API = '/api/v1';
+/** Starting runs git and the repo's setup command (e.g. npm ci), which may take minutes. */
+const START_TIMEOUT_MS = 15 * 60_000;
 
 /**
  * What the CLI asks of Flotilla, answered by the daemon's API: the CLI has no side door into
@@ -79,11 +81,11 @@ export class FlotillaClient {
   }
 
   startAgent(body: { task: string; agent?: string; mode?: string }): Promise<AgentView> {
-    return this.http.request('POST', `${API}/agents`, body);
+    return this.http.request('POST', `${API}/agents`, body, { timeoutMs: START_TIMEOUT_MS });
   }
 
   up(body: { max?: number; repo?: string }): Promise<UpResponse> {
-    return this.http.request('POST', `${API}/up`, body);
+    return this.http.request('POST', `${API}/up`, body, { timeoutMs: START_TIMEOUT_MS });
   }
 
   agentAction(id: string, action: 'stop' | 'restart' | 'approve' | 'deny'): Promise<AgentView> {
