@@ -1,38 +1,19 @@
 // CLI latency: `flotilla task list` with 1,000 tasks in the store, median over repeated runs,
 // against bare `node -e ''` measured in the same run. Target: within 3×.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, median, percentile, report, tempDir, timeCommand } from './lib.js';
+import { BIN, median, percentile, report, timeCommand } from './lib.js';
+import { makeBenchSandbox } from './sandbox.js';
 
 export async function benchCliLatency({ runs = 25 } = {}) {
-  const { dir, cleanup } = tempDir('cli');
-  let benchEnv = process.env;
+  const sb = makeBenchSandbox('cli');
   try {
-    const repo = join(dir, 'repo');
-    const home = join(dir, 'home');
-    const env = {
-      ...process.env,
-      HOME: dir,
-      FLOTILLA_HOME: home,
-      XDG_CONFIG_HOME: join(dir, 'config'),
-      NO_COLOR: '1',
-      GIT_CONFIG_GLOBAL: '/dev/null',
-      GIT_AUTHOR_NAME: 'bench',
-      GIT_AUTHOR_EMAIL: 'bench@example.invalid',
-      GIT_COMMITTER_NAME: 'bench',
-      GIT_COMMITTER_EMAIL: 'bench@example.invalid',
-      FLOTILLA_SERVER__PORT: '0',
-    };
-    benchEnv = env;
-    execFileSync('git', ['init', '-q', '-b', 'main', repo], { env });
-    execFileSync('git', ['-C', repo, 'commit', '-q', '--allow-empty', '-m', 'init'], { env });
-    execFileSync(process.execPath, [BIN, 'init'], { cwd: repo, env, stdio: 'ignore' });
-
-    // Fill the store directly (the daemon is not running yet): 1,000 CLI calls would only
-    // measure the setup. The first timed warm-up run starts the daemon.
-    execFileSync(process.execPath, [BIN, 'daemon', 'stop'], { env, stdio: 'ignore' });
+    sb.git(['commit', '-q', '--allow-empty', '-m', 'init']);
+    sb.flotilla(['init', '--no-config-file']);
+    // Fill the store directly with the daemon stopped: 1,000 CLI calls would only measure the
+    // setup. The first timed warm-up run starts the daemon again.
+    sb.flotilla(['daemon', 'stop']);
     const { openStore } = await import('../dist/store/index.js');
-    const store = await openStore(join(home, 'flotilla.db'));
+    const store = await openStore(join(sb.home, 'flotilla.db'));
     const [repoRow] = await store.repos.list();
     for (let i = 0; i < 1000; i++) {
       await store.tasks.create(
@@ -47,26 +28,19 @@ export async function benchCliLatency({ runs = 25 } = {}) {
     }
     await store.close();
 
-    const baseline = timeCommand(process.execPath, ['-e', ''], { runs, env });
-    const list = timeCommand(process.execPath, [BIN, 'task', 'list'], { runs, env, cwd: repo });
-    const listJson = timeCommand(process.execPath, [BIN, 'task', 'list', '--json'], { runs, env, cwd: repo });
-    const version = timeCommand(process.execPath, [BIN, 'version'], { runs, env, cwd: repo });
+    const opts = { runs, env: sb.env, cwd: sb.repo };
+    const baseline = timeCommand(process.execPath, ['-e', ''], opts);
+    const list = timeCommand(process.execPath, [BIN, 'task', 'list'], opts);
+    const listJson = timeCommand(process.execPath, [BIN, 'task', 'list', '--json'], opts);
+    const version = timeCommand(process.execPath, [BIN, 'version'], opts);
 
     const base = median(baseline);
-    report({
-      name: 'cli: task list (1,000 tasks), median',
-      value: median(list),
-      unit: 'ms',
-      baselineName: "node -e ''",
-      baseline: base,
-      target: 3,
-    });
+    const vsNode = { unit: 'ms', baselineName: "node -e ''", baseline: base };
+    report({ name: 'cli: task list (1,000 tasks), median', value: median(list), ...vsNode, target: 3 });
     report({
       name: 'cli: task list --json (1,000 tasks), median',
       value: median(listJson),
-      unit: 'ms',
-      baselineName: "node -e ''",
-      baseline: base,
+      ...vsNode,
       target: 3,
     });
     report({
@@ -76,19 +50,8 @@ export async function benchCliLatency({ runs = 25 } = {}) {
       baselineName: "node -e '' p90",
       baseline: percentile(baseline, 90),
     });
-    report({
-      name: 'cli: version, median',
-      value: median(version),
-      unit: 'ms',
-      baselineName: "node -e ''",
-      baseline: base,
-    });
+    report({ name: 'cli: version, median', value: median(version), ...vsNode });
   } finally {
-    try {
-      execFileSync(process.execPath, [BIN, 'daemon', 'stop'], { env: benchEnv, stdio: 'ignore' });
-    } catch {
-      // no daemon to stop
-    }
-    cleanup();
+    sb.cleanup();
   }
 }

@@ -10,8 +10,12 @@ export function makeBenchSandbox(name, { config = '' } = {}) {
   const repo = join(dir, 'repo');
   const home = join(dir, 'state');
   const socket = `flotilla-bench-${process.pid}-${name}`;
+  // The caller's own FLOTILLA_*__* settings would leak into the bench's config layers.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !(k.startsWith('FLOTILLA_') && k.includes('__'))),
+  );
   const env = {
-    ...process.env,
+    ...inherited,
     HOME: dir,
     FLOTILLA_HOME: home,
     XDG_CONFIG_HOME: join(dir, 'config'),
@@ -24,13 +28,12 @@ export function makeBenchSandbox(name, { config = '' } = {}) {
     FLOTILLA_SERVER__PORT: '0',
     FLOTILLA_TMUX__SOCKET: socket,
   };
-  for (const k of Object.keys(env))
-    if (
-      k.startsWith('FLOTILLA_') &&
-      k.includes('__') &&
-      !(k in { FLOTILLA_SERVER__PORT: 1, FLOTILLA_TMUX__SOCKET: 1 })
-    )
-      delete env[k];
+  if (
+    k.startsWith('FLOTILLA_') &&
+    k.includes('__') &&
+    !(k in { FLOTILLA_SERVER__PORT: 1, FLOTILLA_TMUX__SOCKET: 1 })
+  )
+    delete env[k];
   mkdirSync(join(dir, 'config', 'flotilla'), { recursive: true });
   writeFileSync(join(dir, 'config', 'flotilla', 'config.yaml'), config);
   mkdirSync(repo);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { didYouMean } from '../config/suggest.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { TaskPriority, TaskStatus } from '../domain/task.js';
 import { TASK_PRIORITIES, TASK_STATUSES } from '../domain/values.js';
@@ -13,34 +14,6 @@ export const collect = (value: string, previous: string[] = []): string[] => [
     .filter(Boolean),
 ];
 
-/** Edit distance, for "did you mean" on closed sets. */
-export function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
-export function suggest(input: string, options: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const option of options) {
-    const d = distance(input.toLowerCase(), option);
-    if (d < bestScore) {
-      bestScore = d;
-      best = option;
-    }
-  }
-  return bestScore <= Math.max(2, Math.floor(input.length / 3)) ? best : undefined;
-}
-
 /** Accepts `in_progress`, `in-progress`, `In Progress`; refuses anything else with the valid list. */
 export function parseStatus(input: string): TaskStatus {
   const normalized = input
@@ -48,10 +21,9 @@ export function parseStatus(input: string): TaskStatus {
     .toLowerCase()
     .replace(/[-\s]+/g, '_');
   if ((TASK_STATUSES as readonly string[]).includes(normalized)) return normalized as TaskStatus;
-  const guess = suggest(normalized, TASK_STATUSES);
   throw new FlotillaError(
     'INVALID_STATUS',
-    `unknown task status '${input}'${guess ? ` (did you mean '${guess}'?)` : ''}`,
+    `unknown task status '${input}'${didYouMean(normalized, TASK_STATUSES)}`,
     {
       hint: `valid statuses: ${TASK_STATUSES.join(', ')}`,
     },
@@ -61,10 +33,9 @@ export function parseStatus(input: string): TaskStatus {
 export function parsePriority(input: string): TaskPriority {
   const normalized = input.trim().toLowerCase();
   if ((TASK_PRIORITIES as readonly string[]).includes(normalized)) return normalized as TaskPriority;
-  const guess = suggest(normalized, TASK_PRIORITIES);
   throw new FlotillaError(
     'INVALID_INPUT',
-    `unknown priority '${input}'${guess ? ` (did you mean '${guess}'?)` : ''}`,
+    `unknown priority '${input}'${didYouMean(normalized, TASK_PRIORITIES)}`,
     {
       hint: `valid priorities: ${TASK_PRIORITIES.join(', ')}`,
     },

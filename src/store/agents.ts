@@ -9,7 +9,7 @@ import { appendEvent } from './events.js';
 import { freshId } from './ids.js';
 import { checkRow, parseInput } from './input.js';
 import { type AgentCreateInput, type AgentUpdateInput, schemas } from './lazy.js';
-import { CANDIDATE_LIMIT, parseIdPrefix, pickCandidate } from './resolve.js';
+import { CANDIDATE_LIMIT, idPrefixWhere, parseIdPrefix, pickCandidate } from './resolve.js';
 import type { AgentsTable } from './schema.js';
 
 /** Input of `agents.create`. `id` may be chosen by the caller (it names the tmux session). */
@@ -153,11 +153,7 @@ export class AgentStore {
     const rows = await this.ctx.db
       .selectFrom('agents')
       .select(['id', 'adapter', 'task_id', 'removed_at'])
-      .where(
-        'id',
-        prefix.length === ID_LENGTH ? '=' : 'like',
-        prefix.length === ID_LENGTH ? prefix : `${prefix}%`,
-      )
+      .where('id', ...idPrefixWhere(prefix))
       .orderBy('id')
       .limit(CANDIDATE_LIMIT)
       .execute();

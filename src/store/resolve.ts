@@ -63,3 +63,8 @@ export function pickCandidate(what: string, prefix: string, candidates: readonly
 function listCommand(what: string): string {
   return `flotilla ${what} list`;
 }
+
+/** The `where('id', op, value)` arguments that find ids starting with `prefix` (exact when whole). */
+export function idPrefixWhere(prefix: string): ['=' | 'like', string] {
+  return prefix.length === ID_LENGTH ? ['=', prefix] : ['like', `${prefix}%`];
+}

@@ -4,7 +4,7 @@ import { ID_ALPHABET, ID_LENGTH, PRIORITY_RANK, TASK_PRIORITIES, TASK_STATUSES }
 import type { StoreContext } from './context.js';
 import { checkRow, parseInput, parseJsonColumn } from './input.js';
 import { schemas } from './lazy.js';
-import { CANDIDATE_LIMIT, parseIdPrefix, pickCandidate } from './resolve.js';
+import { CANDIDATE_LIMIT, idPrefixWhere, parseIdPrefix, pickCandidate } from './resolve.js';
 import type { Database, TasksTable } from './schema.js';
 
 /*
@@ -72,11 +72,7 @@ export async function resolveTaskId(ctx: StoreContext, idOrPrefix: string): Prom
   const rows = await ctx.db
     .selectFrom('tasks')
     .select(['id', 'title'])
-    .where(
-      'id',
-      prefix.length === ID_LENGTH ? '=' : 'like',
-      prefix.length === ID_LENGTH ? prefix : `${prefix}%`,
-    )
+    .where('id', ...idPrefixWhere(prefix))
     .orderBy('id')
     .limit(CANDIDATE_LIMIT)
     .execute();

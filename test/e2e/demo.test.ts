@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive, isZombie, run } from '../../src/proc/index.js';
 import { DEMO_TASKS } from '../../src/sim/demo-scenario.js';
-import { BIN, type CliResult } from '../helpers/cli.js';
+import { BIN, type CliResult, runCommand } from '../helpers/cli.js';
 import { e2eSkipReason } from '../helpers/e2e.js';
 import { type LoopbackNamespace, startLoopbackNamespace } from '../helpers/netns.js';
 
@@ -37,33 +36,21 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
   let summary: DemoSummary | undefined;
   const made: string[] = [];
 
-  const flotilla = (args: string[]): Promise<CliResult> =>
-    new Promise((resolve, reject) => {
-      const w = ns.wrap(process.execPath, [BIN, ...args]);
-      const child = spawn(w.command, w.args, {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          LANG: 'C.UTF-8',
-          HOME: join(root, 'user-home'),
-          FLOTILLA_HOME: join(root, 'user-state'),
-          ANTHROPIC_API_KEY: 'sk-real-key-must-not-be-used',
-          ANTHROPIC_BASE_URL: 'https://api.anthropic.com',
-          NO_COLOR: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => {
-        stdout += b.toString();
-      });
-      child.stderr.on('data', (b: Buffer) => {
-        stderr += b.toString();
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  const flotilla = (args: string[]): Promise<CliResult> => {
+    const w = ns.wrap(process.execPath, [BIN, ...args]);
+    return runCommand(w.command, w.args, {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        LANG: 'C.UTF-8',
+        HOME: join(root, 'user-home'),
+        FLOTILLA_HOME: join(root, 'user-state'),
+        ANTHROPIC_API_KEY: 'sk-real-key-must-not-be-used',
+        ANTHROPIC_BASE_URL: 'https://api.anthropic.com',
+        NO_COLOR: '1',
+      },
     });
+  };
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'flotilla-e2e-demo-'));

@@ -68,23 +68,10 @@ export function makeSandbox(options: { repo?: boolean } = {}): Sandbox {
     git(['commit', '-q', '--allow-empty', '-m', 'initial commit']);
   }
   const flotilla: Sandbox['flotilla'] = (args, opts = {}) =>
-    new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        cwd: opts.cwd ?? repo,
-        env: { ...env, ...opts.env },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => {
-        stdout += b.toString();
-      });
-      child.stderr.on('data', (b: Buffer) => {
-        stderr += b.toString();
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-      child.stdin.end(opts.input ?? '');
+    runCommand(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? repo,
+      env: { ...env, ...opts.env },
+      ...(opts.input === undefined ? {} : { input: opts.input }),
     });
   return {
     dir,
@@ -99,6 +86,33 @@ export function makeSandbox(options: { repo?: boolean } = {}): Sandbox {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Run a command to completion, capturing its output (stdin gets `input`, or is closed). */
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; input?: string },
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
 }
 
 /** Stop the daemon a sandbox's commands started (if any), so no test leaks a process. */

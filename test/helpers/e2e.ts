@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +13,16 @@ import {
   simClaudeEnv,
   startSimServer,
 } from '../../src/sim/index.js';
-import { BIN, type CliResult, makeSandbox, ROOT, type Sandbox, stopSandboxDaemon, waitFor } from './cli.js';
+import {
+  BIN,
+  type CliResult,
+  makeSandbox,
+  ROOT,
+  runCommand,
+  type Sandbox,
+  stopSandboxDaemon,
+  waitFor,
+} from './cli.js';
 import { checkLoopbackOnly, type LoopbackNamespace, startLoopbackNamespace } from './netns.js';
 
 /**
@@ -126,25 +134,10 @@ export async function makeE2eWorld(options: E2eOptions): Promise<E2eWorld> {
   mkdirSync(configDir, { recursive: true });
   writeFileSync(join(configDir, 'config.yaml'), stringify(deepMergeAgents(base, options.config ?? {})));
 
-  const flotilla: E2eWorld['flotilla'] = (args, opts = {}) =>
-    new Promise((resolve, reject) => {
-      const w = ns.wrap(process.execPath, [BIN, ...args]);
-      const child = spawn(w.command, w.args, {
-        cwd: opts.cwd ?? sb.repo,
-        env: sb.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => {
-        stdout += b.toString();
-      });
-      child.stderr.on('data', (b: Buffer) => {
-        stderr += b.toString();
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
+  const flotilla: E2eWorld['flotilla'] = (args, opts = {}) => {
+    const w = ns.wrap(process.execPath, [BIN, ...args]);
+    return runCommand(w.command, w.args, { cwd: opts.cwd ?? sb.repo, env: sb.env });
+  };
   const json = async <T>(args: string[]): Promise<T> => {
     const r = await flotilla([...args, '--json']);
     if (r.code !== 0) throw new Error(`flotilla ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
