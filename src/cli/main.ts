@@ -71,6 +71,13 @@ export function buildProgram(run: Runner): Command {
 
 /** Entry point of the `flotilla` binary. Returns the exit code; never calls process.exit itself. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // `flotilla … | head` closes the pipe early: that is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   let ctx: CliContext | undefined;
   let jsonMode = argv.includes('--json');
   const runner: Runner = async (command, action) => {

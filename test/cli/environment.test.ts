@@ -73,3 +73,20 @@ describe('environment failures (real binary)', () => {
       expect(help.stdout).toContain(cmd);
   });
 });
+
+describe('output to a closed pipe', () => {
+  it('a reader that closes the pipe early (`| head`) ends the command quietly, exit 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('../helpers/cli.js');
+    // Closing our end before the child writes makes every write of its fail with EPIPE.
+    const child = spawn(process.execPath, [BIN, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
+  });
+});
