@@ -28,12 +28,6 @@ export function makeBenchSandbox(name, { config = '' } = {}) {
     FLOTILLA_SERVER__PORT: '0',
     FLOTILLA_TMUX__SOCKET: socket,
   };
-  if (
-    k.startsWith('FLOTILLA_') &&
-    k.includes('__') &&
-    !(k in { FLOTILLA_SERVER__PORT: 1, FLOTILLA_TMUX__SOCKET: 1 })
-  )
-    delete env[k];
   mkdirSync(join(dir, 'config', 'flotilla'), { recursive: true });
   writeFileSync(join(dir, 'config', 'flotilla', 'config.yaml'), config);
   mkdirSync(repo);
