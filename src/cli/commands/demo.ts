@@ -3,13 +3,11 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../domain/errors.js';
 import { describeCommand } from '../../proc/run.js';
-import { demoEnv, demoLayout, readDemoMarker } from '../../sim/demo-setup.js';
 import type { CliContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { paint } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
-import { type DemoResult, runDemo, teardown } from './demo-run.js';
-import { DemoView } from './demo-view.js';
+import type { DemoResult } from './demo-run.js';
 
 /**
  * `flotilla demo`: Flotilla's main job, shown with no API key and no network. Three real
@@ -44,6 +42,11 @@ export function registerDemoCommand(program: Command, run: Runner): void {
         const onSigint = () => abort.abort();
         process.once('SIGINT', onSigint);
         const progress = opts.json ? process.stderr : process.stdout;
+        // The scripted model and its schemas load only here: every other command starts faster.
+        const [{ runDemo }, { DemoView }] = await Promise.all([
+          import('./demo-run.js'),
+          import('./demo-view.js'),
+        ]);
         let result: DemoResult;
         try {
           result = await runDemo({
@@ -136,6 +139,10 @@ function printResult(ctx: CliContext, r: DemoResult): void {
 }
 
 async function cleanDemo(ctx: CliContext, dirArg: string, json: boolean): Promise<void> {
+  const [{ demoEnv, demoLayout, readDemoMarker }, { teardown }] = await Promise.all([
+    import('../../sim/demo-setup.js'),
+    import('./demo-run.js'),
+  ]);
   const dir = resolve(dirArg);
   const marker = readDemoMarker(dir);
   if (!marker) {
