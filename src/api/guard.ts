@@ -1,24 +1,35 @@
 /**
- * Who may talk to the daemon. Three checks run on every request, before any route:
+ * Who may talk to the daemon. Checks run on every request, HTTP or WebSocket upgrade, before
+ * any route:
  * - Host: only the loopback names (or configured ones) at our port. A DNS-rebinding page
  *   reaches 127.0.0.1 under its own name, so its Host gives it away.
  * - Origin / Sec-Fetch-Site: a browser request from any other origin is refused, so a web page
- *   cannot drive local agents even if it guessed everything else.
- * - Token: `Authorization: Bearer <token>`, compared in constant time. Routes marked
- *   `config: { public: true }` run without it and must reveal nothing (see health).
+ *   cannot drive local agents (nor hijack a WebSocket) even if it guessed everything else.
+ * - Credentials: `Authorization: Bearer <token>` (constant time), the dashboard's session
+ *   cookie, or, on a WebSocket upgrade only, `Sec-WebSocket-Protocol: flotilla.token.<token>`
+ *   (browsers cannot set headers on a WebSocket). A cookie is sent by the browser on its own,
+ *   so a cookie-authenticated state-changing request or upgrade must also carry our Origin.
+ * - Rate: a token bucket per client (see rate-limit.ts), answered 429 with Retry-After.
+ * Routes marked `config: { public: true }` run without credentials and must reveal nothing.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FlotillaError } from '../domain/errors.js';
+import { type RateClass, RateLimiter } from './rate-limit.js';
+import { readCookie, SESSION_COOKIE, type SessionStore } from './session.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Answer without a token; the route must then reveal nothing. */
     public?: boolean;
+    /** Rate-limit class for authenticated callers (default 'default'); false exempts the route. */
+    rateLimit?: RateClass | false;
   }
   interface FastifyRequest {
-    /** The request carried the right token. */
+    /** The request carried valid credentials. */
     authenticated: boolean;
+    /** Which credentials: the API token (header or WebSocket subprotocol) or a session cookie. */
+    authVia: 'token' | 'session' | null;
   }
 }
 
@@ -88,15 +99,43 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
 }
 
+/** The API token offered as a WebSocket subprotocol, on upgrade requests only. */
+export const WS_TOKEN_PROTOCOL_PREFIX = 'flotilla.token.';
+
+export function subprotocolToken(request: FastifyRequest): string | undefined {
+  if (request.headers.upgrade?.toLowerCase() !== 'websocket') return undefined;
+  const header = request.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return undefined;
+  for (const p of header.split(',')) {
+    const v = p.trim();
+    if (v.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) return v.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
+  }
+  return undefined;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const isUpgrade = (request: FastifyRequest) => request.headers.upgrade !== undefined;
+
 export interface GuardOptions {
   token: string;
   hostPolicy: () => HostPolicy;
+  sessions: SessionStore;
+  limiter?: RateLimiter;
 }
 
-/** Installs the three checks as the first hook of every request. */
+function refuseRate(reply: FastifyReply, retryAfter: number): never {
+  reply.header('retry-after', String(retryAfter));
+  throw new FlotillaError('RATE_LIMITED', 'too many requests', {
+    hint: `slow down; retry after ${retryAfter} s`,
+  });
+}
+
+/** Installs the checks as the first hook of every request. */
 export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
+  const limiter = opts.limiter ?? new RateLimiter();
   app.decorateRequest('authenticated', false);
-  app.addHook('onRequest', async (request) => {
+  app.decorateRequest('authVia', null);
+  app.addHook('onRequest', async (request, reply) => {
     if (!isAllowedHost(request.headers.host, opts.hostPolicy())) {
       throw new FlotillaError(
         'FORBIDDEN',
@@ -112,11 +151,50 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
         hint: 'only the Flotilla dashboard served by this daemon may call its API from a browser',
       });
     }
-    request.authenticated = tokenMatches(bearerToken(request), opts.token);
-    if (!request.authenticated && request.routeOptions.config.public !== true) {
+    const session = readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (tokenMatches(bearerToken(request) ?? subprotocolToken(request), opts.token)) {
+      request.authVia = 'token';
+    } else if (opts.sessions.isValid(session)) {
+      request.authVia = 'session';
+    }
+    request.authenticated = request.authVia !== null;
+    const config = request.routeOptions.config;
+    // Unproven callers share one bucket per address, so guessing credentials is slow.
+    const cls: RateClass | false = !request.authenticated
+      ? config.rateLimit === 'login'
+        ? 'login'
+        : 'anonymous'
+      : (config.rateLimit ??
+        (request.routeOptions.url?.endsWith('/hook-events') === true ? 'hooks' : 'default'));
+    if (cls !== false) {
+      const key =
+        cls === 'anonymous' || cls === 'login'
+          ? `ip:${request.ip}`
+          : request.authVia === 'session'
+            ? `s:${session}`
+            : 'token';
+      const wait = limiter.take(cls, key);
+      if (wait > 0) refuseRate(reply, wait);
+    }
+    if (!request.authenticated && config.public !== true) {
       throw new FlotillaError('UNAUTHORIZED', 'missing or wrong API token', {
-        hint: "send 'Authorization: Bearer <token>' with the token from the state dir's token file (the CLI does this itself)",
+        hint: "send 'Authorization: Bearer <token>' with the token from the state dir's token file (the CLI does this itself); in a browser, log in with the link `flotilla web` prints",
       });
+    }
+    // The browser attaches the cookie to any request to us, wherever it comes from; only a
+    // request that names our origin is the dashboard's own (CSRF and WebSocket hijacking).
+    if (
+      request.authVia === 'session' &&
+      (!SAFE_METHODS.has(request.method) || isUpgrade(request)) &&
+      request.headers.origin === undefined
+    ) {
+      throw new FlotillaError(
+        'FORBIDDEN',
+        'a cookie-authenticated request that changes state needs an Origin',
+        {
+          hint: 'browsers send Origin themselves; other clients should use the API token',
+        },
+      );
     }
   });
 }

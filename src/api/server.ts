@@ -1,13 +1,17 @@
 /**
- * The daemon's HTTP server: fastify with the guard (Host, Origin, token), one error mapping,
- * security headers, a body limit and secret-free request logs. Routes live under /api/v1;
- * other modules add theirs through `register` before the server listens.
+ * The daemon's HTTP(S) server: fastify with the guard (Host, Origin, credentials, rate), one
+ * error mapping, security headers, a body limit and secret-free request logs. Routes live under
+ * /api/v1; other modules add theirs through `register` before the server listens. The browser
+ * login (`/login`, `/logout`, `POST /api/v1/login-codes`) lives here, next to the guard it feeds.
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { FlotillaError } from '../domain/errors.js';
 import { installErrorHandling } from './errors.js';
-import { installGuard } from './guard.js';
+import { hostForUrl, installGuard } from './guard.js';
+import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { systemRoutes } from './routes/system.js';
+import { LOGIN_CODE_TTL_MS, readCookie, SESSION_COOKIE, SessionStore, sessionCookie } from './session.js';
 
 export const API_PREFIX = '/api/v1';
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -30,6 +34,10 @@ export interface ApiServerOptions {
   onStopRequested: () => void;
   /** More route groups, mounted under /api/v1 after the built-in ones. */
   routes?: readonly ApiRoutes[];
+  /** Serve HTTPS with this PEM certificate and key (already read and checked). */
+  tls?: { cert: string; key: string };
+  /** Override the per-client rate limits (tests). */
+  rateLimits?: RateLimits;
 }
 
 const SECURITY_HEADERS = {
@@ -43,27 +51,36 @@ const SECURITY_HEADERS = {
 
 /** The URL with any `token=` query value hidden (login links carry the token). */
 export const redactUrl = (url: string): string =>
-  url.replace(/([?&](?:token|access_token)=)[^&#]*/gi, '$1[redacted]');
+  url.replace(/([?&](?:token|access_token|code)=)[^&#]*/gi, '$1[redacted]');
+
+const HSTS = 'max-age=31536000';
 
 export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyInstance> {
+  // Typed as the plain http instance: routes never depend on the transport.
   const app = Fastify({
+    ...(opts.tls === undefined ? {} : { https: { cert: opts.tls.cert, key: opts.tls.key } }),
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // We log one secret-free line per request ourselves; fastify's own lines would carry the raw URL.
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-  });
+  }) as unknown as FastifyInstance;
+  const secure = opts.tls !== undefined;
+  const sessions = new SessionStore();
   const log = opts.logger;
 
   app.addHook('onRequest', async (request, reply) => {
     // Headers go on first, so refusals and errors carry them too. A route serving a page (the
     // dashboard) may replace the CSP with its own.
     reply.headers(SECURITY_HEADERS);
+    if (secure) reply.header('strict-transport-security', HSTS);
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   installGuard(app, {
     token: opts.token,
+    sessions,
+    limiter: new RateLimiter(opts.rateLimits),
     hostPolicy: () => {
       const address = app.server.address() as AddressInfo | null;
       return { port: address?.port, bindHost: opts.bindHost, allowedHosts: opts.allowedHosts };
@@ -82,10 +99,46 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
   });
   installErrorHandling(app, log);
 
+  // The login link opened in the browser: a single-use code becomes a session cookie. Public,
+  // and in the strict 'login' rate class; a cross-site link to it is refused by the guard.
+  app.get<{ Querystring: { code?: string } }>(
+    '/login',
+    { config: { public: true, rateLimit: 'login' } },
+    async (request, reply) => {
+      const code = typeof request.query.code === 'string' ? request.query.code : undefined;
+      const id = sessions.redeem(code);
+      if (id === null) {
+        throw new FlotillaError('UNAUTHORIZED', 'this login link is invalid, used or expired', {
+          hint: 'run `flotilla web` for a fresh one (each link works once, within a minute)',
+        });
+      }
+      return reply.header('set-cookie', sessionCookie(id, secure)).redirect('/', 303);
+    },
+  );
+  app.post('/logout', async (request, reply) => {
+    sessions.revoke(readCookie(request.headers.cookie, SESSION_COOKIE));
+    return reply.header('set-cookie', sessionCookie(null, secure)).code(200).send({ ok: true });
+  });
+
   const startedAt = opts.startedAt ?? Date.now();
   await app.register(
     async (api) => {
       systemRoutes(api, { version: opts.version, startedAt, onStopRequested: opts.onStopRequested });
+      // Token holders only: a session cannot mint codes to hand to someone else.
+      api.post('/login-codes', async (request, reply) => {
+        if (request.authVia !== 'token') {
+          throw new FlotillaError('FORBIDDEN', 'login codes are minted with the API token only');
+        }
+        const { code, expiresAt } = sessions.mintLoginCode();
+        const address = app.server.address() as AddressInfo | null;
+        const base = `${secure ? 'https' : 'http'}://${request.headers.host ?? hostForUrl(address?.address ?? '127.0.0.1')}`;
+        return reply.code(201).send({
+          code,
+          url: `${base}/login?code=${code}`,
+          expiresAt: new Date(expiresAt).toISOString(),
+          ttlSeconds: LOGIN_CODE_TTL_MS / 1000,
+        });
+      });
       for (const routes of opts.routes ?? []) await routes(api);
     },
     { prefix: API_PREFIX },

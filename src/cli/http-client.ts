@@ -5,6 +5,8 @@
  * CLI prints and exits exactly as if the work had been done in-process.
  */
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import { ERROR_CODES, type ErrorCode, type ErrorIssue, FlotillaError } from '../domain/errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -16,6 +18,12 @@ export interface HttpClientOptions {
   token: string | null;
   /** Per request, connection included. Default 30 s. */
   timeoutMs?: number;
+  /**
+   * For an https baseUrl: the daemon's certificate and fingerprint from daemon.json. The client
+   * then trusts that certificate (self-signed is fine) and nothing else claiming to be the
+   * daemon; without it, the system's CAs and the usual hostname check apply.
+   */
+  tls?: { cert: string; fingerprint256: string };
 }
 
 export interface RequestOptions {
@@ -41,6 +49,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   404: 'NOT_FOUND',
   409: 'CONFLICT',
   413: 'INVALID_INPUT',
+  429: 'RATE_LIMITED',
   499: 'CANCELLED',
   503: 'DAEMON_UNREACHABLE',
   504: 'TIMEOUT',
@@ -99,8 +108,28 @@ const CONNECTION_ERRORS = new Set([
   'ENOTFOUND',
 ]);
 
+/** An https agent pinned to one certificate: the check runs before any byte (or token) is sent. */
+function pinnedAgent(pin: { cert: string; fingerprint256: string }): HttpsAgent {
+  return new HttpsAgent({
+    keepAlive: true,
+    maxSockets: 8,
+    ca: [...rootCertificates, pin.cert],
+    checkServerIdentity: (_host, cert) =>
+      cert.fingerprint256 === pin.fingerprint256
+        ? undefined
+        : new Error(`the daemon's TLS certificate is not the one in daemon.json (${cert.fingerprint256})`),
+  });
+}
+
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const https = baseUrl.startsWith('https:');
+  const sendRequest = https ? httpsRequest : httpRequest;
+  const clientAgent = https
+    ? opts.tls
+      ? pinnedAgent(opts.tls)
+      : new HttpsAgent({ keepAlive: true })
+    : agent;
   return {
     baseUrl,
     request<T>(method: HttpMethod, path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
@@ -114,7 +143,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         headers['content-length'] = String(payload.length);
       }
       return new Promise<T>((resolve, reject) => {
-        const req = httpRequest(url, { method, headers, agent }, (res: IncomingMessage) => {
+        const req = sendRequest(url, { method, headers, agent: clientAgent }, (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {

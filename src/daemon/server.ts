@@ -3,7 +3,10 @@
  * start the plugins, announce itself in daemon.json; on a stop request or SIGTERM/SIGINT/SIGHUP,
  * undo exactly that and nothing more. Agents live in tmux and are never touched here.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { hostForUrl } from '../api/guard.js';
 import { type ApiRoutes, buildApiServer } from '../api/server.js';
 import { flotillaVersion } from '../cli/version.js';
@@ -34,7 +37,9 @@ export interface StartDaemonOptions {
   foreground?: boolean;
   plugins?: readonly DaemonPlugin[];
   version?: string;
-  /** Allow a non-loopback `server.host` without TLS (`flotilla serve --allow-remote`). */
+  /** Allow a non-loopback `server.host` without TLS (`flotilla serve --insecure`); warns loudly. */
+  insecure?: boolean;
+  /** @deprecated old name of `insecure`. */
   allowRemote?: boolean;
   /** Bound on each plugin's stop and on closing the server. Default 10 s. */
   stopTimeoutMs?: number;
@@ -54,29 +59,76 @@ export interface RunningDaemon {
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i;
 const WILDCARD_V4 = '0.0.0.0';
 
-function checkBindPolicy(config: Config, allowRemote: boolean): void {
-  if (config.server.tls.cert !== null) {
-    throw new FlotillaError('CONFIG_INVALID', 'server.tls is set, but serving TLS is not supported yet', {
-      hint: 'unset server.tls.cert and server.tls.key and put a TLS-terminating proxy in front, listed in server.allowed_hosts',
-    });
-  }
-  if (!LOOPBACK.test(config.server.host) && !allowRemote) {
+/** The TLS material the daemon serves, read and checked before anything else starts. */
+interface TlsMaterial {
+  cert: string;
+  key: string;
+  fingerprint256: string;
+}
+
+function readPem(what: 'cert' | 'key', file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
     throw new FlotillaError(
       'CONFIG_INVALID',
-      `server.host is ${config.server.host}, which is reachable from other machines, and the API has no TLS`,
-      {
-        hint: 'bind 127.0.0.1 (the default), or run `flotilla serve --allow-remote` if you really mean to expose it',
-      },
+      `cannot read server.tls.${what} ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { hint: `check the path and that the daemon's user can read it`, cause: err },
     );
   }
 }
 
+function loadTls(config: Config): TlsMaterial | null {
+  const { cert: certFile, key: keyFile } = config.server.tls;
+  if (certFile === null && keyFile === null) return null;
+  if (certFile === null || keyFile === null) {
+    throw new FlotillaError('CONFIG_INVALID', 'server.tls needs both cert and key', {
+      hint: 'set server.tls.cert and server.tls.key to PEM files, or neither',
+    });
+  }
+  const cert = readPem('cert', certFile);
+  const key = readPem('key', keyFile);
+  let fingerprint256: string;
+  try {
+    fingerprint256 = new X509Certificate(cert).fingerprint256;
+  } catch (err) {
+    throw new FlotillaError('CONFIG_INVALID', `server.tls.cert ${certFile} is not a PEM certificate`, {
+      cause: err,
+    });
+  }
+  try {
+    // Fails on an unparsable key and on a key that does not belong to the certificate.
+    createSecureContext({ cert, key });
+  } catch (err) {
+    throw new FlotillaError(
+      'CONFIG_INVALID',
+      `server.tls.key ${keyFile} does not match server.tls.cert ${certFile} (${(err as Error).message})`,
+      { hint: 'point both at the same certificate/key pair', cause: err },
+    );
+  }
+  return { cert, key, fingerprint256 };
+}
+
+/** The message for a plain-HTTP non-loopback bind, refused or (with --insecure) warned about. */
+const exposedMessage = (host: string) =>
+  `server.host is ${host}, which is reachable from other machines, and the API has no TLS: the token and everything else cross the network in clear`;
+
+function checkBindPolicy(config: Config, tls: TlsMaterial | null, insecure: boolean): boolean {
+  if (LOOPBACK.test(config.server.host) || tls !== null) return false;
+  if (!insecure) {
+    throw new FlotillaError('CONFIG_INVALID', exposedMessage(config.server.host), {
+      hint: 'bind 127.0.0.1 (the default), set server.tls.cert and server.tls.key, or run `flotilla serve --insecure` (formerly --allow-remote) if you really mean it',
+    });
+  }
+  return true;
+}
+
 /** Where clients connect: the bound address, or loopback when bound to every interface. */
-function clientUrl(address: AddressInfo): string {
+function clientUrl(address: AddressInfo, secure: boolean): string {
   let host = address.address;
   if (host === WILDCARD_V4) host = '127.0.0.1';
   else if (host === '::') host = '::1';
-  return `http://${hostForUrl(host)}:${address.port}`;
+  return `${secure ? 'https' : 'http'}://${hostForUrl(host)}:${address.port}`;
 }
 
 function listenError(err: unknown, config: Config): unknown {
@@ -122,10 +174,16 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
   const plugins = opts.plugins ?? [];
   const version = opts.version ?? flotillaVersion();
   const stopTimeoutMs = opts.stopTimeoutMs ?? 10_000;
-  checkBindPolicy(config, Boolean(opts.allowRemote));
+  const tls = loadTls(config);
+  const exposed = checkBindPolicy(config, tls, Boolean(opts.insecure ?? opts.allowRemote));
   ensureStateDir(paths);
   const logger =
     opts.logger ?? createDaemonLogger(paths, config, opts.foreground ? 'foreground' : 'embedded');
+  if (exposed) {
+    const message = `WARNING: ${exposedMessage(config.server.host)} (--insecure)`;
+    logger.warn({ host: config.server.host }, message);
+    process.stderr.write(`flotilla: ${message}\n`);
+  }
   const lock: DaemonLock = acquireDaemonLock(paths);
 
   const abort = new AbortController();
@@ -202,6 +260,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
       allowedHosts: config.server.allowed_hosts,
       onStopRequested: () => void close('stop requested over the API'),
       routes,
+      ...(tls === null ? {} : { tls: { cert: tls.cert, key: tls.key } }),
     });
     checkpoint();
     try {
@@ -210,7 +269,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
       throw listenError(err, config);
     }
     const address = app.server.address() as AddressInfo;
-    ctx.url = clientUrl(address);
+    ctx.url = clientUrl(address, tls !== null);
     for (const plugin of plugins) {
       checkpoint();
       await plugin.start?.(ctx);
@@ -224,6 +283,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
       url: ctx.url,
       version,
       startedAt: new Date().toISOString(),
+      ...(tls === null ? {} : { tls: { cert: tls.cert, fingerprint256: tls.fingerprint256 } }),
     };
     writeDaemonInfo(paths, info);
     startSettled();

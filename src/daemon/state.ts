@@ -31,6 +31,11 @@ export interface DaemonInfo {
   version: string;
   /** ISO 8601. */
   startedAt: string;
+  /**
+   * Set when the daemon serves HTTPS: its certificate (PEM) and SHA-256 fingerprint. The CLI
+   * trusts exactly this certificate for this daemon (pinning), so a self-signed one works.
+   */
+  tls?: { cert: string; fingerprint256: string };
 }
 
 /** The daemon's files, all inside the state dir. */
@@ -74,7 +79,18 @@ export function readDaemonInfo(paths: StatePaths): DaemonInfo | null {
   ) {
     return null;
   }
-  return { pid: v.pid, host: v.host, port: v.port, url: v.url, version: v.version, startedAt: v.startedAt };
+  const tls = v.tls as { cert?: unknown; fingerprint256?: unknown } | undefined;
+  return {
+    pid: v.pid,
+    host: v.host,
+    port: v.port,
+    url: v.url,
+    version: v.version,
+    startedAt: v.startedAt,
+    ...(typeof tls?.cert === 'string' && typeof tls.fingerprint256 === 'string'
+      ? { tls: { cert: tls.cert, fingerprint256: tls.fingerprint256 } }
+      : {}),
+  };
 }
 
 /** Written with rename so a client never reads half a file. */

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   TIMEOUT: { exit: 1, http: 504 },
   UNAUTHORIZED: { exit: 8, http: 401 },
   FORBIDDEN: { exit: 8, http: 403 },
+  RATE_LIMITED: { exit: 1, http: 429 },
   CANCELLED: { exit: 130, http: 499 },
   INTERNAL: { exit: 70, http: 500 },
 } as const satisfies Record<string, { exit: number; http: number }>;
