@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { agentRoutes } from '../api/routes/agents.js';
+import { configRoutes } from '../api/routes/config.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { worktreeRoutes } from '../api/routes/worktrees.js';
 import { EventBus } from '../events/bus.js';
@@ -34,6 +35,7 @@ export class SupervisorPlugin implements DaemonPlugin {
     })(api);
     worktreeRoutes(store)(api);
     eventRoutes(store)(api);
+    configRoutes({ config: () => ctx.config, agents: () => this.instance.list() })(api);
   }
 
   async start(ctx: DaemonContext): Promise<void> {

@@ -6,9 +6,21 @@ import { LIVE_AGENT_STATUSES } from '../../domain/values.js';
 import { up } from '../../scheduler/up.js';
 import type { Store } from '../../store/index.js';
 import type { Supervisor } from '../../supervisor/index.js';
-import { parseBody, parseInput } from '../validate.js';
+import { defineRoute } from '../define.js';
+import {
+  AgentListSchema,
+  AgentLogsSchema,
+  AgentRemoveSchema,
+  type AgentView,
+  AgentViewSchema,
+  AllQuery,
+  IdParams,
+  OkSchema,
+  UpResultSchema,
+} from './schemas.js';
 
-const IdParams = z.object({ id: z.string().min(1).max(64) });
+export type { AgentView } from './schemas.js';
+
 export const AgentStartBodySchema = z
   .object({
     task: z.string().min(1).max(64),
@@ -20,7 +32,6 @@ export const AgentSendBodySchema = z.object({ text: z.string().min(1).max(100_00
 export const UpBodySchema = z
   .object({ max: z.number().int().min(1).max(1000).optional(), repo: z.string().min(1).max(64).optional() })
   .strict();
-const ListQuery = z.object({ all: z.enum(['true', 'false']).optional() }).strict();
 const RemoveQuery = z
   .object({ force: z.enum(['true', 'false']).optional(), worktree: z.enum(['true', 'false']).optional() })
   .strict();
@@ -30,16 +41,6 @@ const LogsQuery = z
     raw: z.enum(['true', 'false']).optional(),
   })
   .strict();
-
-/** An agent as `ps` and the dashboard show it: the row plus live figures from the supervisor. */
-export interface AgentView extends Agent {
-  taskTitle: string | null;
-  cpuPercent: number | null;
-  rssBytes: number | null;
-  resumeAt: string | null;
-  /** The `tmux -L` socket name the agent's session lives on (for `flotilla attach`). */
-  tmuxSocket: string;
-}
 
 /** What the agent routes need from the daemon. */
 export interface AgentRoutesOptions {
@@ -68,92 +69,150 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
     };
   };
 
+  const tags = ['agents'];
   return (api: FastifyInstance): void => {
-    api.get('/agents', async (req) => {
-      const { all } = parseInput(ListQuery, req.query, 'query');
-      const agents = await supervisor().list({ all: all === 'true' });
-      return { agents: await Promise.all(agents.map(view)) };
+    defineRoute(api, {
+      method: 'GET',
+      url: '/agents',
+      summary: 'List agents with live figures (all: include removed ones)',
+      tags,
+      query: AllQuery,
+      response: { 200: AgentListSchema },
+      handler: async ({ query }) => {
+        const agents = await supervisor().list({ all: query.all === 'true' });
+        return { agents: await Promise.all(agents.map(view)) };
+      },
     });
 
-    api.post('/agents', async (req, reply) => {
-      const body = parseBody(AgentStartBodySchema, req.body);
-      const agent = await supervisor().start(body.task, {
-        ...(body.agent ? { agent: body.agent } : {}),
-        ...(body.mode ? { mode: body.mode } : {}),
-        actor: 'api',
+    defineRoute(api, {
+      method: 'POST',
+      url: '/agents',
+      summary: 'Start an agent on a task, in its own worktree and tmux session',
+      tags,
+      body: AgentStartBodySchema,
+      response: { 201: AgentViewSchema },
+      handler: async ({ body, reply }) => {
+        const agent = await supervisor().start(body.task, {
+          ...(body.agent ? { agent: body.agent } : {}),
+          ...(body.mode ? { mode: body.mode } : {}),
+          actor: 'api',
+        });
+        reply.code(201);
+        return view(agent);
+      },
+    });
+
+    defineRoute(api, {
+      method: 'POST',
+      url: '/up',
+      summary: 'Start agents on ready tasks, in priority order, within the concurrency limit',
+      tags,
+      body: UpBodySchema,
+      response: { 200: UpResultSchema },
+      handler: async ({ body }) => {
+        let repoId: string | undefined;
+        if (body.repo) {
+          const repo = (await store.repos.list()).find((r) => r.id === body.repo || r.name === body.repo);
+          if (!repo) throw new NotFoundError('repo', body.repo, 'list repos with: flotilla repo list');
+          repoId = repo.id;
+        }
+        const result = await up(
+          {
+            readyTasks: (repo) => store.tasks.ready(repo),
+            liveAgents: () => supervisor().list(),
+            start: (taskId) => supervisor().start(taskId, { actor: 'scheduler' }),
+          },
+          { limit: body.max ?? maxConcurrent(), ...(repoId ? { repoId } : {}) },
+        );
+        return { ...result, started: await Promise.all(result.started.map(view)) };
+      },
+    });
+
+    const byId = (
+      method: 'GET' | 'POST',
+      url: string,
+      summary: string,
+      act: (id: string) => Promise<Agent>,
+    ): void =>
+      defineRoute(api, {
+        method,
+        url,
+        summary,
+        tags,
+        params: IdParams,
+        response: { 200: AgentViewSchema },
+        handler: async ({ params }) => view(await act(params.id)),
       });
-      return reply.code(201).send(await view(agent));
-    });
-
-    api.post('/up', async (req) => {
-      const body = parseBody(UpBodySchema, req.body);
-      let repoId: string | undefined;
-      if (body.repo) {
-        const repo = (await store.repos.list()).find((r) => r.id === body.repo || r.name === body.repo);
-        if (!repo) throw new NotFoundError('repo', body.repo, 'list repos with: flotilla repo list');
-        repoId = repo.id;
-      }
-      const result = await up(
-        {
-          readyTasks: (repo) => store.tasks.ready(repo),
-          liveAgents: () => supervisor().list(),
-          start: (taskId) => supervisor().start(taskId, { actor: 'scheduler' }),
-        },
-        { limit: body.max ?? maxConcurrent(), ...(repoId ? { repoId } : {}) },
-      );
-      return { ...result, started: await Promise.all(result.started.map(view)) };
-    });
-
-    api.get('/agents/:id', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      return view(await supervisor().get(id));
-    });
-
-    api.post('/agents/:id/stop', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      return view(await supervisor().stop(id));
-    });
-
-    api.post('/agents/:id/restart', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      return view(await supervisor().restart(id));
-    });
-
-    api.delete('/agents/:id', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      const q = parseInput(RemoveQuery, req.query, 'query');
-      return supervisor().remove(id, { force: q.force === 'true', removeWorktree: q.worktree === 'true' });
-    });
-
-    api.post('/agents/:id/send', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      const { text } = parseBody(AgentSendBodySchema, req.body);
-      await supervisor().send(id, text);
-      return { ok: true };
-    });
-
-    api.post('/agents/:id/approve', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
+    byId('GET', '/agents/:id', 'One agent, by id or unique prefix', (id) => supervisor().get(id));
+    byId(
+      'POST',
+      '/agents/:id/stop',
+      'Stop an agent (SIGINT, then SIGTERM, then SIGKILL); its worktree stays',
+      (id) => supervisor().stop(id),
+    );
+    byId('POST', '/agents/:id/restart', 'Restart an agent, resuming its own conversation', (id) =>
+      supervisor().restart(id),
+    );
+    byId('POST', '/agents/:id/approve', 'Approve the permission dialog the agent shows', async (id) => {
       await supervisor().approve(id);
-      return view(await supervisor().get(id));
+      return supervisor().get(id);
     });
-
-    api.post('/agents/:id/deny', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
+    byId('POST', '/agents/:id/deny', 'Deny the permission dialog the agent shows', async (id) => {
       await supervisor().deny(id);
-      return view(await supervisor().get(id));
+      return supervisor().get(id);
     });
 
-    api.get('/agents/:id/logs', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      const q = parseInput(LogsQuery, req.query, 'query');
-      return { text: await supervisor().logs(id, { lines: q.lines ?? 200, raw: q.raw === 'true' }) };
+    defineRoute(api, {
+      method: 'DELETE',
+      url: '/agents/:id',
+      summary: 'Remove an agent (its branch is kept; worktree: remove the worktree too, if clean or forced)',
+      tags,
+      params: IdParams,
+      query: RemoveQuery,
+      response: { 200: AgentRemoveSchema },
+      handler: async ({ params, query }) =>
+        supervisor().remove(params.id, {
+          force: query.force === 'true',
+          removeWorktree: query.worktree === 'true',
+        }),
+    });
+
+    defineRoute(api, {
+      method: 'POST',
+      url: '/agents/:id/send',
+      summary: "Type text into the agent's session, then Enter",
+      tags,
+      params: IdParams,
+      body: AgentSendBodySchema,
+      response: { 200: OkSchema },
+      handler: async ({ params, body }) => {
+        await supervisor().send(params.id, body.text);
+        return { ok: true as const };
+      },
+    });
+
+    defineRoute(api, {
+      method: 'GET',
+      url: '/agents/:id/logs',
+      summary: "The agent's recent output (raw: with terminal escapes)",
+      tags,
+      params: IdParams,
+      query: LogsQuery,
+      response: { 200: AgentLogsSchema },
+      handler: async ({ params, query }) => ({
+        text: await supervisor().logs(params.id, { lines: query.lines ?? 200, raw: query.raw === 'true' }),
+      }),
     });
 
     // The `flotilla hook` poke: the payload is already in the agent's events file.
-    api.post('/agents/:id/hook-events', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      return { read: await supervisor().hookPoke(id) };
+    defineRoute(api, {
+      method: 'POST',
+      url: '/agents/:id/hook-events',
+      summary: "Tell the daemon the agent's hook appended to its events file",
+      tags,
+      params: IdParams,
+      response: { 200: z.object({ read: z.number().int().min(0) }) },
+      handler: async ({ params }) => ({ read: await supervisor().hookPoke(params.id) }),
     });
   };
 }

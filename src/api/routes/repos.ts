@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { FlotillaError } from '../../domain/errors.js';
 import type { Store } from '../../store/index.js';
-import { parseBody, parseInput } from '../validate.js';
+import { defineRoute } from '../define.js';
+import { RepoListSchema, RepoRegisteredSchema } from './schemas.js';
 
 export const RepoRegisterBodySchema = z
   .object({
@@ -21,29 +22,44 @@ const RepoQuerySchema = z.object({ path: z.string().min(1).max(4096).optional() 
 /** Registered repos. `GET /repos?path=` finds the repo containing a path (the CLI's "current repo"). */
 export function repoRoutes(store: Store) {
   return (api: FastifyInstance): void => {
-    api.get('/repos', async (req) => {
-      const { path } = parseInput(RepoQuerySchema, req.query, 'query');
-      if (path === undefined) return { repos: await store.repos.list() };
-      const repo = await store.repos.byPath(path);
-      if (!repo) {
-        throw new FlotillaError('REPO_NOT_REGISTERED', `${path} is not registered with Flotilla`, {
-          hint: `run \`flotilla init\` in ${path} first`,
-        });
-      }
-      return { repos: [repo] };
+    defineRoute(api, {
+      method: 'GET',
+      url: '/repos',
+      summary: 'List registered repos, or find the one registered at a path',
+      tags: ['repos'],
+      query: RepoQuerySchema,
+      response: { 200: RepoListSchema },
+      handler: async ({ query: { path } }) => {
+        if (path === undefined) return { repos: await store.repos.list() };
+        const repo = await store.repos.byPath(path);
+        if (!repo) {
+          throw new FlotillaError('REPO_NOT_REGISTERED', `${path} is not registered with Flotilla`, {
+            hint: `run \`flotilla init\` in ${path} first`,
+          });
+        }
+        return { repos: [repo] };
+      },
     });
 
-    api.post('/repos', async (req, reply) => {
-      const body = parseBody(RepoRegisterBodySchema, req.body);
-      const { gitToplevel, defaultBranch } = await import('../../git/index.js');
-      const root = await gitToplevel(body.path);
-      const existing = await store.repos.byPath(root);
-      if (existing) return reply.code(200).send({ repo: existing, created: false });
-      const repo = await store.repos.register(
-        { name: body.name ?? basename(root), path: root, defaultBranch: await defaultBranch(root) },
-        'api',
-      );
-      return reply.code(201).send({ repo, created: true });
+    defineRoute(api, {
+      method: 'POST',
+      url: '/repos',
+      summary: 'Register the git repo containing a path (200 if it already was)',
+      tags: ['repos'],
+      body: RepoRegisterBodySchema,
+      response: { 201: RepoRegisteredSchema, 200: RepoRegisteredSchema },
+      handler: async ({ body, reply }) => {
+        const { gitToplevel, defaultBranch } = await import('../../git/index.js');
+        const root = await gitToplevel(body.path);
+        const existing = await store.repos.byPath(root);
+        if (existing) return { repo: existing, created: false };
+        const repo = await store.repos.register(
+          { name: body.name ?? basename(root), path: root, defaultBranch: await defaultBranch(root) },
+          'api',
+        );
+        reply.code(201);
+        return { repo, created: true };
+      },
     });
   };
 }

@@ -6,10 +6,12 @@ import {
   TaskCreateSchema,
   TaskPatchSchema,
   TaskPrioritySchema,
+  TaskSchema,
   TaskStatusSchema,
 } from '../../domain/task.js';
 import type { Store } from '../../store/index.js';
-import { parseBody, parseInput } from '../validate.js';
+import { defineRoute } from '../define.js';
+import { IdParams, TaskListSchema } from './schemas.js';
 
 /** `?status=todo&status=review` and `?status=todo,review` both mean [todo, review]. */
 const list = <T extends z.ZodType>(item: T) =>
@@ -37,61 +39,128 @@ export const TaskListQuerySchema = z
 export const TaskCreateBodySchema = TaskCreateSchema.extend({ repoId: IdSchema }).strict();
 export const TaskMoveBodySchema = z.object({ status: TaskStatusSchema }).strict();
 export const TaskRemoveQuerySchema = z.object({ force: z.enum(['true', 'false']).optional() }).strict();
-const IdParams = z.object({ id: z.string().min(1).max(64) });
+const DependencyParams = z.object({ id: z.string().min(1).max(64), dep: z.string().min(1).max(64) });
 
-/** Tasks: CRUD, move, dependencies (through create/patch), filtering and pagination. */
+/** Tasks: CRUD, move, dependencies (through create/patch, or one at a time), filtering and pagination. */
 export function taskRoutes(store: Store) {
   return (api: FastifyInstance): void => {
-    api.get('/tasks', async (req) => {
-      const q = parseInput(TaskListQuerySchema, req.query, 'query');
-      const filter = {
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.label ? { label: q.label } : {}),
-        ...(q.priority ? { priority: q.priority } : {}),
-        ...(q.repo ? { repoId: q.repo } : {}),
-      };
-      const [tasks, total] = await Promise.all([
-        store.tasks.list({
-          ...filter,
-          ...(q.limit ? { limit: q.limit } : {}),
-          ...(q.offset ? { offset: q.offset } : {}),
-        }),
-        store.tasks.count(filter),
-      ]);
-      return { tasks, total };
+    defineRoute(api, {
+      method: 'GET',
+      url: '/tasks',
+      summary: 'List tasks by status, label, priority or repo; paginated (limit, offset) with the total',
+      tags: ['tasks'],
+      query: TaskListQuerySchema,
+      response: { 200: TaskListSchema },
+      handler: async ({ query: q }) => {
+        const filter = {
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.label ? { label: q.label } : {}),
+          ...(q.priority ? { priority: q.priority } : {}),
+          ...(q.repo ? { repoId: q.repo } : {}),
+        };
+        const [tasks, total] = await Promise.all([
+          store.tasks.list({
+            ...filter,
+            ...(q.limit ? { limit: q.limit } : {}),
+            ...(q.offset ? { offset: q.offset } : {}),
+          }),
+          store.tasks.count(filter),
+        ]);
+        return { tasks, total };
+      },
     });
 
-    api.post('/tasks', async (req, reply) => {
-      const { repoId, ...input } = parseBody(TaskCreateBodySchema, req.body);
-      const task = await store.tasks.create(repoId, input, 'api');
-      return reply.code(201).send(task);
+    defineRoute(api, {
+      method: 'POST',
+      url: '/tasks',
+      summary: 'Create a task in a repo (dependencies may be id prefixes)',
+      tags: ['tasks'],
+      body: TaskCreateBodySchema,
+      response: { 201: TaskSchema },
+      handler: async ({ body: { repoId, ...input }, reply }) => {
+        const task = await store.tasks.create(repoId, input, 'api');
+        reply.code(201);
+        return task;
+      },
     });
 
-    api.get('/tasks/:id', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      return store.tasks.resolve(id);
+    defineRoute(api, {
+      method: 'GET',
+      url: '/tasks/:id',
+      summary: 'One task, by id or unique prefix',
+      tags: ['tasks'],
+      params: IdParams,
+      response: { 200: TaskSchema },
+      handler: async ({ params }) => store.tasks.resolve(params.id),
     });
 
-    api.patch('/tasks/:id', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      const patch = parseBody(TaskPatchSchema, req.body);
-      const task = await store.tasks.resolve(id);
-      return store.tasks.update(task.id, patch, 'api');
+    defineRoute(api, {
+      method: 'PATCH',
+      url: '/tasks/:id',
+      summary: 'Edit a task: title, prompt, priority, labels, dependencies',
+      tags: ['tasks'],
+      params: IdParams,
+      body: TaskPatchSchema,
+      response: { 200: TaskSchema },
+      handler: async ({ params, body }) => {
+        const task = await store.tasks.resolve(params.id);
+        return store.tasks.update(task.id, body, 'api');
+      },
     });
 
-    api.post('/tasks/:id/move', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      const { status } = parseBody(TaskMoveBodySchema, req.body);
-      const task = await store.tasks.resolve(id);
-      return store.tasks.move(task.id, status, 'api');
+    defineRoute(api, {
+      method: 'POST',
+      url: '/tasks/:id/move',
+      summary: 'Move a task to another status',
+      tags: ['tasks'],
+      params: IdParams,
+      body: TaskMoveBodySchema,
+      response: { 200: TaskSchema },
+      handler: async ({ params, body }) => {
+        const task = await store.tasks.resolve(params.id);
+        return store.tasks.move(task.id, body.status, 'api');
+      },
     });
 
-    api.delete('/tasks/:id', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      const { force } = parseInput(TaskRemoveQuerySchema, req.query, 'query');
-      const task = await store.tasks.resolve(id);
-      await store.tasks.remove(task.id, 'api', { force: force === 'true' });
-      return task;
+    defineRoute(api, {
+      method: 'PUT',
+      url: '/tasks/:id/dependencies/:dep',
+      summary: 'Make a task depend on another (idempotent; cycles are refused)',
+      tags: ['tasks'],
+      params: DependencyParams,
+      response: { 200: TaskSchema },
+      handler: async ({ params }) => {
+        const task = await store.tasks.resolve(params.id);
+        return store.tasks.update(task.id, { addDependsOn: [params.dep] }, 'api');
+      },
+    });
+
+    defineRoute(api, {
+      method: 'DELETE',
+      url: '/tasks/:id/dependencies/:dep',
+      summary: 'Drop one dependency of a task',
+      tags: ['tasks'],
+      params: DependencyParams,
+      response: { 200: TaskSchema },
+      handler: async ({ params }) => {
+        const task = await store.tasks.resolve(params.id);
+        return store.tasks.update(task.id, { removeDependsOn: [params.dep] }, 'api');
+      },
+    });
+
+    defineRoute(api, {
+      method: 'DELETE',
+      url: '/tasks/:id',
+      summary: 'Delete a task (force: even if other tasks depend on it or it has agents)',
+      tags: ['tasks'],
+      params: IdParams,
+      query: TaskRemoveQuerySchema,
+      response: { 200: TaskSchema },
+      handler: async ({ params, query }) => {
+        const task = await store.tasks.resolve(params.id);
+        await store.tasks.remove(task.id, 'api', { force: query.force === 'true' });
+        return task;
+      },
     });
   };
 }

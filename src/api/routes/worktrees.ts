@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { isFlotillaError } from '../../domain/errors.js';
 import { LIVE_AGENT_STATUSES } from '../../domain/values.js';
 import type { Store } from '../../store/index.js';
-import { parseBody, parseInput } from '../validate.js';
+import { defineRoute } from '../define.js';
+import {
+  AllQuery,
+  IdParams,
+  WorktreeCleanSchema,
+  WorktreeDiffSchema,
+  WorktreeListSchema,
+  WorktreePruneSchema,
+} from './schemas.js';
 
 export const WorktreeCleanBodySchema = z
   .object({
@@ -15,9 +23,6 @@ export const WorktreeCleanBodySchema = z
     dryRun: z.boolean().optional(),
   })
   .strict();
-
-const ListQuery = z.object({ all: z.enum(['true', 'false']).optional() }).strict();
-const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 /** Run `fn` over `items` with at most `limit` at a time (git status of many worktrees). */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -45,106 +50,134 @@ export function worktreeRoutes(store: Store) {
   };
 
   return (api: FastifyInstance): void => {
-    api.get('/worktrees', async (req) => {
-      const { all } = parseInput(ListQuery, req.query, 'query');
-      const { worktreeStatus } = await import('../../git/index.js');
-      const worktrees = await store.worktrees.list({ includeRemoved: all === 'true' });
-      const live = await liveByPath();
-      const rows = await mapLimit(worktrees, 8, async (w) => ({
-        ...w,
-        agentId: live.get(w.path)?.id ?? null,
-        status: w.removedAt ? null : await worktreeStatus(w.path, w.baseCommit).catch(() => null),
-      }));
-      return { worktrees: rows };
+    defineRoute(api, {
+      method: 'GET',
+      url: '/worktrees',
+      summary: 'List worktrees with their git status and the agent working in each',
+      tags: ['worktrees'],
+      query: AllQuery,
+      response: { 200: WorktreeListSchema },
+      handler: async ({ query: { all } }) => {
+        const { worktreeStatus } = await import('../../git/index.js');
+        const worktrees = await store.worktrees.list({ includeRemoved: all === 'true' });
+        const live = await liveByPath();
+        const rows = await mapLimit(worktrees, 8, async (w) => ({
+          ...w,
+          agentId: live.get(w.path)?.id ?? null,
+          status: w.removedAt ? null : await worktreeStatus(w.path, w.baseCommit).catch(() => null),
+        }));
+        return { worktrees: rows };
+      },
     });
 
-    api.get('/worktrees/:id/diff', async (req) => {
-      const { id } = parseInput(IdParams, req.params, 'path');
-      const { diffAgainstBase } = await import('../../git/index.js');
-      const w = (await store.worktrees.list({ includeRemoved: false })).find(
-        (x) => x.id === id || x.taskId === id,
-      );
-      if (!w) {
-        const { NotFoundError } = await import('../../domain/errors.js');
-        throw new NotFoundError('worktree', id, 'list them with: flotilla worktree list');
-      }
-      return diffAgainstBase(w.path, w.baseCommit);
+    defineRoute(api, {
+      method: 'GET',
+      url: '/worktrees/:id/diff',
+      summary: "A worktree's changes against its base commit (by worktree or task id)",
+      tags: ['worktrees'],
+      params: IdParams,
+      response: { 200: WorktreeDiffSchema },
+      handler: async ({ params: { id } }) => {
+        const { diffAgainstBase } = await import('../../git/index.js');
+        const w = (await store.worktrees.list({ includeRemoved: false })).find(
+          (x) => x.id === id || x.taskId === id,
+        );
+        if (!w) {
+          const { NotFoundError } = await import('../../domain/errors.js');
+          throw new NotFoundError('worktree', id, 'list them with: flotilla worktree list');
+        }
+        return diffAgainstBase(w.path, w.baseCommit);
+      },
     });
 
-    api.post('/worktrees/clean', async (req) => {
-      const body = parseBody(WorktreeCleanBodySchema, req.body);
-      const { isMerged, removeWorktree, worktreeStatus } = await import('../../git/index.js');
-      const live = await liveByPath();
-      const removed: { path: string; branch: string; branchDeleted: boolean; discarded: string[] }[] = [];
-      const refused: { path: string; branch: string; reason: string }[] = [];
-      const skipped: { path: string; branch: string; reason: string }[] = [];
-      for (const w of await store.worktrees.list()) {
-        const repo = await store.repos.get(w.repoId);
-        if (!repo) continue;
-        const agent = live.get(w.path);
-        if (agent) {
-          skipped.push({
-            path: w.path,
-            branch: w.branch,
-            reason: `agent ${agent.id} is ${agent.status} in it`,
-          });
-          continue;
-        }
-        const merge = await isMerged(repo.path, w.branch, repo.defaultBranch).catch(() => null);
-        const merged = merge?.merged ?? false;
-        if (body.merged && !merged) {
-          skipped.push({ path: w.path, branch: w.branch, reason: `not merged into ${repo.defaultBranch}` });
-          continue;
-        }
-        if (body.dryRun) {
-          const st = await worktreeStatus(w.path, w.baseCommit).catch(() => null);
-          const risks = [
-            ...(st?.dirty ? [`${st.modified + st.untracked} uncommitted changes`] : []),
-            ...(merged ? [] : [`${merge?.unmerged ?? '?'} commits not in ${repo.defaultBranch}`]),
-          ];
-          if (risks.length > 0 && !body.force)
-            refused.push({ path: w.path, branch: w.branch, reason: risks.join(', ') });
-          else removed.push({ path: w.path, branch: w.branch, branchDeleted: merged, discarded: risks });
-          continue;
-        }
-        try {
-          if (!merged && !body.force) {
-            throw new Error(`${merge?.unmerged ?? 'some'} commits not in ${repo.defaultBranch}`);
+    defineRoute(api, {
+      method: 'POST',
+      url: '/worktrees/clean',
+      summary: 'Remove worktrees no agent uses, never losing work unless forced',
+      tags: ['worktrees'],
+      body: WorktreeCleanBodySchema,
+      response: { 200: WorktreeCleanSchema },
+      handler: async ({ body }) => {
+        const { isMerged, removeWorktree, worktreeStatus } = await import('../../git/index.js');
+        const live = await liveByPath();
+        const removed: { path: string; branch: string; branchDeleted: boolean; discarded: string[] }[] = [];
+        const refused: { path: string; branch: string; reason: string }[] = [];
+        const skipped: { path: string; branch: string; reason: string }[] = [];
+        for (const w of await store.worktrees.list()) {
+          const repo = await store.repos.get(w.repoId);
+          if (!repo) continue;
+          const agent = live.get(w.path);
+          if (agent) {
+            skipped.push({
+              path: w.path,
+              branch: w.branch,
+              reason: `agent ${agent.id} is ${agent.status} in it`,
+            });
+            continue;
           }
-          const result = await removeWorktree({
-            repoPath: repo.path,
-            path: w.path,
-            branch: w.branch,
-            baseCommit: w.baseCommit,
-            baseBranch: repo.defaultBranch,
-            force: Boolean(body.force),
-            // A merged branch holds nothing the base lacks; an unmerged one always stays.
-            deleteBranch: merged,
-          });
-          if (result.worktreeRemoved) await store.worktrees.markRemoved(w.id, 'api');
-          removed.push({
-            path: w.path,
-            branch: w.branch,
-            branchDeleted: result.branchDeleted,
-            discarded: result.discarded,
-          });
-        } catch (err) {
-          refused.push({
-            path: w.path,
-            branch: w.branch,
-            reason: isFlotillaError(err) || err instanceof Error ? err.message : String(err),
-          });
+          const merge = await isMerged(repo.path, w.branch, repo.defaultBranch).catch(() => null);
+          const merged = merge?.merged ?? false;
+          if (body.merged && !merged) {
+            skipped.push({ path: w.path, branch: w.branch, reason: `not merged into ${repo.defaultBranch}` });
+            continue;
+          }
+          if (body.dryRun) {
+            const st = await worktreeStatus(w.path, w.baseCommit).catch(() => null);
+            const risks = [
+              ...(st?.dirty ? [`${st.modified + st.untracked} uncommitted changes`] : []),
+              ...(merged ? [] : [`${merge?.unmerged ?? '?'} commits not in ${repo.defaultBranch}`]),
+            ];
+            if (risks.length > 0 && !body.force)
+              refused.push({ path: w.path, branch: w.branch, reason: risks.join(', ') });
+            else removed.push({ path: w.path, branch: w.branch, branchDeleted: merged, discarded: risks });
+            continue;
+          }
+          try {
+            if (!merged && !body.force) {
+              throw new Error(`${merge?.unmerged ?? 'some'} commits not in ${repo.defaultBranch}`);
+            }
+            const result = await removeWorktree({
+              repoPath: repo.path,
+              path: w.path,
+              branch: w.branch,
+              baseCommit: w.baseCommit,
+              baseBranch: repo.defaultBranch,
+              force: Boolean(body.force),
+              // A merged branch holds nothing the base lacks; an unmerged one always stays.
+              deleteBranch: merged,
+            });
+            if (result.worktreeRemoved) await store.worktrees.markRemoved(w.id, 'api');
+            removed.push({
+              path: w.path,
+              branch: w.branch,
+              branchDeleted: result.branchDeleted,
+              discarded: result.discarded,
+            });
+          } catch (err) {
+            refused.push({
+              path: w.path,
+              branch: w.branch,
+              reason: isFlotillaError(err) || err instanceof Error ? err.message : String(err),
+            });
+          }
         }
-      }
-      return { removed, refused, skipped, dryRun: Boolean(body.dryRun) };
+        return { removed, refused, skipped, dryRun: Boolean(body.dryRun) };
+      },
     });
 
-    api.post('/worktrees/prune', async () => {
-      const { pruneWorktrees } = await import('../../git/index.js');
-      const reports = [];
-      for (const repo of await store.repos.list())
-        reports.push({ repo: repo.name, ...(await pruneWorktrees(repo.path)) });
-      return { repos: reports };
+    defineRoute(api, {
+      method: 'POST',
+      url: '/worktrees/prune',
+      summary: "Prune git's records of worktrees whose directory is gone",
+      tags: ['worktrees'],
+      response: { 200: WorktreePruneSchema },
+      handler: async () => {
+        const { pruneWorktrees } = await import('../../git/index.js');
+        const reports = [];
+        for (const repo of await store.repos.list())
+          reports.push({ repo: repo.name, ...(await pruneWorktrees(repo.path)) });
+        return { repos: reports };
+      },
     });
   };
 }
