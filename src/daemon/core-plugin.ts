@@ -41,6 +41,9 @@ export class CorePlugin implements DaemonPlugin {
 /** Every plugin of a full daemon, in start order. */
 export async function defaultPlugins(): Promise<DaemonPlugin[]> {
   const core = new CorePlugin();
-  const { SupervisorPlugin } = await import('./supervisor-plugin.js');
-  return [core, new SupervisorPlugin(core)];
+  const [{ SupervisorPlugin }, { StreamPlugin }] = await Promise.all([
+    import('./supervisor-plugin.js'),
+    import('./stream-plugin.js'),
+  ]);
+  return [core, new SupervisorPlugin(core), new StreamPlugin(core)];
 }

@@ -1,0 +1,94 @@
+/**
+ * The WebSocket protocol of `GET /api/v1/stream`, shared by the daemon and its clients (the web
+ * dashboard imports these types). Every frame is one JSON object with a `type`.
+ *
+ * Client → server: `subscribe` (replaces any earlier subscription; `since` resumes after the
+ * last event id the client saw), `unsubscribe`, `ping`, and the terminal channel
+ * (`terminal.open`, `terminal.input`, `terminal.close`).
+ * Server → client: `hello` on connect, then `event`s, `caught_up` once the durable log has been
+ * replayed, terminal frames, `error` (the connection stays open), `pong`, and `bye` just before
+ * the server closes the connection.
+ */
+import { z } from 'zod';
+import { EventSchema, EventTypeSchema } from '../../domain/event.js';
+
+/** Which events a subscription receives; absent or empty lists match everything. */
+export const StreamFilterSchema = z
+  .object({
+    agentIds: z.array(z.string().min(1).max(64)).max(1000).optional(),
+    taskIds: z.array(z.string().min(1).max(64)).max(1000).optional(),
+    types: z.array(EventTypeSchema).max(100).optional(),
+  })
+  .strict();
+export type StreamFilter = z.infer<typeof StreamFilterSchema>;
+
+const AgentRef = z.string().min(1).max(64);
+
+/** Every message a client may send. */
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('subscribe'),
+      filter: StreamFilterSchema.default({}),
+      since: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('unsubscribe') }).strict(),
+  z.object({ type: z.literal('ping') }).strict(),
+  z.object({ type: z.literal('terminal.open'), agentId: AgentRef }).strict(),
+  z
+    .object({
+      type: z.literal('terminal.input'),
+      agentId: AgentRef,
+      data: z
+        .string()
+        .min(1)
+        .max(64 * 1024),
+    })
+    .strict(),
+  z.object({ type: z.literal('terminal.close'), agentId: AgentRef }).strict(),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+/** Every message the server sends. */
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), serverVersion: z.string(), lastEventId: z.number().int().min(0) }),
+  z.object({ type: z.literal('event'), id: z.number().int().positive(), event: EventSchema }),
+  z.object({ type: z.literal('caught_up'), lastEventId: z.number().int().min(0) }),
+  z.object({ type: z.literal('terminal.screen'), agentId: z.string(), data: z.string() }),
+  z.object({ type: z.literal('terminal.output'), agentId: z.string(), data: z.string() }),
+  z.object({
+    type: z.literal('error'),
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().optional(),
+  }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('bye'), reason: z.string() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+
+/** The subprotocol a browser offers (with `flotilla.token.<token>`); the server selects it. */
+export const STREAM_SUBPROTOCOL = 'flotilla.v1';
+/** Prefix of the subprotocol value carrying the API token (browsers cannot set headers). */
+export const TOKEN_SUBPROTOCOL_PREFIX = 'flotilla.token.';
+
+/** Close codes the server uses, with the reason text also sent in `bye`. */
+export const CLOSE_CODES = {
+  /** The client fell too far behind (back-pressure) or broke the protocol. */
+  policy: 1008,
+  /** The daemon is stopping. */
+  goingAway: 1001,
+} as const;
+
+/** Whether `event` passes `filter` (the same test for the replayed log and the live stream). */
+export function matchesFilter(
+  filter: StreamFilter,
+  event: { type: string; agentId: string | null; taskId: string | null },
+): boolean {
+  const { agentIds, taskIds, types } = filter;
+  if (agentIds?.length && (event.agentId === null || !agentIds.includes(event.agentId))) return false;
+  if (taskIds?.length && (event.taskId === null || !taskIds.includes(event.taskId))) return false;
+  if (types?.length && !(types as readonly string[]).includes(event.type)) return false;
+  return true;
+}

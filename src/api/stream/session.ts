@@ -1,0 +1,267 @@
+/**
+ * One WebSocket client of the stream: parses its messages, runs its subscription and terminal
+ * channels, sends heartbeats, and keeps it from growing the daemon's memory. Everything it sends
+ * goes through `send`, which looks at the socket's buffered bytes first: above the soft limit
+ * terminal output is skipped (the client gets a fresh screen once it catches up), above the
+ * hard limit the client is dropped with `bye` and close code 1008. Events are never skipped: a
+ * dropped client reconnects with its last id and loses nothing.
+ */
+
+import { FlotillaError } from '../../domain/errors.js';
+import type { FlotillaEvent } from '../../domain/event.js';
+import { PaneTail } from './pane-tail.js';
+import { CLOSE_CODES, ClientMessageSchema, type ServerMessage, type StreamFilter } from './protocol.js';
+import { type StreamEventSource, Subscription } from './subscription.js';
+import type { TerminalBackend } from './terminal.js';
+import { toTmuxInput } from './terminal-input.js';
+
+/** The part of a `ws` WebSocket the stream uses. */
+export interface StreamSocket {
+  readonly bufferedAmount: number;
+  send(data: string): void;
+  ping(): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): void;
+  on(event: 'pong' | 'close', listener: () => void): void;
+}
+
+/** Limits of one connection. */
+export interface StreamLimits {
+  /** Buffered bytes above which terminal output is skipped. */
+  softBytes: number;
+  /** Buffered bytes above which the client is dropped. */
+  hardBytes: number;
+  /** Server ping interval; a client that misses two pongs is closed. */
+  heartbeatMs: number;
+  /** How long a dropped client gets to read its `bye` before the socket is destroyed. */
+  closeGraceMs: number;
+}
+
+export const DEFAULT_LIMITS: StreamLimits = {
+  softBytes: 1024 * 1024,
+  hardBytes: 8 * 1024 * 1024,
+  heartbeatMs: 15_000,
+  closeGraceMs: 5_000,
+};
+
+/** What a session needs from the daemon. */
+export interface StreamDeps {
+  source: StreamEventSource;
+  version: string;
+  terminals: TerminalBackend | null;
+  terminalInput: () => boolean;
+  limits: StreamLimits;
+  /** Seen by the hub: the socket's buffer after each send, and drops. */
+  onBuffered?(bytes: number): void;
+  onDropped?(reason: string): void;
+}
+
+// Live events reach every session as the same object: serialise each once.
+const serialised = new WeakMap<FlotillaEvent, string>();
+const eventFrame = (event: FlotillaEvent): string => {
+  let frame = serialised.get(event);
+  if (frame === undefined) {
+    frame = JSON.stringify({ type: 'event', id: event.id, event } satisfies ServerMessage);
+    serialised.set(event, frame);
+  }
+  return frame;
+};
+
+export class StreamSession {
+  private subscription: Subscription | null = null;
+  private readonly tails = new Map<string, PaneTail>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private missedPongs = 0;
+  private over = false;
+  private readonly ready: Promise<void>;
+
+  constructor(
+    private readonly ws: StreamSocket,
+    private readonly deps: StreamDeps,
+  ) {
+    ws.on('message', (data, isBinary) => {
+      void this.ready.then(() => this.onMessage(data, isBinary));
+    });
+    ws.on('pong', () => {
+      this.missedPongs = 0;
+    });
+    ws.on('close', () => this.dispose());
+    this.heartbeat = setInterval(() => this.beat(), deps.limits.heartbeatMs);
+    this.heartbeat.unref();
+    // `hello` goes first; messages wait for it so no event can overtake it.
+    this.ready = deps.source.latestId().then(
+      (lastEventId) => this.send({ type: 'hello', serverVersion: deps.version, lastEventId }),
+      () => this.end('daemon stopping', CLOSE_CODES.goingAway),
+    );
+  }
+
+  /** Ends the connection with a reason the client sees (`bye`, then the close frame). */
+  end(reason: string, code: number = CLOSE_CODES.policy): void {
+    if (this.over) return;
+    this.dispose();
+    // Past the limits on purpose: the goodbye is one small frame, and the last one.
+    this.ws.send(JSON.stringify({ type: 'bye', reason } satisfies ServerMessage));
+    this.ws.close(code, reason);
+    // A client that never reads would keep the socket (and its buffer) forever.
+    setTimeout(() => this.ws.terminate(), this.deps.limits.closeGraceMs).unref();
+  }
+
+  private dispose(): void {
+    this.over = true;
+    clearInterval(this.heartbeat);
+    this.subscription?.close();
+    this.subscription = null;
+    for (const tail of this.tails.values()) tail.stop();
+    this.tails.clear();
+  }
+
+  private beat(): void {
+    if (this.missedPongs >= 2) {
+      this.dispose();
+      this.ws.terminate();
+      return;
+    }
+    this.missedPongs += 1;
+    this.ws.ping();
+  }
+
+  private send(message: ServerMessage): void {
+    this.raw(JSON.stringify(message));
+  }
+
+  private raw(frame: string): void {
+    if (this.over) return;
+    if (this.ws.bufferedAmount > this.deps.limits.hardBytes) {
+      this.deps.onDropped?.('slow consumer');
+      this.end('slow consumer');
+      return;
+    }
+    this.ws.send(frame);
+    this.deps.onBuffered?.(this.ws.bufferedAmount);
+  }
+
+  private fail(err: unknown): void {
+    const e =
+      err instanceof FlotillaError
+        ? err
+        : new FlotillaError('INTERNAL', 'the stream could not do that; see the daemon log');
+    this.send({
+      type: 'error',
+      code: e.code,
+      message: e.message,
+      ...(e.hint === undefined ? {} : { hint: e.hint }),
+    });
+  }
+
+  private async onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): Promise<void> {
+    if (this.over) return;
+    let json: unknown;
+    try {
+      if (isBinary) throw new Error('binary');
+      const buf = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data);
+      const text = buf.toString('utf8');
+      json = JSON.parse(text);
+    } catch {
+      this.fail(new FlotillaError('INVALID_INPUT', 'a stream message is one JSON object (text frame)'));
+      return;
+    }
+    const parsed = ClientMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+      this.fail(
+        new FlotillaError('INVALID_INPUT', `invalid stream message${where}: ${issue?.message ?? ''}`),
+      );
+      return;
+    }
+    const msg = parsed.data;
+    try {
+      switch (msg.type) {
+        case 'ping':
+          this.send({ type: 'pong' });
+          return;
+        case 'subscribe':
+          this.subscribe(msg.filter, msg.since);
+          return;
+        case 'unsubscribe':
+          this.subscription?.close();
+          this.subscription = null;
+          return;
+        case 'terminal.open':
+          await this.openTerminal(msg.agentId);
+          return;
+        case 'terminal.close':
+          this.tails.get(msg.agentId)?.stop();
+          this.tails.delete(msg.agentId);
+          return;
+        case 'terminal.input':
+          await this.input(msg.agentId, msg.data);
+          return;
+      }
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private subscribe(filter: StreamFilter, since: number | undefined): void {
+    this.subscription?.close();
+    this.subscription = new Subscription(this.deps.source, {
+      filter,
+      since,
+      deliver: (event) => this.raw(eventFrame(event)),
+      caughtUp: (lastEventId) => this.send({ type: 'caught_up', lastEventId }),
+      failed: (err) => this.fail(err),
+    });
+  }
+
+  private terminals(): TerminalBackend {
+    if (!this.deps.terminals) {
+      throw new FlotillaError('CONFLICT', 'this daemon runs no supervisor, so it has no terminals');
+    }
+    return this.deps.terminals;
+  }
+
+  private async openTerminal(agentId: string): Promise<void> {
+    const terminals = this.terminals();
+    this.tails.get(agentId)?.stop();
+    this.tails.delete(agentId);
+    const screen = await terminals.screen(agentId);
+    if (this.over) return;
+    this.send({ type: 'terminal.screen', agentId, data: screen });
+    let stale = false;
+    const tail = new PaneTail({
+      file: terminals.logFile(agentId),
+      onData: (data) => this.send({ type: 'terminal.output', agentId, data }),
+      wants: () => {
+        const wants = this.ws.bufferedAmount <= this.deps.limits.softBytes;
+        // Output was skipped: once the client keeps up again, a fresh screen repairs its view.
+        if (wants && stale) {
+          stale = false;
+          void terminals.screen(agentId).then(
+            (data) => this.send({ type: 'terminal.screen', agentId, data }),
+            () => {},
+          );
+        }
+        return wants;
+      },
+      onSkipped: () => {
+        stale = true;
+      },
+    });
+    this.tails.set(agentId, tail);
+  }
+
+  private async input(agentId: string, data: string): Promise<void> {
+    if (!this.deps.terminalInput()) {
+      throw new FlotillaError('FORBIDDEN', "typing into agents' terminals is turned off", {
+        hint: 'set server.terminal_input: true in the config (flotilla config set server.terminal_input true) and restart the daemon',
+      });
+    }
+    await this.terminals().input(agentId, toTmuxInput(data));
+  }
+}

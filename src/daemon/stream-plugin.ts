@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { StreamHub } from '../api/stream/route.js';
+import { DEFAULT_LIMITS, type StreamLimits } from '../api/stream/session.js';
+import { tmuxTerminals } from '../api/stream/terminal.js';
+import { TmuxServer } from '../tmux/index.js';
+import type { CorePlugin } from './core-plugin.js';
+import type { DaemonContext, DaemonPlugin } from './plugin.js';
+
+/** Options of the stream plugin (tests and benchmarks shrink the limits). */
+export interface StreamPluginOptions {
+  limits?: Partial<StreamLimits>;
+  /** Serve the terminal channel (needs tmux); default true. */
+  terminals?: boolean;
+}
+
+/**
+ * The WebSocket stream at /api/v1/stream: events with resume from the store's log, and the
+ * per-agent terminal channel over Flotilla's tmux server.
+ */
+export class StreamPlugin implements DaemonPlugin {
+  readonly name = 'stream';
+  private hub: StreamHub | undefined;
+
+  constructor(
+    private readonly core: CorePlugin,
+    private readonly options: StreamPluginOptions = {},
+  ) {}
+
+  get instance(): StreamHub {
+    if (!this.hub) throw new Error('stream plugin: used before the daemon mounted it');
+    return this.hub;
+  }
+
+  async routes(api: FastifyInstance, ctx: DaemonContext): Promise<void> {
+    const store = await this.core.open(ctx);
+    const terminals =
+      this.options.terminals === false
+        ? null
+        : tmuxTerminals(store, new TmuxServer({ socketName: ctx.config.tmux.socket }), ctx.paths);
+    this.hub = new StreamHub({
+      source: {
+        list: (q) => store.events.list(q),
+        latestId: () => store.events.latestId(),
+        onEvent: (listener) => store.onEvent(listener),
+      },
+      version: ctx.version,
+      terminals,
+      terminalInput: () => ctx.config.server.terminal_input,
+      limits: { ...DEFAULT_LIMITS, ...this.options.limits },
+    });
+    await this.hub.mount(api);
+  }
+
+  stop(): void {
+    this.hub?.closeAll();
+  }
+}
