@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench [name]`: every figure is printed next to a baseline measured in the same run.
+import { benchApiLoad } from './api-load.js';
 import { benchCliLatency } from './cli-latency.js';
 import { benchIdle } from './idle.js';
 import { benchSpawn } from './spawn.js';
@@ -11,6 +12,7 @@ const benches = [
   ['spawn', benchSpawn],
   ['status', benchStatusLatency],
   ['idle', benchIdle],
+  ['api-load', benchApiLoad],
 ];
 
 console.log(`flotilla benchmarks — node ${process.versions.node}, ${process.platform}-${process.arch}\n`);
