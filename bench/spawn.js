@@ -49,12 +49,10 @@ export async function benchSpawn() {
     const before = baselineRun();
 
     sb.flotilla(['init', '--no-config-file']);
-    for (let i = 0; i < AGENTS + PAIRS; i++) sb.flotilla(['task', 'add', `Task ${i}`, '--prompt', 'idle']);
-    const ids = JSON.parse(sb.flotilla(['task', 'list', '--json'])).tasks.map((t) => t.id);
+    for (let i = 0; i < AGENTS; i++) sb.flotilla(['task', 'add', `Task ${i}`, '--prompt', 'idle']);
     sb.flotilla(['daemon', 'start']); // warm: the figure is about spawning agents, not the daemon
     const t1 = performance.now();
     sb.flotilla(['up', '--max', String(AGENTS)]);
-    const upIds = new Set();
     await until(async () => {
       const { agents } = await sb.api('GET', '/agents');
       return agents.length === AGENTS && agents.every((a) => a.pid !== null || a.status !== 'starting')
@@ -76,7 +74,11 @@ export async function benchSpawn() {
     // The disk's throughput drifts a lot between runs of 400,000 file writes, so also compare
     // one agent at a time, alternating with the same work done by hand.
     const pairs = [];
-    const rest = ids.filter((id) => !upIds.has(id));
+    // Tasks made after `up`, so it cannot have taken them.
+    const rest = Array.from(
+      { length: PAIRS },
+      (_, i) => JSON.parse(sb.flotilla(['task', 'add', `Pair ${i}`, '--prompt', 'idle', '--json'])).id,
+    );
     for (let i = 0; i < PAIRS; i++) {
       const socket = `${sb.socket}-pair`;
       const t0 = performance.now();
