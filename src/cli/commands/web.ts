@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Runner } from '../main.js';
 
@@ -49,7 +50,7 @@ export function registerWebCommand(program: Command, run: Runner): void {
           if (command !== null && which(command, ctx.env.PATH) !== null) {
             // argv, never a shell string: the URL is passed as one argument.
             spawnDetached(command, [login.url], {
-              stdoutFile: `${ctx.paths.logDir}/browser.out`,
+              stdoutFile: join(ctx.paths.logDir, 'browser.out'),
               env: ctx.env,
             });
             ctx.info(
