@@ -23,8 +23,16 @@ export const TitleSchema = z
   .min(1, 'a task title cannot be empty')
   .max(200, 'a task title is at most 200 characters');
 
-/** Prompts can be long (a whole spec); 256 KiB keeps rows and tmux argv sane. */
-export const PromptSchema = z.string().max(256 * 1024, 'a prompt is at most 256 KiB');
+/**
+ * Prompts can be long (a whole spec), but an agent receives its prompt as one argument, and
+ * Linux caps one argument at 128 KiB: refuse at `task add`, not at `start`.
+ */
+export const PROMPT_MAX_BYTES = 100 * 1024;
+export const PromptSchema = z
+  .string()
+  .refine((s) => s.length <= PROMPT_MAX_BYTES / 4 || new TextEncoder().encode(s).length <= PROMPT_MAX_BYTES, {
+    message: 'a prompt is at most 100 KiB (agents receive it as one argument); point to a file for more',
+  });
 
 /** A link from a task to a ticket in another system (GitHub issue, Jira key). */
 export const ExternalRefSchema = z.object({

@@ -158,3 +158,24 @@ describe('flotilla task (real binary, real git repo, real SQLite)', () => {
     expect(r.stderr).toMatch(/Did you mean list\?/i);
   });
 });
+
+describe('prompt size', () => {
+  it('a prompt too big to pass to an agent is refused at task add, adding nothing', async () => {
+    const { makeSandbox } = await import('../helpers/cli.js');
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const sb = makeSandbox();
+    try {
+      expect((await sb.flotilla(['init'])).code).toBe(0);
+      const file = join(sb.dir, 'big.txt');
+      writeFileSync(file, 'é'.repeat(60 * 1024)); // 120 KiB of UTF-8
+      const r = await sb.flotilla(['task', 'add', 'Big one', '--prompt-file', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('prompt: a prompt is at most 100 KiB');
+      const list = await sb.flotilla(['task', 'list', '--json']);
+      expect(JSON.parse(list.stdout).total).toBe(0);
+    } finally {
+      sb.cleanup();
+    }
+  });
+});
