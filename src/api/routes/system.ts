@@ -87,8 +87,9 @@ export function systemRoutes(api: FastifyInstance, opts: SystemRoutesOptions): v
     response: { 202: StoppingSchema },
     hooks: {
       // After the response, so the caller learns the stop was accepted before the socket closes.
-      onResponse: async () => {
-        setImmediate(opts.onStopRequested);
+      // The hook also runs after a refusal (a body that does not parse): only an accepted stop stops.
+      onResponse: async (_request, reply) => {
+        if (reply.statusCode === 202) setImmediate(opts.onStopRequested);
       },
     },
     handler: async ({ reply }) => {

@@ -38,16 +38,21 @@ export async function startApiFixture(name: string): Promise<ApiFixture> {
     plugins: await defaultPlugins(),
     version: '0.0.0-contract',
   });
-  const call: ApiFixture['call'] = (method, path, body, headers = {}) =>
-    rawRequest(`${daemon.url}${path}`, {
+  const call: ApiFixture['call'] = (method, path, body, headers = {}) => {
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    return rawRequest(`${daemon.url}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${daemon.token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        // Framed as every real client frames it: without a length, a GET's body is unframed bytes.
+        ...(text === undefined
+          ? {}
+          : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) }),
         ...headers,
       },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      ...(text === undefined ? {} : { body: text }),
     });
+  };
   return {
     daemon,
     repo,
