@@ -4,6 +4,8 @@
  * unsupported media type) get the same body shape; anything else is a bug, answered 500
  * INTERNAL without a stack and logged in full on the daemon side.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { type ErrorCode, type ErrorIssue, FlotillaError, isFlotillaError } from '../domain/errors.js';
 
@@ -108,4 +110,38 @@ export function installErrorHandling(app: FastifyInstance, log: FastifyBaseLogge
     );
     return reply.code(404).send({ error: err.toJSON() } satisfies ErrorBody);
   });
+}
+
+/** Node's parser errors that come before any route: their status and what to tell the client. */
+const PARSER_ERRORS: Record<string, { status: number; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'the request headers (or the URL) are too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'the request took too long to arrive' },
+  ERR_HTTP_HEADERS_TIMEOUT: { status: 408, message: 'the request headers took too long to arrive' },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request node could not even parse (oversized headers or URL,
+ * malformed request line) gets the same error body and headers as every other refusal, on a
+ * connection that is then closed.
+ */
+export function makeClientErrorHandler(headers: Readonly<Record<string, string>>) {
+  return (err: NodeJS.ErrnoException, socket: Socket): void => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const known = err.code === undefined ? undefined : PARSER_ERRORS[err.code];
+    const status = known?.status ?? 400;
+    const code: ErrorCode = status === 408 ? 'TIMEOUT' : 'INVALID_INPUT';
+    const message = known?.message ?? 'the request is not valid HTTP';
+    const body = JSON.stringify({ error: { code, message, issues: [] } } satisfies ErrorBody);
+    const lines = [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}`,
+      'content-type: application/json; charset=utf-8',
+      `content-length: ${Buffer.byteLength(body)}`,
+      'connection: close',
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
+    socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
+  };
 }

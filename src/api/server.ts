@@ -7,7 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { FlotillaError } from '../domain/errors.js';
-import { installErrorHandling } from './errors.js';
+import { installErrorHandling, makeClientErrorHandler } from './errors.js';
 import { hostForUrl, installGuard } from './guard.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { systemRoutes } from './routes/system.js';
@@ -65,6 +65,10 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    clientErrorHandler: makeClientErrorHandler({
+      ...SECURITY_HEADERS,
+      ...(opts.tls === undefined ? {} : { 'strict-transport-security': HSTS }),
+    }),
   }) as unknown as FastifyInstance;
   const secure = opts.tls !== undefined;
   const sessions = new SessionStore();

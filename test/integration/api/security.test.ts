@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildApiServer } from '../../../src/api/server.js';
@@ -249,6 +250,36 @@ describe('malformed input is always a 4xx', () => {
         error: { code: expect.any(String), message: expect.any(String) },
       });
     }
+  });
+});
+
+describe('requests node cannot parse', () => {
+  const rawExchange = (text: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(daemon.info.port, '127.0.0.1', () => socket.end(text));
+      let out = '';
+      socket.on('data', (c: Buffer) => {
+        out += c.toString('utf8');
+      });
+      socket.on('close', () => resolve(out));
+      socket.on('error', reject);
+    });
+
+  it('answers an oversized URL with 431 and the standard error body', async () => {
+    const res = await rawRequest(`${daemon.url}/api/v1/repos?path=${'x'.repeat(20_000)}`, {
+      headers: bearer(),
+    });
+    expect(res.status).toBe(431);
+    expect(res.json).toMatchObject({ error: { code: 'INVALID_INPUT', issues: [] } });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('answers a malformed request line with 400 and the standard error body', async () => {
+    const answer = await rawExchange('BLAH / HTTP/9.9\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      error: { code: 'INVALID_INPUT' },
+    });
   });
 });
 
