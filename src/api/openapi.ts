@@ -90,6 +90,12 @@ function operationId(route: RouteDoc): string {
   return [route.method.toLowerCase(), ...words.map((w) => w[0]?.toUpperCase() + w.slice(1))].join('');
 }
 
+/** A body with no required field may be left out (the daemon reads a missing body as `{}`). */
+const requestBody = (schema: JsonSchema): NonNullable<OpenApiOperation['requestBody']> => ({
+  required: Array.isArray(schema.required) && schema.required.length > 0,
+  content: { 'application/json': { schema } },
+});
+
 function operation(route: RouteDoc): OpenApiOperation {
   const responses: OpenApiOperation['responses'] = {};
   for (const [status, schema] of Object.entries(route.response)) {
@@ -116,10 +122,7 @@ function operation(route: RouteDoc): OpenApiOperation {
     parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
     ...(route.body
       ? {
-          requestBody: {
-            required: false,
-            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
-          },
+          requestBody: requestBody(jsonSchema(route.body, 'input')),
         }
       : {}),
     responses,

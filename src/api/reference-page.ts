@@ -35,9 +35,10 @@ export function typeOutline(schema: JsonSchema, indent = ''): string {
     const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
     const required = new Set((schema.required as string[] | undefined) ?? []);
     const inner = `${indent}  `;
-    const lines = Object.entries(props).map(
-      ([k, v]) => `${inner}${k}${required.has(k) ? '' : '?'}: ${typeOutline(v, inner)};`,
-    );
+    const lines = Object.entries(props).map(([k, v]) => {
+      const note = constraints(v);
+      return `${inner}${k}${required.has(k) ? '' : '?'}: ${typeOutline(v, inner)};${note ? ` // ${note}` : ''}`;
+    });
     const extra = schema.additionalProperties;
     if (extra && typeof extra === 'object')
       lines.push(`${inner}[key: string]: ${typeOutline(extra as JsonSchema, inner)};`);
@@ -45,6 +46,24 @@ export function typeOutline(schema: JsonSchema, indent = ''): string {
   }
   if (typeof type === 'string') return type === 'integer' ? 'integer' : format(type, schema);
   return 'any';
+}
+
+/** What a value must also satisfy, in a few words: `1–200 chars`, `≥ 0`, `pattern ^[a-z]+$`. */
+export function constraints(schema: JsonSchema): string {
+  const target = schema.type === 'array' && schema.items ? (schema.items as JsonSchema) : schema;
+  const out: string[] = [];
+  const range = (min: unknown, max: unknown, unit: string) => {
+    if (typeof min === 'number' && typeof max === 'number') out.push(`${min}–${max}${unit}`);
+    else if (typeof min === 'number') out.push(`≥ ${min}${unit}`);
+    else if (typeof max === 'number') out.push(`≤ ${max}${unit}`);
+  };
+  range(target.minLength, target.maxLength, ' chars');
+  range(target.minimum, target.maximum, '');
+  if (schema.type === 'array') range(schema.minItems, schema.maxItems, ' items');
+  if (typeof target.pattern === 'string') out.push(`pattern ${target.pattern}`);
+  if ('default' in schema) out.push(`default ${JSON.stringify(schema.default)}`);
+  if (typeof schema.description === 'string') out.push(schema.description);
+  return out.join('; ');
 }
 
 const wrap = (t: string): string => (t.includes(' | ') ? `(${t})` : t);
