@@ -6,7 +6,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { z } from 'zod';
 import { FlotillaError } from '../domain/errors.js';
+import { defineRoute } from './define.js';
 import { installErrorHandling, makeClientErrorHandler } from './errors.js';
 import { hostForUrl, installGuard } from './guard.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
@@ -54,6 +56,13 @@ export const redactUrl = (url: string): string =>
   url.replace(/([?&](?:token|access_token|code)=)[^&#]*/gi, '$1[redacted]');
 
 const HSTS = 'max-age=31536000';
+
+const LoginCodeSchema = z.object({
+  code: z.string(),
+  url: z.string(),
+  expiresAt: z.string(),
+  ttlSeconds: z.number(),
+});
 
 export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyInstance> {
   // Typed as the plain http instance: routes never depend on the transport.
@@ -129,19 +138,27 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     async (api) => {
       systemRoutes(api, { version: opts.version, startedAt, onStopRequested: opts.onStopRequested });
       // Token holders only: a session cannot mint codes to hand to someone else.
-      api.post('/login-codes', async (request, reply) => {
-        if (request.authVia !== 'token') {
-          throw new FlotillaError('FORBIDDEN', 'login codes are minted with the API token only');
-        }
-        const { code, expiresAt } = sessions.mintLoginCode();
-        const address = app.server.address() as AddressInfo | null;
-        const base = `${secure ? 'https' : 'http'}://${request.headers.host ?? hostForUrl(address?.address ?? '127.0.0.1')}`;
-        return reply.code(201).send({
-          code,
-          url: `${base}/login?code=${code}`,
-          expiresAt: new Date(expiresAt).toISOString(),
-          ttlSeconds: LOGIN_CODE_TTL_MS / 1000,
-        });
+      defineRoute(api, {
+        method: 'POST',
+        url: '/login-codes',
+        summary: 'Mint a single-use browser login link (valid one minute); API token only',
+        tags: ['system'],
+        response: { 201: LoginCodeSchema },
+        handler: async ({ request, reply }) => {
+          if (request.authVia !== 'token') {
+            throw new FlotillaError('FORBIDDEN', 'login codes are minted with the API token only');
+          }
+          const { code, expiresAt } = sessions.mintLoginCode();
+          const address = app.server.address() as AddressInfo | null;
+          const host = request.headers.host ?? hostForUrl(address?.address ?? '127.0.0.1');
+          reply.code(201);
+          return {
+            code,
+            url: `${secure ? 'https' : 'http'}://${host}/login?code=${code}`,
+            expiresAt: new Date(expiresAt).toISOString(),
+            ttlSeconds: LOGIN_CODE_TTL_MS / 1000,
+          };
+        },
       });
       for (const routes of opts.routes ?? []) await routes(api);
     },
