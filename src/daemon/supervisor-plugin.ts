@@ -35,7 +35,11 @@ export class SupervisorPlugin implements DaemonPlugin {
     })(api);
     worktreeRoutes(store)(api);
     eventRoutes(store)(api);
-    configRoutes({ config: () => ctx.config, agents: () => this.instance.list() })(api);
+    configRoutes({
+      config: () => ctx.config,
+      userConfigFile: ctx.paths.userConfigFile,
+      agents: () => this.instance.list(),
+    })(api);
   }
 
   async start(ctx: DaemonContext): Promise<void> {

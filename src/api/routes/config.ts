@@ -11,6 +11,8 @@ import { LimitsSchema } from './schemas.js';
 /** What the config and limits routes need from the daemon. */
 export interface ConfigRoutesOptions {
   config: () => Config;
+  /** The daemon's user config file (from its state paths), read again to tell where values came from. */
+  userConfigFile: string;
   agents: () => Promise<Agent[]>;
 }
 
@@ -41,7 +43,7 @@ export function configRoutes(opts: ConfigRoutesOptions) {
         const config = opts.config();
         // The daemon keeps only the values; re-reading the layers finds where each came from, and a
         // value that differs from what the layers say now was handed to the daemon directly.
-        const evaluated = evaluateConfig({ env: process.env });
+        const evaluated = evaluateConfig({ env: process.env, userConfigFile: opts.userConfigFile });
         const origins = new Map(
           evaluated.config
             ? configRows({ config: evaluated.config, origins: evaluated.origins, files: [] }).map((r) => [

@@ -157,8 +157,13 @@ describe('every route against the document', () => {
     await check('POST', '/agents/{id}/deny', `/agents/${agent.id}/deny`, undefined, false);
     const limits = (await check('GET', '/limits', '/limits')).json as { usage: { live: number } };
     expect(limits.usage.live).toBe(1);
-    const config = (await check('GET', '/config', '/config')).json as { rows: { path: string }[] };
-    expect(config.rows.map((r) => r.path)).toContain('limits.max_concurrent');
+    const config = (await check('GET', '/config', '/config')).json as {
+      rows: { path: string; origin: string | null }[];
+    };
+    const origin = (path: string) => config.rows.find((r) => r.path === path)?.origin;
+    expect(origin('limits.max_concurrent')).toBe('default');
+    // Handed to the daemon directly (this test's config), not found in any layer.
+    expect(origin('tmux.socket')).toBeNull();
     await check('POST', '/up', '/up', { max: 1 });
 
     await check('GET', '/worktrees', '/worktrees?all=true');
