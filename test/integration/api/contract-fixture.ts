@@ -3,6 +3,7 @@
  * state dir, a private tmux server (`-L` with a unique name), a real git repo registered, and
  * agents that are a plain `sleep` (a custom command, so nothing but tmux and git is needed).
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigSchema } from '../../../src/config/schema.js';
 import { defaultPlugins } from '../../../src/daemon/core-plugin.js';
@@ -61,6 +62,9 @@ export async function startApiFixture(name: string): Promise<ApiFixture> {
     async cleanup() {
       await daemon.close().catch(() => undefined);
       await run('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+      // tmux leaves a dead server's socket file behind; it is ours by name.
+      const tmuxDir = join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`);
+      rmSync(join(tmuxDir, socket), { force: true });
       repo.cleanup();
       home.cleanup();
     },
