@@ -5,6 +5,7 @@ import { benchCliLatency } from './cli-latency.js';
 import { benchIdle } from './idle.js';
 import { benchSpawn } from './spawn.js';
 import { benchStatusLatency } from './status-latency.js';
+import { benchWsFanout } from './ws-fanout.js';
 
 const only = process.argv[2];
 const benches = [
@@ -13,6 +14,7 @@ const benches = [
   ['status', benchStatusLatency],
   ['idle', benchIdle],
   ['api-load', benchApiLoad],
+  ['ws-fanout', benchWsFanout],
 ];
 
 console.log(`flotilla benchmarks — node ${process.versions.node}, ${process.platform}-${process.arch}\n`);

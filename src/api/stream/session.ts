@@ -18,10 +18,12 @@ import { toTmuxInput } from './terminal-input.js';
 /** The part of a `ws` WebSocket the stream uses. */
 export interface StreamSocket {
   readonly bufferedAmount: number;
-  send(data: string): void;
+  send(data: string | Buffer, options?: { binary?: boolean }): void;
   ping(): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  /** The TCP socket under `ws` (its `_socket`): corked while a burst of frames is queued. */
+  readonly _socket?: { cork(): void; uncork(): void };
   on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): void;
   on(event: 'pong' | 'close', listener: () => void): void;
 }
@@ -57,12 +59,12 @@ export interface StreamDeps {
   onDropped?(reason: string): void;
 }
 
-// Live events reach every session as the same object: serialise each once.
-const serialised = new WeakMap<FlotillaEvent, string>();
-const eventFrame = (event: FlotillaEvent): string => {
+// Live events reach every session as the same object: serialise and encode each once.
+const serialised = new WeakMap<FlotillaEvent, Buffer>();
+const eventFrame = (event: FlotillaEvent): Buffer => {
   let frame = serialised.get(event);
   if (frame === undefined) {
-    frame = JSON.stringify({ type: 'event', id: event.id, event } satisfies ServerMessage);
+    frame = Buffer.from(JSON.stringify({ type: 'event', id: event.id, event } satisfies ServerMessage));
     serialised.set(event, frame);
   }
   return frame;
@@ -74,6 +76,7 @@ export class StreamSession {
   private readonly heartbeat: NodeJS.Timeout;
   private missedPongs = 0;
   private over = false;
+  private corked = false;
   private readonly ready: Promise<void>;
 
   constructor(
@@ -130,15 +133,33 @@ export class StreamSession {
     this.raw(JSON.stringify(message));
   }
 
-  private raw(frame: string): void {
+  private raw(frame: string | Buffer): void {
     if (this.over) return;
     if (this.ws.bufferedAmount > this.deps.limits.hardBytes) {
       this.deps.onDropped?.('slow consumer');
       this.end('slow consumer');
       return;
     }
-    this.ws.send(frame);
+    this.cork();
+    // A Buffer goes out as a text frame too: it is UTF-8 JSON.
+    this.ws.send(frame, { binary: false });
     this.deps.onBuffered?.(this.ws.bufferedAmount);
+  }
+
+  /**
+   * The frames sent in one tick (a committed batch of events reaches every session at once)
+   * leave in one write instead of one system call each: at thousands of events a second to
+   * tens of clients, the per-write cost dominates.
+   */
+  private cork(): void {
+    const tcp = this.ws._socket;
+    if (this.corked || !tcp) return;
+    this.corked = true;
+    tcp.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      tcp.uncork();
+    });
   }
 
   private fail(err: unknown): void {
