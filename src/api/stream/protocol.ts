@@ -68,7 +68,10 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
-/** The subprotocol a browser offers (with `flotilla.token.<token>`); the server selects it. */
+/**
+ * The subprotocol the server selects. A browser, which cannot set headers, offers it together
+ * with `flotilla.token.<token>` (checked by the guard); the token itself is never echoed back.
+ */
 export const STREAM_SUBPROTOCOL = 'flotilla.v1';
 /** Prefix of the subprotocol value carrying the API token (browsers cannot set headers). */
 export const TOKEN_SUBPROTOCOL_PREFIX = 'flotilla.token.';

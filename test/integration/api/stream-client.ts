@@ -6,6 +6,8 @@ import { waitFor } from '../../helpers/cli.js';
 /** The part of the `ws` client the stream tests use (the package ships no types here). */
 export interface WsClient {
   readonly readyState: number;
+  /** The subprotocol the server selected. */
+  readonly protocol: string;
   readonly _socket: Socket;
   send(data: string): void;
   close(): void;

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX } from '../../../src/api/stream/protocol.js';
+import { toTmuxInput } from '../../../src/api/stream/terminal-input.js';
 import { CorePlugin } from '../../../src/daemon/core-plugin.js';
 import { type RunningDaemon, startDaemon } from '../../../src/daemon/server.js';
 import { StreamPlugin } from '../../../src/daemon/stream-plugin.js';
@@ -46,7 +48,10 @@ const post = (path: string, body: unknown) =>
     headers: { ...auth(), 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-const open = async (headers: Record<string, string> = auth(), opts = {}) => {
+const open = async (
+  headers: Record<string, string> = auth(),
+  opts: { protocols?: string[]; autoPong?: boolean } = {},
+) => {
   const c = await connect(daemon.url, headers, opts);
   clients.push(c);
   await c.next('hello');
@@ -65,6 +70,17 @@ describe('the stream handshake', () => {
       /HTTP 403/,
     );
     await expect(connect(daemon.url, { ...auth(), host: 'evil.example' })).rejects.toThrow(/HTTP 403/);
+  });
+
+  it('lets a browser-style client in with the token as a subprotocol next to flotilla.v1', async () => {
+    const c = await open(
+      {},
+      { protocols: [STREAM_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}${daemon.token}`] },
+    );
+    expect(c.ws.protocol).toBe(STREAM_SUBPROTOCOL);
+    await expect(
+      connect(daemon.url, {}, { protocols: [STREAM_SUBPROTOCOL, `${TOKEN_SUBPROTOCOL_PREFIX}wrong`] }),
+    ).rejects.toThrow(/HTTP 401/);
   });
 
   it('greets with the version and the newest event id, answers ping, and keeps the line on bad input', async () => {
@@ -177,5 +193,19 @@ describe('events', () => {
     const other = await open();
     other.send({ type: 'ping' });
     await other.next('pong');
+  });
+});
+
+describe('terminal input mapping', () => {
+  it('types printable runs literally and turns control bytes and arrows into tmux keys', () => {
+    expect(toTmuxInput('ls -la\r')).toEqual([{ text: 'ls -la' }, { key: 'Enter' }]);
+    expect(toTmuxInput('\x03\x1b[Ay\x7f\x1b')).toEqual([
+      { key: 'C-c' },
+      { key: 'Up' },
+      { text: 'y' },
+      { key: 'BSpace' },
+      { key: 'Escape' },
+    ]);
+    expect(toTmuxInput('é\t\x1c')).toEqual([{ text: 'é' }, { key: 'Tab' }, { key: 'C-\\' }]);
   });
 });
