@@ -49,6 +49,8 @@ export class StreamPlugin implements DaemonPlugin {
       limits: { ...DEFAULT_LIMITS, ...this.options.limits },
     });
     await this.hub.mount(api);
+    // Before the server closes the sockets, so each client is told why in a `bye`.
+    ctx.signal.addEventListener('abort', () => this.hub?.closeAll(), { once: true });
   }
 
   stop(): void {

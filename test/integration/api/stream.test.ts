@@ -209,3 +209,26 @@ describe('terminal input mapping', () => {
     expect(toTmuxInput('é\t\x1c')).toEqual([{ text: 'é' }, { key: 'Tab' }, { key: 'C-\\' }]);
   });
 });
+
+describe('a stopping daemon', () => {
+  it('says bye to its clients with the reason and close code 1001', async () => {
+    const other = makeTempHome();
+    const otherCore = new CorePlugin();
+    const d = await startDaemon({
+      paths: other.paths,
+      config: testConfig(),
+      plugins: [otherCore, new StreamPlugin(otherCore, { terminals: false })],
+    });
+    try {
+      const c = await connect(d.url, { authorization: `Bearer ${d.token}` });
+      await c.next('hello');
+      await d.close();
+      const closed = await waitFor(() => c.closed, 'the client closed by the stopping daemon');
+      expect(closed).toEqual({ code: 1001, reason: 'daemon stopping' });
+      expect(c.messages.at(-1)).toEqual({ type: 'bye', reason: 'daemon stopping' });
+    } finally {
+      await d.close();
+      other.cleanup();
+    }
+  });
+});
