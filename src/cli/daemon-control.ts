@@ -28,6 +28,8 @@ export interface DaemonConnection {
   version: string;
   /** True when this call started it. */
   started: boolean;
+  /** The daemon's pinned certificate when it serves HTTPS (from daemon.json). */
+  tls?: DaemonInfo['tls'];
 }
 
 /** What `/api/v1/health` says to a client holding the token. */
@@ -55,10 +57,14 @@ export const defaultEntry = (): string => fileURLToPath(new URL('../../bin/floti
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A client for a daemon found by `ensureDaemon`. */
-export function daemonClient(conn: Pick<DaemonConnection, 'url' | 'token'>, timeoutMs?: number): HttpClient {
+export function daemonClient(
+  conn: Pick<DaemonConnection, 'url' | 'token' | 'tls'>,
+  timeoutMs?: number,
+): HttpClient {
   return createHttpClient({
     baseUrl: conn.url,
     token: conn.token,
+    ...(conn.tls ? { tls: conn.tls } : {}),
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
 }
@@ -72,10 +78,10 @@ export async function probeDaemon(
   const token = readToken(paths);
   if (token === null) return null;
   try {
-    const health = await daemonClient({ url: info.url, token }, PROBE_TIMEOUT_MS).request<DaemonHealth>(
-      'GET',
-      '/api/v1/health',
-    );
+    const health = await daemonClient(
+      { url: info.url, token, tls: info.tls },
+      PROBE_TIMEOUT_MS,
+    ).request<DaemonHealth>('GET', '/api/v1/health');
     // The pid check tells our daemon from whatever may listen on a reused port.
     return health.ok === true && health.pid === info.pid ? { info, token, health } : null;
   } catch {
@@ -89,6 +95,7 @@ const connection = (p: { info: DaemonInfo; token: string }, started: boolean): D
   pid: p.info.pid,
   version: p.info.version,
   started,
+  ...(p.info.tls ? { tls: p.info.tls } : {}),
 });
 
 function tail(file: string, from: number, maxBytes = 4096): string {

@@ -9,6 +9,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerRepoCommands } from './commands/repo.js';
 import { registerTaskCommands } from './commands/task.js';
 import { registerVersionCommand } from './commands/version.js';
+import { registerWebCommand } from './commands/web.js';
 import { registerWorktreeCommands } from './commands/worktree.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { printError } from './errors.js';
@@ -56,6 +57,7 @@ export function buildProgram(run: Runner): Command {
   registerConfigCommands(program, run);
   registerDoctorCommand(program, run);
   registerDaemonCommands(program, run);
+  registerWebCommand(program, run);
   registerDemoCommand(program, run);
   registerVersionCommand(program, run);
 

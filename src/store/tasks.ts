@@ -84,6 +84,17 @@ export class TaskStore {
     return getTask(this.ctx, id);
   }
 
+  /** Titles of the given tasks in one query (for lists of agents); unknown ids are absent. */
+  async titles(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.ctx.db
+      .selectFrom('tasks')
+      .select(['id', 'title'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.title]));
+  }
+
   /** The task whose id starts with `idOrPrefix` (INVALID_ID, NOT_FOUND or AMBIGUOUS_ID otherwise). */
   async resolve(idOrPrefix: string): Promise<Task> {
     const task = await getTask(this.ctx, await resolveTaskId(this.ctx, idOrPrefix));

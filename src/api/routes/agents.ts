@@ -52,16 +52,21 @@ export interface AgentRoutesOptions {
 
 /** Agents: start, up, list, stop, restart, remove, send text, approve/deny, logs, hook pokes. */
 export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: AgentRoutesOptions) {
-  const view = async (agent: Agent): Promise<AgentView> => {
+  /** Views of many agents with one query for their task titles (not one per agent). */
+  const views = async (agents: Agent[]): Promise<AgentView[]> => {
+    const titles = await store.tasks.titles([...new Set(agents.map((a) => a.taskId))]);
+    return agents.map((a) => withFigures(a, titles.get(a.taskId) ?? null));
+  };
+  const view = async (agent: Agent): Promise<AgentView> => (await views([agent]))[0] as AgentView;
+  const withFigures = (agent: Agent, taskTitle: string | null): AgentView => {
     const sup = supervisor();
     // A stopped or crashed agent has no process tree: old samples would mislead.
     const latest = (LIVE_AGENT_STATUSES as readonly string[]).includes(agent.status)
       ? sup.resources(agent.id).latest
       : null;
-    const task = await store.tasks.get(agent.taskId);
     return {
       ...agent,
-      taskTitle: task?.title ?? null,
+      taskTitle,
       cpuPercent: latest?.cpuPercent ?? null,
       rssBytes: latest?.rssBytes ?? null,
       resumeAt: sup.resumeAt(agent.id),
@@ -80,7 +85,7 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
       response: { 200: AgentListSchema },
       handler: async ({ query }) => {
         const agents = await supervisor().list({ all: query.all === 'true' });
-        return { agents: await Promise.all(agents.map(view)) };
+        return { agents: await views(agents) };
       },
     });
 
@@ -124,7 +129,7 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
           },
           { limit: body.max ?? maxConcurrent(), ...(repoId ? { repoId } : {}) },
         );
-        return { ...result, started: await Promise.all(result.started.map(view)) };
+        return { ...result, started: await views(result.started) };
       },
     });
 

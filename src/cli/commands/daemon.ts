@@ -8,6 +8,7 @@ interface ServeOptions {
   host?: string;
   port?: string;
   allowRemote?: boolean;
+  insecure?: boolean;
   detached?: boolean;
 }
 
@@ -57,7 +58,11 @@ export function registerDaemonCommands(program: Command, run: Runner): void {
     )
     .option('--host <address>', 'listen on this address (server.host)')
     .option('--port <port>', 'listen on this port, 0 = any free one (server.port)')
-    .option('--allow-remote', 'allow a non-loopback --host without TLS')
+    .option(
+      '--insecure',
+      'allow a non-loopback --host without TLS (warns; anyone on the network can reach it)',
+    )
+    .addOption(new Option('--allow-remote', 'old name of --insecure').hideHelp())
     .addOption(new Option('--detached', 'started in the background by another command').hideHelp())
     .action((opts: ServeOptions, cmd: Command) =>
       run(cmd, async (ctx) => {
@@ -71,7 +76,7 @@ export function registerDaemonCommands(program: Command, run: Runner): void {
           logger,
           foreground: true,
           plugins: await defaultPlugins(),
-          allowRemote: Boolean(opts.allowRemote),
+          allowRemote: Boolean(opts.insecure || opts.allowRemote),
         });
         if (!opts.detached) {
           ctx.info(
