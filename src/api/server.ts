@@ -109,6 +109,11 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
       },
       'request',
     );
+    // A refused WebSocket upgrade is answered over plain HTTP; nobody else will close its
+    // socket, and a client could hold it (and the daemon's shutdown) open.
+    if (!reply.raw.headersSent || request.headers.upgrade?.toLowerCase() !== 'websocket') return;
+    const hijacked = (reply as { hijacked?: boolean }).hijacked === true;
+    if (!hijacked && reply.statusCode >= 400) request.raw.socket.destroy();
   });
   installErrorHandling(app, log);
 

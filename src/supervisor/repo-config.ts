@@ -33,6 +33,8 @@ export class RepoConfigs {
     } catch {
       // no repo file: the daemon's own layers are the whole config
     }
+    // No repo file: the daemon's own config is the whole answer (and stays the one it was given).
+    if (stamp === -1) return this.base;
     const hit = this.cache.get(path);
     if (hit && hit.stamp === stamp) return hit.config;
     const config = this.load(path);

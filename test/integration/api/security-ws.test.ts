@@ -78,3 +78,26 @@ describe('WebSocket upgrades to /api/v1/stream', () => {
     });
   });
 });
+
+describe('refused upgrades to other routes', () => {
+  it('the daemon closes the socket of a refused upgrade instead of leaving it open', async () => {
+    const { connect } = await import('node:net');
+    const { port } = new URL(daemon.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (b: Buffer) => {
+      answer += b.toString();
+    });
+    const closed = new Promise<boolean>((resolve) => {
+      socket.on('close', () => resolve(true));
+      setTimeout(() => resolve(false), 3_000).unref();
+    });
+    socket.write(
+      `GET /api/v1/tasks HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    expect(await closed, 'the server closed the socket').toBe(true);
+    expect(answer).toMatch(/^HTTP\/1\.1 401/);
+    socket.destroy();
+  });
+});
