@@ -9,7 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { z } from 'zod';
 import { FlotillaError } from '../domain/errors.js';
 import { defineRoute } from './define.js';
-import { installErrorHandling, makeClientErrorHandler } from './errors.js';
+import { errorResponse, installErrorHandling, makeClientErrorHandler } from './errors.js';
 import { hostForUrl, installGuard } from './guard.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { systemRoutes } from './routes/system.js';
@@ -74,6 +74,15 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // The router's own refusals (an over-long path parameter, a bad percent escape) answer
+    // with the same error body as everything else.
+    frameworkErrors: (err, _req, reply) => {
+      const r = errorResponse(err);
+      // The reply here is typed for a route's declared statuses; this one answers for any route.
+      (reply as unknown as { code(status: number): { send(body: unknown): void } })
+        .code(r.status)
+        .send(r.body);
+    },
     clientErrorHandler: makeClientErrorHandler({
       ...SECURITY_HEADERS,
       ...(opts.tls === undefined ? {} : { 'strict-transport-security': HSTS }),

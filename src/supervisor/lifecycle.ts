@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { CONTINUE_PROMPT } from '../agents/prompt.js';
 import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
@@ -144,6 +145,17 @@ export class Lifecycle {
     return this.ctx.machines.run(agentId, async (held) => {
       if (held.agent.status === 'restarting') {
         throw new FlotillaError('CONFLICT', `agent ${agentId} is already restarting`);
+      }
+      // Checked before anything changes: a restart that cannot happen leaves the agent as it is.
+      const worktree = await this.ctx.store.worktrees.byTask(held.agent.taskId);
+      if (!worktree || worktree.path !== held.agent.worktreePath || !existsSync(worktree.path)) {
+        throw new FlotillaError(
+          'CONFLICT',
+          `agent ${agentId} cannot restart: its worktree ${held.agent.worktreePath} is gone`,
+          {
+            hint: `start a new agent on the task instead: flotilla rm ${agentId} && flotilla start ${held.agent.taskId}`,
+          },
+        );
       }
       await this.cancelWakeups(agentId);
       if (isLive(held.agent.status)) await this.killAgent(held.agent);

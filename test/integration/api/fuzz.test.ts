@@ -184,18 +184,6 @@ async function send(method: string, req: FuzzRequest) {
   }
 }
 
-/**
- * 5xx answers the fuzzer found that belong to another module, each with a test below that fails
- * until it is fixed. Matched narrowly, by code and message.
- */
-function knownBug(body: unknown): boolean {
-  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  return (
-    error?.code === 'PROCESS_FAILED' &&
-    /could not restart agent \w+: its worktree .* is gone/.test(error.message ?? '')
-  );
-}
-
 /** The daemon's logged errors (a 5xx is logged there with its stack), for the failure message. */
 function daemonErrors(): string {
   const file = join(fx.home.paths.logDir, 'daemon.log');
@@ -226,7 +214,7 @@ describe('fuzzing every route', () => {
           const res = await send(method.toUpperCase(), req);
           requests++;
           const what = `${method.toUpperCase()} ${req.path}${req.query} (${req.transport}) → ${res.status}: ${res.text.slice(0, 300)}`;
-          if (res.status >= 500 && !knownBug(res.json)) expect.fail(`${what}\n${daemonErrors()}`);
+          if (res.status >= 500) expect.fail(`${what}\n${daemonErrors()}`);
           if (res.status < 300) accepted.add(`${method} ${path}`);
           if (res.status >= 400) expect(validateError(res.json), what).toBe(true);
           else {
@@ -268,10 +256,9 @@ describe('fuzzing every route', () => {
     for (const res of [long, unframed]) expect(validateError(res.json), res.text).toBe(true);
   });
 
-  // Found by the fuzzer: the supervisor's relaunch wraps "worktree is gone" in PROCESS_FAILED
-  // (500). The user removed the worktree: that is a conflict to explain, not a daemon failure.
-  // `it.fails` turns red once src/supervisor/relaunch.ts answers a 4xx; then make it `it`.
-  it.fails('answers a 4xx when restarting an agent whose worktree was cleaned away', async () => {
+  // Found by the fuzzer: restarting an agent whose worktree the user removed was a 500. It is a
+  // conflict to explain, checked before the agent is touched.
+  it('answers a 4xx when restarting an agent whose worktree was cleaned away', async () => {
     const repoId = ids[0] as string;
     const task = (await fx.call('POST', `${P}/tasks`, { repoId, title: 'doomed', prompt: 'p' })).json as {
       id: string;
@@ -283,7 +270,11 @@ describe('fuzzing every route', () => {
     };
     expect(clean.removed.length).toBeGreaterThan(0);
     const res = await fx.call('POST', `${P}/agents/${agent.id}/restart`);
-    expect(res.status, res.text).toBeLessThan(500);
+    expect(res.status, res.text).toBe(409);
+    expect(res.json).toMatchObject({ error: { code: 'CONFLICT' } });
+    expect(((await fx.call('GET', `${P}/agents/${agent.id}`)).json as { status: string }).status).toBe(
+      'stopped',
+    );
   });
 
   it('is still up and answering afterwards', async () => {
