@@ -57,6 +57,28 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
     const titles = await store.tasks.titles([...new Set(agents.map((a) => a.taskId))]);
     return agents.map((a) => withFigures(a, titles.get(a.taskId) ?? null));
   };
+
+  // The agent list is read far more often (dashboards, `ps` loops) than it changes. Every change
+  // to an agent or task row appends an event in the same transaction, and all writes go through
+  // this daemon, so a counter bumped after each commit says exactly when the cache is stale.
+  let changes = 0;
+  store.onEvent(() => {
+    changes++;
+  });
+  // CPU and memory are sampled every few seconds, so views may be reused for up to a second;
+  // a status never is: any change invalidates at once.
+  const FIGURES_MAX_AGE_MS = 1_000;
+  const listCache = new Map<boolean, { at: number; builtAt: number; views: AgentView[] }>();
+  const listAgents = async (all: boolean): Promise<AgentView[]> => {
+    const hit = listCache.get(all);
+    if (hit && hit.at === changes && Date.now() - hit.builtAt < FIGURES_MAX_AGE_MS) return hit.views;
+    const at = changes;
+    const agents = await supervisor().list({ all });
+    const titles = await store.tasks.titles([...new Set(agents.map((a) => a.taskId))]);
+    const built = agents.map((a) => withFigures(a, titles.get(a.taskId) ?? null));
+    listCache.set(all, { at, builtAt: Date.now(), views: built });
+    return built;
+  };
   const view = async (agent: Agent): Promise<AgentView> => (await views([agent]))[0] as AgentView;
   const withFigures = (agent: Agent, taskTitle: string | null): AgentView => {
     const sup = supervisor();
@@ -84,8 +106,7 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
       query: AllQuery,
       response: { 200: AgentListSchema },
       handler: async ({ query }) => {
-        const agents = await supervisor().list({ all: query.all === 'true' });
-        return { agents: await views(agents) };
+        return { agents: await listAgents(query.all === 'true') };
       },
     });
 
