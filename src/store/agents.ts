@@ -2,7 +2,7 @@ import type { Selectable, Updateable } from 'kysely';
 import type { Agent, AgentStatus, StatusSource } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
-import { AGENT_STATUSES, ID_LENGTH, LIVE_AGENT_STATUSES } from '../domain/values.js';
+import { AGENT_STATUSES, LIVE_AGENT_STATUSES } from '../domain/values.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
 import { appendEvent } from './events.js';
