@@ -98,8 +98,11 @@ describe('controlling agents', () => {
     expect(changes.at(-1)).toMatchObject({ to: 'needs_input', source: 'pane' });
   });
 
-  it('schedules a resume at the usage-limit reset time instead of counting a crash', async () => {
-    h = await makeHarness({ agentEnv: { FAKE_MODE: 'usage-limit', FAKE_RESET_MS: '1500' } });
+  it('schedules a resume at the usage-limit reset time instead of counting a crash', {
+    timeout: 60_000,
+  }, async () => {
+    // The reset time is absolute: it must still be ahead when a loaded machine notices it.
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'usage-limit', FAKE_RESET_MS: '6000' } });
     const agent = await h.sup.start((await h.task()).id);
     const limited = await tickUntil(
       h,
@@ -124,7 +127,7 @@ describe('controlling agents', () => {
     await waitFor(
       async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: Continue the task'),
       'the resume at the reset time',
-      8_000,
+      20_000,
     );
     expect(h.sup.resumeAt(agent.id)).toBeNull();
     expect((await h.store.agents.get(agent.id))?.restartCount).toBe(0);

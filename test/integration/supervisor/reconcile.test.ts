@@ -91,8 +91,11 @@ describe('boot reconciliation (a daemon restart)', () => {
     expect((await h.store.events.list({ agentId: agent.id, types: ['agent.hook'] })).length).toBe(hooks);
   });
 
-  it('re-arms a pending usage-limit resume persisted by the previous daemon', async () => {
-    h = await makeHarness({ agentEnv: { FAKE_MODE: 'usage-limit', FAKE_RESET_MS: '2500' } });
+  it('re-arms a pending usage-limit resume persisted by the previous daemon', {
+    timeout: 60_000,
+  }, async () => {
+    // The reset time is absolute: it must still be ahead when a loaded machine notices it.
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'usage-limit', FAKE_RESET_MS: '8000' } });
     const agent = await h.sup.start((await h.task()).id);
     await waitFor(async () => {
       await h.sup.tick();
@@ -105,7 +108,7 @@ describe('boot reconciliation (a daemon restart)', () => {
     await waitFor(
       async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: Continue the task'),
       'the re-armed resume firing',
-      8_000,
+      20_000,
     );
   });
 });
