@@ -1,18 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakePaneAdapter } from './fake-adapter.js';
-import { type Harness, makeHarness, waitFor } from './harness.js';
-
-async function tickUntil<T>(h: Harness, check: () => Promise<T>, what: string, timeoutMs = 10_000) {
-  return waitFor(
-    async () => {
-      await h.sup.tick();
-      return check();
-    },
-    what,
-    timeoutMs,
-  );
-}
+import { type Harness, makeHarness, tickUntil, waitFor } from './harness.js';
 
 describe('controlling agents', () => {
   let h: Harness;

@@ -173,3 +173,15 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** Runs health ticks until `check` holds (the supervisor is not booted: the test drives it). */
+export async function tickUntil<T>(h: Harness, check: () => Promise<T>, what: string, timeoutMs = 10_000) {
+  return waitFor(
+    async () => {
+      await h.sup.tick();
+      return check();
+    },
+    what,
+    timeoutMs,
+  );
+}

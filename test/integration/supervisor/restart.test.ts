@@ -1,17 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, makeHarness, waitFor } from './harness.js';
-
-/** Runs health ticks until `check` holds (the supervisor is not booted: the test drives it). */
-async function tickUntil<T>(h: Harness, check: () => Promise<T>, what: string, timeoutMs = 10_000) {
-  return waitFor(
-    async () => {
-      await h.sup.tick();
-      return check();
-    },
-    what,
-    timeoutMs,
-  );
-}
+import { type Harness, makeHarness, tickUntil, waitFor } from './harness.js';
 
 describe('restart policy', () => {
   let h: Harness;
