@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { FlotillaError } from '../domain/errors.js';
 import { run } from '../proc/run.js';
-import { isAlive, isZombie } from '../proc/signals.js';
+import { isAlive } from '../proc/signals.js';
 import { which } from '../proc/which.js';
 import { seedClaudeHome, simClaudeEnv } from './claude-home.js';
 import { DEMO_REPO_FILES } from './demo-scenario.js';
@@ -252,7 +252,7 @@ export async function killDemoTmux(
       : [];
   const r = await run('tmux', ['-L', socket, 'kill-server'], { env, allowFailure: true, timeoutMs: 10_000 });
   const deadline = Date.now() + waitMs;
-  while (pids.some((p) => isAlive(p) && !isZombie(p)) && Date.now() < deadline) {
+  while (pids.some((p) => isAlive(p)) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   // tmux 3.3 leaves the socket file of a killed server behind; it is ours (a unique name), so tidy it.

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAlive, isZombie, run } from '../../src/proc/index.js';
+import { isAlive, run } from '../../src/proc/index.js';
 import { DEMO_TASKS } from '../../src/sim/demo-scenario.js';
 import { BIN, type CliResult, runCommand } from '../helpers/cli.js';
 import { e2eSkipReason } from '../helpers/e2e.js';
@@ -127,7 +127,7 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
     expect(isAlive(daemonPid)).toBe(false);
     expect(await sessions(kept.tmuxSocket)).toEqual([]);
     expect(
-      pids.filter((p) => isAlive(p) && !isZombie(p)),
+      pids.filter((p) => isAlive(p)),
       'agent processes left',
     ).toEqual([]);
   }, 200_000);

@@ -5,7 +5,8 @@ import { stringify } from 'yaml';
 import type { AgentView } from '../../src/api/routes/agents.js';
 import type { FlotillaEvent } from '../../src/domain/event.js';
 import type { Task } from '../../src/domain/task.js';
-import { isAlive, isZombie, type RunResult, run, which } from '../../src/proc/index.js';
+import { type RunResult, run, which } from '../../src/proc/index.js';
+import { killDemoTmux } from '../../src/sim/demo-setup.js';
 import {
   type SimScriptInput,
   type SimServer,
@@ -231,11 +232,8 @@ export async function makeE2eWorld(options: E2eOptions): Promise<E2eWorld> {
     },
     cleanup: async () => {
       stopSandboxDaemon(sb.stateDir);
-      await killTmuxServer(tmux);
-      const uid = process.getuid?.();
-      // tmux 3.3 leaves a killed server's socket file behind.
-      if (uid !== undefined)
-        rmSync(join(sb.env.TMUX_TMPDIR || '/tmp', `tmux-${uid}`, tmuxSocket), { force: true });
+      // Kills the server, waits for the agents to be gone, removes the socket file tmux leaves.
+      await killDemoTmux(tmuxSocket, sb.env);
       await ns.close();
       await sim.close();
       rmSync(sb.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
@@ -247,21 +245,4 @@ export async function makeE2eWorld(options: E2eOptions): Promise<E2eWorld> {
     throw new Error(`flotilla init failed: ${init.stderr}`);
   }
   return world;
-}
-
-/** Kills the sandbox's tmux server and waits for its panes' processes to be gone. */
-async function killTmuxServer(tmux: (args: string[]) => Promise<RunResult>): Promise<void> {
-  const panes = await tmux(['list-panes', '-a', '-F', '#{pane_pid}']);
-  const pids =
-    panes.code === 0
-      ? panes.stdout
-          .split('\n')
-          .map(Number)
-          .filter((p) => p > 0)
-      : [];
-  await tmux(['kill-server']);
-  const end = Date.now() + 10_000;
-  while (pids.some((p) => isAlive(p) && !isZombie(p)) && Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
