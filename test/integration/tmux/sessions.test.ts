@@ -216,7 +216,11 @@ describe('arguments, environment and directory arrive byte for byte', () => {
     writeFileSync(weird, `#!/bin/sh\necho "$0" > '${marker}'\n`);
     chmodSync(weird, 0o755);
     await sb.server.newSession({ name, cwd: sb.dir, argv: [weird] });
-    const ran = await waitFor(() => readFileSync(marker, 'utf8'), 'the oddly named command ran');
+    // The shell creates the file before it writes the line: wait for the whole line.
+    const ran = await waitFor(() => {
+      const text = readFileSync(marker, 'utf8');
+      return text.endsWith('\n') && text;
+    }, 'the oddly named command ran');
     expect(ran).toBe(`${weird}\n`);
     expect(() => readFileSync(join(sb.dir, 'pwned'))).toThrow();
   });
