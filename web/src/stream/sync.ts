@@ -1,0 +1,59 @@
+/**
+ * Turns stream events into cache updates. A status change patches the agent's card at once
+ * (that is the number users feel: hook → card); everything else marks the affected queries
+ * stale, coalesced so a burst of events costs one refetch per resource.
+ */
+import type { QueryClient } from '@tanstack/react-query';
+import { keys } from '../api/queries.js';
+import type { AgentStatus, AgentView, FlotillaEvent } from '../api/types.js';
+
+const REFRESH_DELAY_MS = 150;
+
+export function createSync(client: QueryClient) {
+  const pending = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  const flush = () => {
+    timer = null;
+    for (const key of pending) void client.invalidateQueries({ queryKey: [key] });
+    pending.clear();
+  };
+  const refresh = (...queryKeys: string[]) => {
+    for (const k of queryKeys) pending.add(k);
+    timer ??= setTimeout(flush, REFRESH_DELAY_MS);
+  };
+
+  return {
+    apply(event: FlotillaEvent): void {
+      if (event.type === 'agent.status_changed' && event.agentId) {
+        const data = event.data as { to?: AgentStatus; source?: AgentView['statusSource'] };
+        if (data.to) {
+          client.setQueryData<AgentView[]>(keys.agents, (list) =>
+            list?.map((a) =>
+              a.id === event.agentId
+                ? {
+                    ...a,
+                    status: data.to as AgentStatus,
+                    statusSince: event.ts,
+                    statusSource: data.source ?? a.statusSource,
+                  }
+                : a,
+            ),
+          );
+        }
+      }
+      if (event.type.startsWith('agent.')) refresh('agents', 'events');
+      if (event.type === 'agent.hook') refresh('diff');
+      if (event.type.startsWith('task.') || event.type === 'agent.created') refresh('tasks', 'events');
+      if (event.type.startsWith('worktree.')) refresh('diff', 'agents');
+      if (event.type === 'repo.registered') refresh('repos');
+    },
+    /** After a reconnect: the gap was replayed, but figures and anything unevented may be stale. */
+    refreshAll(): void {
+      refresh('agents', 'tasks', 'repos', 'events', 'diff', 'limits');
+    },
+    dispose(): void {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export function AgentPage({ id }: { id: string }) {
+  return <h1>Agent {id}</h1>;
+}

@@ -1,0 +1,3 @@
+export function LogsView() {
+  return <h1>LogsView</h1>;
+}

@@ -1,0 +1,3 @@
+export function TaskBoard() {
+  return <h1>TaskBoard</h1>;
+}
