@@ -1,0 +1,19 @@
+import type { AgentStatus, TaskStatus } from '../api/types.js';
+
+const WORDS: Record<string, string> = {
+  needs_permission: 'needs permission',
+  needs_input: 'needs input',
+  in_progress: 'in progress',
+};
+
+/** A status as a coloured pill; the colour is never the only cue (the word is always there). */
+export function StatusBadge({ status }: { status: AgentStatus | TaskStatus }) {
+  return (
+    <span className={`status status-${status}`} data-status={status}>
+      {WORDS[status] ?? status}
+    </span>
+  );
+}
+
+/** Statuses where an agent waits for the user: these must stand out everywhere. */
+export const ATTENTION: readonly string[] = ['needs_permission', 'needs_input'];
