@@ -36,6 +36,8 @@ export interface ApiServerOptions {
   onStopRequested: () => void;
   /** More route groups, mounted under /api/v1 after the built-in ones. */
   routes?: readonly ApiRoutes[];
+  /** Route groups mounted at the site root, outside /api/v1 (the dashboard's pages). */
+  rootRoutes?: readonly ApiRoutes[];
   /** Serve HTTPS with this PEM certificate and key (already read and checked). */
   tls?: { cert: string; key: string };
   /** Override the per-client rate limits (tests). */
@@ -178,5 +180,6 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     },
     { prefix: API_PREFIX },
   );
+  for (const routes of opts.rootRoutes ?? []) await routes(app);
   return app;
 }

@@ -38,12 +38,24 @@ export class CorePlugin implements DaemonPlugin {
   }
 }
 
+/** Options of a full daemon's plugins (tests point the dashboard at their own files). */
+export interface DefaultPluginsOptions {
+  /** The built dashboard's folder; default: `dist/web` (see `defaultWebRoot`). */
+  webRoot?: string;
+}
+
 /** Every plugin of a full daemon, in start order. */
-export async function defaultPlugins(): Promise<DaemonPlugin[]> {
+export async function defaultPlugins(options: DefaultPluginsOptions = {}): Promise<DaemonPlugin[]> {
   const core = new CorePlugin();
-  const [{ SupervisorPlugin }, { StreamPlugin }] = await Promise.all([
+  const [{ SupervisorPlugin }, { StreamPlugin }, { WebPlugin }] = await Promise.all([
     import('./supervisor-plugin.js'),
     import('./stream-plugin.js'),
+    import('./web-plugin.js'),
   ]);
-  return [core, new SupervisorPlugin(core), new StreamPlugin(core)];
+  return [
+    core,
+    new SupervisorPlugin(core),
+    new StreamPlugin(core),
+    new WebPlugin(options.webRoot === undefined ? {} : { root: options.webRoot }),
+  ];
 }

@@ -24,6 +24,8 @@ export interface DaemonPlugin {
   name: string;
   /** Adds routes under /api/v1; `ctx.url` is not known yet. */
   routes?(api: FastifyInstance, ctx: DaemonContext): void | Promise<void>;
+  /** Adds routes at the site root, outside /api/v1 (the dashboard); the guard applies as everywhere. */
+  rootRoutes?(app: FastifyInstance, ctx: DaemonContext): void | Promise<void>;
   /** Starts background work; a throw aborts the daemon's start. */
   start?(ctx: DaemonContext): void | Promise<void>;
   /** Stops it; bounded by the daemon's stop timeout. Must not stop agents: they outlive the daemon. */

@@ -252,6 +252,9 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
     const routes: ApiRoutes[] = plugins
       .filter((p) => p.routes !== undefined)
       .map((p) => (api) => p.routes?.(api, ctx));
+    const rootRoutes: ApiRoutes[] = plugins
+      .filter((p) => p.rootRoutes !== undefined)
+      .map((p) => (app) => p.rootRoutes?.(app, ctx));
     app = await buildApiServer({
       token,
       version,
@@ -260,6 +263,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
       allowedHosts: config.server.allowed_hosts,
       onStopRequested: () => void close('stop requested over the API'),
       routes,
+      rootRoutes,
       ...(tls === null ? {} : { tls: { cert: tls.cert, key: tls.key } }),
     });
     checkpoint();
