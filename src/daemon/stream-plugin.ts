@@ -1,10 +1,14 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { LogSources } from '../api/logs/sources.js';
+import { logRoutes } from '../api/routes/logs.js';
 import { StreamHub } from '../api/stream/route.js';
 import { DEFAULT_LIMITS, type StreamLimits } from '../api/stream/session.js';
 import { tmuxTerminals } from '../api/stream/terminal.js';
 import { TmuxServer } from '../tmux/index.js';
 import type { CorePlugin } from './core-plugin.js';
 import type { DaemonContext, DaemonPlugin } from './plugin.js';
+import { daemonFiles } from './state.js';
 
 /** Options of the stream plugin (tests and benchmarks shrink the limits). */
 export interface StreamPluginOptions {
@@ -14,8 +18,9 @@ export interface StreamPluginOptions {
 }
 
 /**
- * The WebSocket stream at /api/v1/stream: events with resume from the store's log, and the
- * per-agent terminal channel over Flotilla's tmux server.
+ * The WebSocket stream at /api/v1/stream: events with resume from the store's log, the
+ * per-agent terminal channel over Flotilla's tmux server, and live log lines; plus the REST
+ * tail of the same logs (`GET /logs`), so both read a source the same way.
  */
 export class StreamPlugin implements DaemonPlugin {
   readonly name = 'stream';
@@ -37,6 +42,13 @@ export class StreamPlugin implements DaemonPlugin {
       this.options.terminals === false
         ? null
         : tmuxTerminals(store, new TmuxServer({ socketName: ctx.config.tmux.socket }), ctx.paths);
+    const logs = new LogSources({
+      daemonLogFile: daemonFiles(ctx.paths).logFile,
+      // The supervisor's agentDirOf layout, as the terminal channel reads it.
+      agentLogFile: (agentId) => join(ctx.paths.agentsDir, agentId, 'pane.log'),
+      resolveAgent: async (idOrPrefix) => (await store.agents.resolve(idOrPrefix)).id,
+    });
+    logRoutes(logs)(api);
     this.hub = new StreamHub({
       source: {
         list: (q) => store.events.list(q),
@@ -46,6 +58,7 @@ export class StreamPlugin implements DaemonPlugin {
       version: ctx.version,
       terminals,
       terminalInput: () => ctx.config.server.terminal_input,
+      logs,
       limits: { ...DEFAULT_LIMITS, ...this.options.limits },
     });
     await this.hub.mount(api);

@@ -19,6 +19,8 @@ export interface PaneTailOptions {
   wants?(): boolean;
   /** Called when bytes were skipped because `wants` said no. */
   onSkipped?(): void;
+  /** Called when the file shrank (truncated or replaced): reading starts again at 0. */
+  onReset?(): void;
 }
 
 export class PaneTail {
@@ -67,7 +69,12 @@ export class PaneTail {
 
   private async read(): Promise<void> {
     const size = fileSize(this.opts.file);
-    if (size < this.offset) this.offset = 0; // truncated or replaced
+    if (size < this.offset) {
+      // Truncated or replaced; bytes the decoder held belonged to the old content.
+      this.offset = 0;
+      this.decoder.end();
+      this.opts.onReset?.();
+    }
     if (size === this.offset) return;
     if (this.opts.wants && !this.opts.wants()) {
       this.offset = size;

@@ -4,13 +4,15 @@
  *
  * Client → server: `subscribe` (replaces any earlier subscription; `since` resumes after the
  * last event id the client saw), `unsubscribe`, `ping`, and the terminal channel
- * (`terminal.open`, `terminal.input`, `terminal.close`).
+ * (`terminal.open`, `terminal.input`, `terminal.close`), and log following (`logs.follow`,
+ * `logs.unfollow`).
  * Server → client: `hello` on connect, then `event`s, `caught_up` once the durable log has been
- * replayed, terminal frames, `error` (the connection stays open), `pong`, and `bye` just before
- * the server closes the connection.
+ * replayed, terminal frames, log frames (`logs.following`, then `logs.lines`), `error` (the
+ * connection stays open), `pong`, and `bye` just before the server closes the connection.
  */
 import { z } from 'zod';
 import { EventSchema, EventTypeSchema } from '../../domain/event.js';
+import { LogLineSchema, LogSourceSchema } from '../../domain/log.js';
 
 /** Which events a subscription receives; absent or empty lists match everything. */
 export const StreamFilterSchema = z
@@ -47,6 +49,10 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
     })
     .strict(),
   z.object({ type: z.literal('terminal.close'), agentId: AgentRef }).strict(),
+  /** Start receiving the lines appended to a log from now on (`daemon` or an agent id/prefix). */
+  z.object({ type: z.literal('logs.follow'), source: LogSourceSchema }).strict(),
+  /** Stop; `source` exactly as it was given to `logs.follow`. */
+  z.object({ type: z.literal('logs.unfollow'), source: LogSourceSchema }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
@@ -57,6 +63,22 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('caught_up'), lastEventId: z.number().int().min(0) }),
   z.object({ type: z.literal('terminal.screen'), agentId: z.string(), data: z.string() }),
   z.object({ type: z.literal('terminal.output'), agentId: z.string(), data: z.string() }),
+  /**
+   * The follow runs: lines appended from now on will come. `source` is what the client sent;
+   * `resolved` is `daemon` or the agent's full id (what each line's own `source` says).
+   */
+  z.object({ type: z.literal('logs.following'), source: z.string(), resolved: z.string() }),
+  /**
+   * New lines of a followed log, oldest first, batched (one frame per ~100 ms at most).
+   * `source` is what the client sent in `logs.follow`. `dropped`: lines left out before these
+   * because the client read too slowly (absent when none were).
+   */
+  z.object({
+    type: z.literal('logs.lines'),
+    source: z.string(),
+    lines: z.array(LogLineSchema),
+    dropped: z.number().int().positive().optional(),
+  }),
   z.object({
     type: z.literal('error'),
     code: z.string(),

@@ -1,14 +1,17 @@
 /**
- * One WebSocket client of the stream: parses its messages, runs its subscription and terminal
- * channels, sends heartbeats, and keeps it from growing the daemon's memory. Everything it sends
- * goes through `send`, which looks at the socket's buffered bytes first: above the soft limit
- * terminal output is skipped (the client gets a fresh screen once it catches up), above the
+ * One WebSocket client of the stream: parses its messages, runs its subscription, terminal and
+ * log channels, sends heartbeats, and keeps it from growing the daemon's memory. Everything it
+ * sends goes through `send`, which looks at the socket's buffered bytes first: above the soft
+ * limit terminal output is skipped (the client gets a fresh screen once it catches up) and log
+ * lines are dropped (counted in the next `logs.lines`), above the
  * hard limit the client is dropped with `bye` and close code 1008. Events are never skipped: a
  * dropped client reconnects with its last id and loses nothing.
  */
 
 import { FlotillaError } from '../../domain/errors.js';
 import type { FlotillaEvent } from '../../domain/event.js';
+import type { LogSources } from '../logs/sources.js';
+import { LogFollows } from './log-follows.js';
 import { PaneTail } from './pane-tail.js';
 import { CLOSE_CODES, ClientMessageSchema, type ServerMessage, type StreamFilter } from './protocol.js';
 import { type StreamEventSource, Subscription } from './subscription.js';
@@ -53,6 +56,8 @@ export interface StreamDeps {
   version: string;
   terminals: TerminalBackend | null;
   terminalInput: () => boolean;
+  /** The logs `logs.follow` reads; absent: the channel answers that this daemon has none. */
+  logs?: LogSources | null;
   limits: StreamLimits;
   /** Seen by the hub: the socket's buffer after each send, and drops. */
   onBuffered?(bytes: number): void;
@@ -73,6 +78,7 @@ const eventFrame = (event: FlotillaEvent): Buffer => {
 export class StreamSession {
   private subscription: Subscription | null = null;
   private readonly tails = new Map<string, PaneTail>();
+  private readonly logs: LogFollows | null;
   private readonly heartbeat: NodeJS.Timeout;
   private missedPongs = 0;
   private over = false;
@@ -83,6 +89,14 @@ export class StreamSession {
     private readonly ws: StreamSocket,
     private readonly deps: StreamDeps,
   ) {
+    this.logs = deps.logs
+      ? new LogFollows({
+          sources: deps.logs,
+          send: (message) => this.send(message),
+          wants: () => this.ws.bufferedAmount <= deps.limits.softBytes,
+          closed: () => this.over,
+        })
+      : null;
     ws.on('message', (data, isBinary) => {
       void this.ready.then(() => this.onMessage(data, isBinary));
     });
@@ -117,6 +131,7 @@ export class StreamSession {
     this.subscription = null;
     for (const tail of this.tails.values()) tail.stop();
     this.tails.clear();
+    this.logs?.stopAll();
   }
 
   private beat(): void {
@@ -223,6 +238,12 @@ export class StreamSession {
         case 'terminal.input':
           await this.input(msg.agentId, msg.data);
           return;
+        case 'logs.follow':
+          await this.logChannel().follow(msg.source);
+          return;
+        case 'logs.unfollow':
+          this.logChannel().unfollow(msg.source);
+          return;
       }
     } catch (err) {
       this.fail(err);
@@ -245,6 +266,11 @@ export class StreamSession {
       throw new FlotillaError('CONFLICT', 'this daemon runs no supervisor, so it has no terminals');
     }
     return this.deps.terminals;
+  }
+
+  private logChannel(): LogFollows {
+    if (!this.logs) throw new FlotillaError('CONFLICT', 'this daemon serves no logs over the stream');
+    return this.logs;
   }
 
   private async openTerminal(agentId: string): Promise<void> {
