@@ -1,0 +1,116 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simStep } from '../../src/sim/index.js';
+import {
+  browserSkipReason,
+  checkA11y,
+  closeBrowsers,
+  daemonUrl,
+  errorsOf,
+  launchBrowser,
+  loginUrl,
+  newPage,
+  pageFetch,
+  screenshot,
+  shellNav,
+  waitForConnection,
+} from '../helpers/browser.js';
+import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
+
+/**
+ * Signing in to the dashboard, in a real browser. Real processes: the `flotilla` binary and its
+ * daemon (serving dist/web and the API), Chromium (Debian's, headless), all inside one
+ * loopback-only network namespace; the scripted model runs but no agent is started here.
+ * No session means no data at all; a login link works exactly once.
+ */
+
+const skip = await browserSkipReason();
+if (skip) console.warn(`skipping browser auth tests: ${skip}`);
+
+// A task whose title must never reach a page without a session.
+const SECRET_TITLE = 'Rotate the staging credentials';
+
+describe.skipIf(skip !== null)(`browser: signing in${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let w: E2eWorld;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    w = await makeE2eWorld({ script: { conversations: [{ name: 'idle', steps: [simStep.text('Ok.')] }] } });
+    // Starts the daemon too (the CLI starts it on demand).
+    await w.addTask(SECRET_TITLE, 'never started in this file');
+    browser = await launchBrowser(w);
+  }, 60_000);
+  afterAll(async () => {
+    await closeBrowsers();
+    await w?.cleanup();
+  }, 60_000);
+
+  it('without a session: the sign-in page, no fleet data, and the API answers 401', async () => {
+    const page = await newPage(browser);
+    const response = await page.goto(`${daemonUrl(w)}/`);
+    expect(response?.status(), 'the dashboard itself is public (it holds no data)').toBe(200);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1, name: 'Sign in to Flotilla' }).count(), {
+        timeout: 15_000,
+        message: `the sign-in heading; errors: ${errorsOf(page).join('\n')}`,
+      })
+      .toBe(1);
+    await expect(shellNav(page).count(), 'no navigation without a session').resolves.toBe(0);
+    const text = await page.locator('body').textContent();
+    expect(text).toContain('flotilla web');
+    expect(text).not.toContain(SECRET_TITLE);
+    await expect(page.locator('[data-testid="agent-card"], [data-testid="task-card"]').count()).resolves.toBe(
+      0,
+    );
+
+    const agents = await pageFetch(page, '/api/v1/agents');
+    expect(agents.status, agents.text).toBe(401);
+    const tasks = await pageFetch(page, '/api/v1/tasks');
+    expect(tasks.status, tasks.text).toBe(401);
+    expect(tasks.text).not.toContain(SECRET_TITLE);
+    const cookies = await page.context().cookies();
+    expect(cookies.map((c) => c.name)).not.toContain('flotilla_session');
+
+    await screenshot(page, 'auth-sign-in');
+    await checkA11y(page, 'the sign-in page');
+    await page.context().close();
+  }, 60_000);
+
+  it('a login link signs in once: the fleet view loads; the same link is refused the second time', async () => {
+    const url = await loginUrl(w);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?code=[\w-]+$/);
+
+    const page = await newPage(browser);
+    const first = await page.goto(url);
+    expect(first?.status()).toBe(200);
+    expect(new URL(page.url()).pathname, 'redirected to the fleet view').toBe('/');
+    await shellNav(page).waitFor();
+    await waitForConnection(page, 'live');
+    await expect(
+      page.getByRole('link', { name: 'Fleet' }).getAttribute('aria-current'),
+      'the fleet view is the current page',
+    ).resolves.toBe('page');
+    await expect(page.getByRole('heading', { name: 'Sign in to Flotilla' }).count()).resolves.toBe(0);
+    const [session] = (await page.context().cookies()).filter((c) => c.name === 'flotilla_session');
+    expect(session, 'the login set the session cookie').toBeDefined();
+    expect(session?.httpOnly, 'scripts cannot read the session').toBe(true);
+    expect(session?.sameSite).toBe('Strict');
+    // The session is what the page's own API calls now carry.
+    const tasks = await pageFetch(page, '/api/v1/tasks');
+    expect(tasks.status, tasks.text).toBe(200);
+    expect(tasks.text).toContain(SECRET_TITLE);
+    await screenshot(page, 'auth-signed-in-fleet');
+
+    // Another browser with the same (now used) link: refused, and no session for it.
+    const other = await newPage(browser);
+    const second = await other.goto(url);
+    expect(second?.status(), 'a used login link').toBe(401);
+    expect(await other.locator('body').textContent()).toMatch(/invalid, used or expired/);
+    expect((await other.context().cookies()).map((c) => c.name)).not.toContain('flotilla_session');
+    await other.goto(`${daemonUrl(w)}/`);
+    await other.getByRole('heading', { level: 1, name: 'Sign in to Flotilla' }).waitFor();
+    await screenshot(other, 'auth-link-used-twice');
+    await other.context().close();
+    await page.context().close();
+  }, 60_000);
+});
