@@ -30,6 +30,25 @@ export function stripAnsi(text: string): string {
   );
 }
 
+/** Longest `lastOutputLine` answer: a card shows one line. */
+export const LAST_OUTPUT_MAX = 200;
+
+/**
+ * The last line of a screen worth showing on its own: escapes removed, trimmed, at most
+ * LAST_OUTPUT_MAX characters. Lines without a letter or digit are skipped, because TUIs end
+ * their screens with box borders and rules (`╰────╯`) that say nothing. Null when none is left.
+ */
+export function lastOutputLine(screen: string, max = LAST_OUTPUT_MAX): string | null {
+  const lines = stripAnsi(screen).split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = (lines[i] ?? '').trim();
+    if (!/[\p{L}\p{N}]/u.test(line)) continue;
+    // By code point, so a cut never splits a surrogate pair.
+    return line.length > max ? [...line].slice(0, max).join('') : line;
+  }
+  return null;
+}
+
 /** The last `lines` lines of `file` ('' when it does not exist). */
 export function tailFile(file: string, lines: number, raw: boolean): string {
   let fd: number;

@@ -1,6 +1,7 @@
 import type { Agent } from '../domain/agent.js';
 import { adapterOf, type SupervisorContext } from './context.js';
 import type { Lifecycle } from './lifecycle.js';
+import { lastOutputLine } from './logs.js';
 import type { AgentRuntime } from './runtime.js';
 
 /**
@@ -32,6 +33,8 @@ export async function observePane(
   const screen = await ctx.tmux.capturePane(agent.tmuxSession);
   rt.lastCaptureAt = t;
   rt.captureDue = false;
+  // Kept for the dashboard's cards: computed once per capture, so listing agents costs nothing.
+  rt.lastOutput = lastOutputLine(screen) ?? rt.lastOutput;
 
   const entry = ctx.repoConfigs.forQuietly(agent.repoId).agents[agent.adapter];
   if (agent.status === 'starting' && entry?.skip_first_run_dialogs !== false && adapter.firstRunKeys) {

@@ -45,6 +45,8 @@ export interface AgentRuntime {
   usage: UsageTotals;
   /** The last lines the agent showed before its latest death (for a useful error). */
   lastWords: string;
+  /** The last meaningful line of the latest screen capture (plain text, ≤200 chars), or null. */
+  lastOutput: string | null;
   /** The agent was waiting for its user when it died: a restart must not start a turn for them. */
   diedWaiting: boolean;
 }
@@ -78,6 +80,7 @@ export class RuntimeTable {
         streamOffset: null,
         usage: emptyUsage(),
         lastWords: '',
+        lastOutput: null,
         diedWaiting: false,
       };
       this.byAgent.set(agentId, rt);

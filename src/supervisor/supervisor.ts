@@ -202,6 +202,14 @@ export class Supervisor {
     return { ...rt.usage };
   }
 
+  /**
+   * The last meaningful line the agent's screen showed when the monitor last looked (see
+   * `lastOutputLine`), or null when it has not looked since the daemon started. In memory, O(1).
+   */
+  lastOutput(agentId: string): string | null {
+    return this.ctx.runtime.peek(agentId)?.lastOutput ?? null;
+  }
+
   /** A usage-limit resume scheduled for the agent (ISO), or null. */
   resumeAt(agentId: string): string | null {
     const at = this.ctx.runtime.peek(agentId)?.resumeAt;

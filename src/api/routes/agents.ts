@@ -16,6 +16,7 @@ import {
   AllQuery,
   IdParams,
   OkSchema,
+  RESOURCE_HISTORY,
   UpResultSchema,
 } from './schemas.js';
 
@@ -83,14 +84,21 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
   const withFigures = (agent: Agent, taskTitle: string | null): AgentView => {
     const sup = supervisor();
     // A stopped or crashed agent has no process tree: old samples would mislead.
-    const latest = (LIVE_AGENT_STATUSES as readonly string[]).includes(agent.status)
-      ? sup.resources(agent.id).latest
-      : null;
+    const live = (LIVE_AGENT_STATUSES as readonly string[]).includes(agent.status);
+    const samples = live ? sup.resources(agent.id).samples.slice(-RESOURCE_HISTORY) : [];
+    const latest = samples.at(-1) ?? null;
+    // The CPU figure is null on the first sample after a (re)start: dropped, since a 0 would
+    // draw a dip that never happened. Memory is always measured.
+    const cpuHistory: number[] = [];
+    for (const s of samples) if (s.cpuPercent !== null) cpuHistory.push(s.cpuPercent);
     return {
       ...agent,
       taskTitle,
       cpuPercent: latest?.cpuPercent ?? null,
       rssBytes: latest?.rssBytes ?? null,
+      cpuHistory,
+      rssHistory: samples.map((s) => s.rssBytes),
+      lastOutput: sup.lastOutput(agent.id),
       resumeAt: sup.resumeAt(agent.id),
       tmuxSocket: tmuxSocket(),
     };

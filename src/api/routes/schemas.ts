@@ -16,12 +16,28 @@ export const IdParams = z.object({ id: z.string().min(1).max(64) });
 export const AllQuery = z.object({ all: z.enum(['true', 'false']).optional() }).strict();
 export const OkSchema = z.object({ ok: z.literal(true) });
 
+/** How many resource samples an agent view carries (`cpuHistory`, `rssHistory`). */
+export const RESOURCE_HISTORY = 30;
+
 /** An agent as `ps` and the dashboard show it: the row plus live figures from the supervisor. */
 export const AgentViewSchema = AgentSchema.extend({
   taskTitle: z.string().nullable(),
   cpuPercent: z.number().nullable(),
   rssBytes: z.number().nullable(),
   resumeAt: z.string().nullable(),
+  /**
+   * CPU (% of one core) of the last RESOURCE_HISTORY resource samples, oldest first, one every
+   * few seconds; empty unless the agent is live. A sample without a figure (the first one after
+   * a (re)start has nothing to measure against) is dropped, not shown as 0.
+   */
+  cpuHistory: z.array(z.number()),
+  /** Resident memory (bytes) of the same samples, oldest first; empty unless the agent is live. */
+  rssHistory: z.array(z.number()),
+  /**
+   * The last meaningful line of the agent's screen (escapes removed, trimmed, ≤200 chars; lines
+   * of only borders or punctuation skipped), as of the monitor's last look; null when unknown.
+   */
+  lastOutput: z.string().nullable(),
   /** The `tmux -L` socket name the agent's session lives on (for `flotilla attach`). */
   tmuxSocket: z.string(),
 });

@@ -144,6 +144,17 @@ describe('every route against the document', () => {
     await check('GET', '/agents', '/agents?all=true');
     await check('GET', '/agents/{id}', `/agents/${agent.id}`);
     await check('GET', '/agents/{id}/logs', `/agents/${agent.id}/logs?lines=5`);
+    const one = (await check('GET', '/agents/{id}', `/agents/${agent.id}`)).json as Record<string, unknown>;
+    expect(one).toMatchObject({ cpuHistory: expect.any(Array), rssHistory: expect.any(Array) });
+    expect(one).toHaveProperty('lastOutput');
+    const daemonLog = (await check('GET', '/logs', '/logs?source=daemon&tail=20')).json as {
+      lines: { source: string }[];
+    };
+    expect(daemonLog.lines.length).toBeGreaterThan(0);
+    expect((await check('GET', '/logs', `/logs?source=${agent.id.slice(0, 4)}`)).json).toMatchObject({
+      source: agent.id,
+    });
+    expect((await check('GET', '/logs', '/logs?source=nobody', undefined, false)).status).toBe(404);
     await check('POST', '/agents/{id}/send', `/agents/${agent.id}/send`, { text: 'hello' });
     await check('POST', '/agents/{id}/hook-events', `/agents/${agent.id}/hook-events`);
     // No permission dialog is open: a refusal, answered with the error body.

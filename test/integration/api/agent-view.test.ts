@@ -1,0 +1,113 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AgentView } from '../../../src/api/routes/agents.js';
+import { ConfigSchema } from '../../../src/config/schema.js';
+import { CorePlugin } from '../../../src/daemon/core-plugin.js';
+import { type RunningDaemon, startDaemon } from '../../../src/daemon/server.js';
+import { SupervisorPlugin } from '../../../src/daemon/supervisor-plugin.js';
+import { TmuxServer } from '../../../src/tmux/index.js';
+import { waitFor } from '../../helpers/cli.js';
+import { isolateGitEnv, makeRepo, type TestRepo } from '../../helpers/git.js';
+import { makeTempHome, rawRequest, type TempHome } from '../daemon/helpers.js';
+
+/**
+ * The figures a dashboard card shows, from a real daemon whose agent is a shell in a tmux
+ * session on a private server: the last line of its screen, and its CPU and memory history
+ * from the supervisor's /proc samples (one every 5 s, so this file takes ~10 s).
+ */
+let home: TempHome;
+let repo: TestRepo;
+let daemon: RunningDaemon;
+let agentId: string;
+const socket = `flt-view-${process.pid}-${Date.now().toString(36)}`;
+
+const api = (path: string, body?: unknown) =>
+  rawRequest(`${daemon.url}/api/v1${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+const view = async (): Promise<AgentView> => (await api(`/agents/${agentId}`)).json as AgentView;
+
+beforeAll(async () => {
+  isolateGitEnv();
+  home = makeTempHome();
+  repo = await makeRepo();
+  repo.write({
+    'flotilla.yaml': [
+      'agent: talker',
+      'agents:',
+      '  talker:',
+      '    adapter: custom',
+      '    command: sh',
+      `    args: ['-c', 'echo hello; printf "\\033[1mbold-last\\033[0m\\n"; echo "╰──────╯"; while read l; do echo "got:$l"; done']`,
+      '    prompt_via: none',
+      '',
+    ].join('\n'),
+  });
+  const core = new CorePlugin();
+  daemon = await startDaemon({
+    paths: home.paths,
+    config: ConfigSchema.parse({
+      server: { port: 0 },
+      tmux: { socket },
+      worktrees: { root: join(home.dir, 'worktrees') },
+    }),
+    plugins: [core, new SupervisorPlugin(core)],
+  });
+  const repoId = ((await api('/repos', { path: repo.path })).json as { repo: { id: string } }).repo.id;
+  const task = (await api('/tasks', { repoId, title: 'Talk' })).json as { id: string };
+  const started = await api('/agents', { task: task.id });
+  expect(started.status, started.text).toBe(201);
+  agentId = (started.json as { id: string }).id;
+}, 60_000);
+
+afterAll(async () => {
+  await daemon?.close();
+  const tmux = new TmuxServer({ socketName: socket });
+  await tmux.killServer().catch(() => {});
+  rmSync(tmux.socketPath, { force: true });
+  await repo?.cleanup();
+  home?.cleanup();
+});
+
+describe('agent views for the dashboard cards', () => {
+  it("carry the last meaningful line of the agent's screen", async () => {
+    await waitFor(
+      async () => (await view()).lastOutput === 'bold-last',
+      "'bold-last' as the last output (the border skipped)",
+    );
+    expect((await api(`/agents/${agentId}/send`, { text: 'next-line' })).status).toBe(200);
+    await waitFor(async () => (await view()).lastOutput === 'got:next-line', 'the answer as the last output');
+  });
+
+  it('carry the CPU and memory history of a live agent, oldest first, and none once it stops', async () => {
+    const live = await waitFor(
+      async () => {
+        const v = await view();
+        return v.rssHistory.length >= 2 && v.cpuHistory.length >= 1 ? v : null;
+      },
+      'two resource samples',
+      { timeoutMs: 20_000, intervalMs: 250 },
+    );
+    expect(live.rssHistory.every((b) => b > 0)).toBe(true);
+    // The first sample after a start has no CPU figure: it is left out, not drawn as 0.
+    expect(live.cpuHistory).toHaveLength(live.rssHistory.length - 1);
+    expect(live.cpuHistory.every((c) => c >= 0)).toBe(true);
+    expect(live.rssBytes).toBe(live.rssHistory.at(-1));
+    expect(live.cpuPercent).toBe(live.cpuHistory.at(-1));
+    const listed = await waitFor(async () => {
+      const { agents } = (await api('/agents')).json as { agents: AgentView[] };
+      const a = agents.find((x) => x.id === agentId);
+      return a && a.rssHistory.length >= 2 ? a : null;
+    }, 'the list carrying the history too');
+    expect(listed.lastOutput).toBe('got:next-line');
+
+    const stopped = (await api(`/agents/${agentId}/stop`, {})).json as AgentView;
+    expect(stopped.status).toBe('stopped');
+    expect(stopped).toMatchObject({ cpuHistory: [], rssHistory: [], cpuPercent: null, rssBytes: null });
+    // What it said last stays worth showing on its card.
+    expect(stopped.lastOutput).toBe('got:next-line');
+  }, 30_000);
+});

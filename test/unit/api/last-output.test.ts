@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { LAST_OUTPUT_MAX, lastOutputLine } from '../../../src/supervisor/logs.js';
+
+// The agent view's `lastOutput` (a card's one line) is this function of the last screen capture.
+describe('lastOutputLine', () => {
+  it('takes the last line with something to read, escapes removed and trimmed', () => {
+    expect(lastOutputLine('first\n  \x1b[1mWriting tests…\x1b[0m  \n\n   \n')).toBe('Writing tests…');
+    // TUIs end their screens with borders and rules: those say nothing on a card.
+    expect(lastOutputLine('> Edited src/a.ts\n╭────╮\n│ >  │\n╰────╯\n  ─────  \n')).toBe(
+      '> Edited src/a.ts',
+    );
+    expect(lastOutputLine('')).toBeNull();
+    expect(lastOutputLine('\n ── \n│ │\n')).toBeNull();
+  });
+
+  it('cuts long lines at 200 characters without splitting a character', () => {
+    expect(lastOutputLine(`${'x'.repeat(500)}\n`)).toHaveLength(LAST_OUTPUT_MAX);
+    // 'a😀' is three UTF-16 units: a cut by units would leave half an emoji at the end.
+    const emoji = lastOutputLine('a😀'.repeat(150)) ?? '';
+    expect([...emoji]).toHaveLength(LAST_OUTPUT_MAX);
+    expect(emoji.endsWith('a😀')).toBe(true);
+  });
+});
