@@ -73,6 +73,12 @@ afterAll(async () => {
 });
 
 describe('agent views for the dashboard cards', () => {
+  it('come with the flag that says whether the terminal takes input', async () => {
+    // The dashboard reads it from the config route: config.server.terminal_input.
+    const { config } = (await api('/config')).json as { config: { server: { terminal_input: boolean } } };
+    expect(config.server.terminal_input).toBe(false);
+  });
+
   it("carry the last meaningful line of the agent's screen", async () => {
     await waitFor(
       async () => (await view()).lastOutput === 'bold-last',
