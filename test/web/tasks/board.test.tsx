@@ -151,3 +151,28 @@ describe('TaskBoard empty states', () => {
     expect(within(dialog).queryByRole('combobox', { name: 'Repository' })).toBeNull();
   });
 });
+
+describe('TaskBoard at scale', () => {
+  it('renders 1,000 tasks with their column counts', async () => {
+    const statuses = ['backlog', 'todo', 'in_progress', 'review', 'done', 'failed'] as const;
+    const many = Array.from({ length: 1_000 }, (_, i) =>
+      task({
+        id: `t${String(i).padStart(5, '0')}`,
+        title: `Task number ${i}`,
+        status: statuses[i % statuses.length],
+        labels: [`area/${i % 7}`],
+        dependsOn: i > 0 ? [`t${String(i - 1).padStart(5, '0')}`] : [],
+      }),
+    );
+    renderBoard({ tasks: many });
+    await card('t00999');
+    expect(document.querySelectorAll('[data-testid="task-card"]')).toHaveLength(1_000);
+    expect(column('backlog').querySelector('h2')?.textContent).toBe('Backlog 167 tasks');
+    expect(column('failed').querySelector('h2')?.textContent).toBe('Failed 166 tasks');
+    // Each card resolved its dependency's title from the list, without a request of its own.
+    expect(document.querySelector('[data-task-id="t00999"] .dep')?.textContent).toBe(
+      'after: Task number 998',
+    );
+    expect(screen.getByText('1000 tasks')).toBeTruthy();
+  });
+});
