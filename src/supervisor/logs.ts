@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { isRule } from '../agents/pane.js';
 
 /** Reading the tail of an agent's pane log (everything its pane printed, via tmux pipe-pane). */
 
@@ -33,18 +34,32 @@ export function stripAnsi(text: string): string {
 /** Longest `lastOutputLine` answer: a card shows one line. */
 export const LAST_OUTPUT_MAX = 200;
 
+/** How far from the bottom of a screen a TUI's own chrome (input box, footer) may reach. */
+const CHROME_LINES = 16;
+
 /**
  * The last line of a screen worth showing on its own: escapes removed, trimmed, at most
- * LAST_OUTPUT_MAX characters. Lines without a letter or digit are skipped, because TUIs end
- * their screens with box borders and rules (`╰────╯`) that say nothing. Null when none is left.
+ * LAST_OUTPUT_MAX characters. Lines without a letter or digit are skipped, because TUIs draw
+ * borders and rules (`╰────╯`) that say nothing. A TUI's bottom chrome — an input box between
+ * full-width rules, then a footer of key hints (`? for shortcuts`) — is skipped too: the agent's
+ * last words are above its first rule. Null when nothing is left.
  */
 export function lastOutputLine(screen: string, max = LAST_OUTPUT_MAX): string | null {
-  const lines = stripAnsi(screen).split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = (lines[i] ?? '').trim();
-    if (!/[\p{L}\p{N}]/u.test(line)) continue;
-    // By code point, so a cut never splits a surrogate pair.
-    return line.length > max ? [...line].slice(0, max).join('') : line;
+  const lines = stripAnsi(screen)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const chromeFrom = Math.max(0, lines.length - CHROME_LINES);
+  const chrome = lines.findIndex((l, i) => i >= chromeFrom && isRule(l));
+  const line = (chrome > 0 ? lastMeaningful(lines, chrome) : null) ?? lastMeaningful(lines, lines.length);
+  // By code point, so a cut never splits a surrogate pair.
+  return line === null || line.length <= max ? line : [...line].slice(0, max).join('');
+}
+
+function lastMeaningful(lines: readonly string[], end: number): string | null {
+  for (let i = end - 1; i >= 0; i--) {
+    const line = lines[i] ?? '';
+    if (/[\p{L}\p{N}]/u.test(line)) return line;
   }
   return null;
 }

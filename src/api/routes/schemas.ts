@@ -35,7 +35,8 @@ export const AgentViewSchema = AgentSchema.extend({
   rssHistory: z.array(z.number()),
   /**
    * The last meaningful line of the agent's screen (escapes removed, trimmed, ≤200 chars; lines
-   * of only borders or punctuation skipped), as of the monitor's last look; null when unknown.
+   * of only borders or punctuation, and a TUI's input box and footer, skipped), as of the
+   * monitor's last look; null when unknown.
    */
   lastOutput: z.string().nullable(),
   /** The `tmux -L` socket name the agent's session lives on (for `flotilla attach`). */

@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAST_OUTPUT_MAX, lastOutputLine } from '../../../src/supervisor/logs.js';
+import { ROOT } from '../../helpers/cli.js';
+
+const claudeScreen = (name: string) =>
+  readFileSync(join(ROOT, 'test', 'fixtures', 'claude-code', name), 'utf8');
 
 // The agent view's `lastOutput` (a card's one line) is this function of the last screen capture.
 describe('lastOutputLine', () => {
@@ -11,6 +17,15 @@ describe('lastOutputLine', () => {
     );
     expect(lastOutputLine('')).toBeNull();
     expect(lastOutputLine('\n ── \n│ │\n')).toBeNull();
+  });
+
+  it("skips a TUI's input box and footer: Claude Code's screens give their last words", () => {
+    expect(lastOutputLine(claudeScreen('3-working.txt'))).toBe('✢ Orchestrating…');
+    expect(lastOutputLine(claudeScreen('5-done.txt'))).toBe('✻ Cogitated for 3s');
+    expect(lastOutputLine(claudeScreen('sim-permission-dialog.txt'))).toMatch(/^⎿\s+Waiting…$/);
+    // A rule far above the bottom is output, not chrome.
+    const rule = '─'.repeat(40);
+    expect(lastOutputLine(`${rule}\n${'line\n'.repeat(20)}last words\n`)).toBe('last words');
   });
 
   it('cuts long lines at 200 characters without splitting a character', () => {
