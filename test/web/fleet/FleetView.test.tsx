@@ -51,7 +51,7 @@ describe('fleet order and summary', () => {
     expect(cardIds(finished)).toEqual(['stop22']);
     expect(cardIds().slice(0, 5)).toEqual(['perm22', 'inpt22', 'work22', 'strt22', 'idle22']);
     expect(screen.getByTestId('fleet-summary').textContent).toBe(
-      '✋ 2 need you · 1 working · 1 starting · 1 idle · 1 stopped',
+      '!2 need you · 1 working · 1 starting · 1 idle · 1 stopped',
     );
     expect(summarize(fleet).map((p) => p.key)).toEqual(['waiting', 'working', 'starting', 'idle', 'stopped']);
   });

@@ -17,8 +17,8 @@ import './AgentCard.css';
 
 /** What a waiting card says, in words and an icon (colour is never the only cue). */
 const WAITING_NOTE: Partial<Record<AgentView['status'], { icon: string; text: string }>> = {
-  needs_permission: { icon: '✋', text: 'Waiting for your approval' },
-  needs_input: { icon: '💬', text: 'Waiting for your input' },
+  needs_permission: { icon: '!', text: 'Waiting for your approval' },
+  needs_input: { icon: '?', text: 'Waiting for your input' },
 };
 
 export const AgentCard = memo(function AgentCard({
@@ -53,7 +53,7 @@ export const AgentCard = memo(function AgentCard({
 
       {waiting && (
         <p className="card-waiting">
-          <span className="card-waiting-icon" aria-hidden="true">
+          <span className="attention-icon" aria-hidden="true">
             {waiting.icon}
           </span>
           {waiting.text}

@@ -2,7 +2,7 @@
  * Above the grid: the title, counts by status ("2 need you · 3 working · 1 idle"), a filter box,
  * whether to list finished agents, and "Start ready tasks".
  */
-import { useEffect, useId, useState } from 'react';
+import { Fragment, useEffect, useId, useState } from 'react';
 import type { AgentView } from '../../api/types.js';
 import { summarize } from './order.js';
 import { StartAll } from './StartAll.js';
@@ -51,15 +51,21 @@ export function FleetToolbar({ agents, filter }: { agents: readonly AgentView[];
         <h1 className="fleet-title">Fleet</h1>
         <p className="fleet-summary" data-testid="fleet-summary">
           {parts.map((p, i) => (
-            <span key={p.key} className={`summary-part summary-${p.tone}`}>
+            <Fragment key={p.key}>
               {i > 0 && (
                 <span className="summary-sep" aria-hidden="true">
                   {' · '}
                 </span>
               )}
-              {p.tone === 'attention' && <span aria-hidden="true">✋ </span>}
-              {p.count} {p.label}
-            </span>
+              <span className={`summary-part summary-${p.tone}`}>
+                {p.tone === 'attention' && (
+                  <span className="attention-icon summary-icon" aria-hidden="true">
+                    !
+                  </span>
+                )}
+                {p.count} {p.label}
+              </span>
+            </Fragment>
           ))}
         </p>
       </div>
