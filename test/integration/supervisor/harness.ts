@@ -132,7 +132,18 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
         files = readdirSync(out).filter((f) => f.startsWith('start-'));
       } catch {}
       const at = (f: string) => Number(f.split('-')[1]);
-      return files.sort((a, b) => at(a) - at(b)).map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')));
+      // A launch script may still be writing its file: a half-written one counts on the next poll.
+      const parsed = (f: string) => {
+        try {
+          return JSON.parse(readFileSync(join(out, f), 'utf8'));
+        } catch {
+          return undefined;
+        }
+      };
+      return files
+        .sort((a, b) => at(a) - at(b))
+        .map(parsed)
+        .filter((x) => x !== undefined);
     },
     async waitStatus(agentId, status, what, timeoutMs = 10_000) {
       const wanted = Array.isArray(status) ? status : [status];
