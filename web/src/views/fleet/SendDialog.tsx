@@ -13,8 +13,13 @@ export function SendMessageForm({ agent, onDone }: { agent: AgentView; onDone: (
   const id = useId();
   const empty = text.trim() === '';
   const box = useRef<HTMLTextAreaElement>(null);
-  // The dialog opens to type: focus belongs in the text box, not on the close button.
-  useEffect(() => box.current?.focus(), []);
+  // The dialog opens to type: focus belongs in the text box, not on the close button. This runs
+  // before the parent's showModal(), which focuses the `autofocus` element (React's autoFocus
+  // prop sets no attribute, so showModal would pick the close button instead).
+  useEffect(() => {
+    box.current?.setAttribute('autofocus', '');
+    box.current?.focus();
+  }, []);
 
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
