@@ -40,8 +40,8 @@ export function RemoveAgentForm({ agent, onDone }: { agent: AgentView; onDone: (
       </p>
       {live && (
         <p>
-          It is still <strong>{agent.status.replace('_', ' ')}</strong>: stop it first, or force the removal
-          to stop it now.
+          It is still running (<strong>{agent.status.replace('_', ' ')}</strong>): stop it first, or force the
+          removal to stop it now.
         </p>
       )}
       <div className="fleet-check">
