@@ -21,6 +21,18 @@ export default defineConfig({
     reportCompressedSize: false,
   },
   server: {
-    proxy: { '/api': { target, ws: true, changeOrigin: true }, '/login': { target, changeOrigin: true } },
+    proxy: {
+      '/api': {
+        target,
+        ws: true,
+        changeOrigin: true,
+        // The daemon accepts only its own origin (CSRF, WebSocket hijacking): present it.
+        configure: (proxy) => {
+          proxy.on('proxyReq', (req) => req.setHeader('origin', target));
+          proxy.on('proxyReqWs', (req) => req.setHeader('origin', target));
+        },
+      },
+      '/login': { target, changeOrigin: true },
+    },
   },
 });

@@ -85,6 +85,22 @@ export function isForeignBrowserRequest(request: FastifyRequest): string | null 
   return null;
 }
 
+/**
+ * A user following a link to the dashboard (from a chat message, a notification, another
+ * site): a top-level GET of a page, never of the API. The page itself holds no data, and the
+ * session cookie is SameSite=Strict, so nothing is revealed or changed until the page's own
+ * same-origin requests run.
+ */
+export function isPageNavigation(request: FastifyRequest): boolean {
+  return (
+    request.method === 'GET' &&
+    request.headers['sec-fetch-mode'] === 'navigate' &&
+    request.headers['sec-fetch-dest'] === 'document' &&
+    !request.url.startsWith('/api/') &&
+    request.headers.upgrade === undefined
+  );
+}
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** Constant-time: both sides are hashed first, so neither length nor prefix leaks through timing. */
@@ -146,7 +162,7 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
       );
     }
     const foreign = isForeignBrowserRequest(request);
-    if (foreign !== null) {
+    if (foreign !== null && !isPageNavigation(request)) {
       throw new FlotillaError('FORBIDDEN', `cross-origin requests are refused (from ${foreign})`, {
         hint: 'only the Flotilla dashboard served by this daemon may call its API from a browser',
       });

@@ -140,10 +140,26 @@ describe('the dashboard at /', () => {
     });
     expect(rebound.status).toBe(403);
     expect(rebound.text).not.toContain('<div id="root">');
+    // A cross-site subresource or fetch of a page is refused...
     const crossSite = await rawRequest(`${daemon.url}/tasks`, {
-      headers: { ...html, 'sec-fetch-site': 'cross-site' },
+      headers: { ...html, 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' },
     });
     expect(crossSite.status).toBe(403);
+    // ...but a user following a link (a top-level navigation) gets the page, which holds no data,
+    const navigation = {
+      ...html,
+      'sec-fetch-site': 'cross-site',
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+    };
+    const followed = await rawRequest(`${daemon.url}/tasks`, { headers: navigation });
+    expect(followed.status).toBe(200);
+    expect(followed.text).toBe(INDEX);
+    // ...and the API stays closed to navigations from elsewhere, even with a valid token.
+    const apiNav = await rawRequest(`${daemon.url}/api/v1/tasks`, {
+      headers: { ...navigation, authorization: `Bearer ${daemon.token}` },
+    });
+    expect(apiNav.status).toBe(403);
   });
 
   it('sends a browser from the login link to the dashboard', async () => {
