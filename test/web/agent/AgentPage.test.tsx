@@ -1,11 +1,13 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentPage } from '../../../web/src/views/agent/AgentPage.js';
 import { agentView, configView, renderWithStream, stubApi } from './harness.js';
 
 afterEach(() => {
+  // Unmount first (no globals: Testing Library cannot register its own cleanup), so no query
+  // of a finished test refetches through the real fetch.
+  cleanup();
   vi.unstubAllGlobals();
-  document.body.innerHTML = '';
 });
 
 const agent = agentView();

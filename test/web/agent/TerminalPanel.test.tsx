@@ -1,11 +1,13 @@
-import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TerminalPanel } from '../../../web/src/views/agent/TerminalPanel.js';
 import { configView, renderWithStream, stubApi } from './harness.js';
 
 afterEach(() => {
+  // Unmount first (no globals: Testing Library cannot register its own cleanup), so no query
+  // of a finished test refetches through the real fetch.
+  cleanup();
   vi.unstubAllGlobals();
-  document.body.innerHTML = '';
 });
 
 const AGENT = 'k7m2qp';
