@@ -5,6 +5,8 @@ import { benchCliLatency } from './cli-latency.js';
 import { benchIdle } from './idle.js';
 import { benchSpawn } from './spawn.js';
 import { benchStatusLatency } from './status-latency.js';
+import { benchWebLatency } from './web-latency.js';
+import { benchWebLoad } from './web-load.js';
 import { benchWsFanout } from './ws-fanout.js';
 
 const only = process.argv[2];
@@ -15,6 +17,8 @@ const benches = [
   ['idle', benchIdle],
   ['api-load', benchApiLoad],
   ['ws-fanout', benchWsFanout],
+  ['web-latency', benchWebLatency],
+  ['web-load', benchWebLoad],
 ];
 
 console.log(`flotilla benchmarks — node ${process.versions.node}, ${process.platform}-${process.arch}\n`);
