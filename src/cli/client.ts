@@ -15,6 +15,11 @@ const START_TIMEOUT_MS = 15 * 60_000;
 export class FlotillaClient {
   constructor(private readonly http: HttpClient) {}
 
+  /** A single-use dashboard sign-in link (`POST /login-codes`). */
+  loginLink(): Promise<{ url: string; expiresAt: string; ttlSeconds: number }> {
+    return this.http.request('POST', `${API}/login-codes`);
+  }
+
   async repoForPath(path: string | null): Promise<Repo> {
     if (path === null) {
       const { FlotillaError } = await import('../domain/errors.js');

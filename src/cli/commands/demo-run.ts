@@ -131,6 +131,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const conn = await ensureDaemon(paths, env);
     opts.info(`started the demo's own daemon (pid ${conn.pid}, ${conn.url}, tmux -L ${layout.tmuxSocket})`);
     const client = new FlotillaClient(daemonClient(conn));
+    // The same fleet, live in a browser: a single-use sign-in link, valid for a minute.
+    const login = await client.loginLink().catch(() => null);
+    if (login) opts.info(`watch it in your browser: ${login.url}  (single use, valid 60 s)`);
     const { repo } = await client.registerRepo(layout.repo, 'sample-app');
     const tasks = [];
     for (const t of DEMO_TASKS) {
