@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simStep } from '../../src/sim/index.js';
 import {
@@ -9,8 +9,10 @@ import {
   launchBrowser,
   newSignedInPage,
   type PageWindow,
+  recordAttribute,
   screenshot,
   waitForConnection,
+  withScreen,
 } from '../helpers/browser.js';
 import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
 
@@ -25,36 +27,7 @@ import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
 const skip = await browserSkipReason();
 if (skip) console.warn(`skipping browser reconnect tests: ${skip}`);
 
-/** What this file's page functions keep on the page's window. */
-interface Recorder extends PageWindow {
-  /** Every connection state the badge showed, in order. */
-  __flotillaStates?: string[];
-  /** Set before the restart: still there afterwards means the page never reloaded. */
-  __flotillaMarker?: string;
-}
-
-/** Record every state the badge shows from now on, so a short "reconnecting" is not missed. */
-async function recordStates(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const window = globalThis as unknown as Recorder;
-    const { document, MutationObserver } = window;
-    const seen: string[] = [];
-    window.__flotillaStates = seen;
-    window.__flotillaMarker = 'before the restart';
-    const note = () => {
-      const state =
-        document.querySelector('[data-testid="connection-state"]')?.getAttribute('data-state') ?? 'absent';
-      if (seen.at(-1) !== state) seen.push(state);
-    };
-    note();
-    new MutationObserver(note).observe(document.body, {
-      subtree: true,
-      childList: true,
-      attributes: true,
-      attributeFilter: ['data-state'],
-    });
-  });
-}
+const BADGE = '[data-testid="connection-state"]';
 
 describe.skipIf(skip !== null)(`browser: a daemon restart${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let w: E2eWorld;
@@ -79,18 +52,19 @@ describe.skipIf(skip !== null)(`browser: a daemon restart${skip ? ` (skipped: ${
   it('the badge leaves live and comes back by itself; a change made after the restart shows without a reload', async () => {
     const page = await newSignedInPage(browser, w);
     await waitForConnection(page, 'live');
-    await recordStates(page);
+    // The records live on the page: if it reloaded, they are gone (the reader answers null).
+    const states = await recordAttribute(page, BADGE, 'data-state');
+    const seen = async () => (await states())?.join(' → ') ?? 'nothing: the page reloaded';
     const oldPid = w.daemonPid();
 
     const restarted = w.flotilla(['daemon', 'restart']);
     // Catch the badge while it is down, for the screenshot; the recorder proves it either way.
     const down = await page
       .waitForFunction(
-        () =>
-          (globalThis as unknown as PageWindow).document
-            .querySelector('[data-testid="connection-state"]')
-            ?.getAttribute('data-state') !== 'live',
-        undefined,
+        (badge) =>
+          (globalThis as unknown as PageWindow).document.querySelector(badge)?.getAttribute('data-state') !==
+          'live',
+        BADGE,
         { timeout: 20_000, polling: 'raf' },
       )
       .then(() => true)
@@ -109,39 +83,36 @@ describe.skipIf(skip !== null)(`browser: a daemon restart${skip ? ` (skipped: ${
     ]).catch((e: Error) => e);
     if (outcome !== 'live') {
       await screenshot(page, 'reconnect-not-live');
-      const states = await page.evaluate(() => (globalThis as unknown as Recorder).__flotillaStates ?? []);
+      const why =
+        outcome === 'signed out'
+          ? 'was signed out (its session did not survive the daemon restart), so it never resumed'
+          : `never came back: ${outcome.message}`;
       throw new Error(
-        `after the restart the page ${outcome === 'signed out' ? 'was signed out (its session did not survive the daemon restart), so it never resumed' : `never came back: ${outcome.message}`}
-` +
-          `badge states seen: ${states.join(' → ')}
-page text: ${await page.locator('body').textContent()}
-` +
+        `after the restart the page ${why}\nbadge states seen: ${await seen()}\n` +
+          `page text: ${await page.locator('body').textContent()}\n` +
           `errors: ${errorsOf(page).join('\n') || 'none'}`,
       );
     }
-    const states = await page.evaluate(() => (globalThis as unknown as Recorder).__flotillaStates ?? []);
-    expect(states[0]).toBe('live');
-    expect(states.slice(1, -1).length, `it left live: ${states.join(' → ')}`).toBeGreaterThan(0);
-    expect(states.slice(1, -1)).not.toContain('absent');
-    expect(states.at(-1)).toBe('live');
+    const values = await states();
+    expect(values, 'the page was never reloaded').not.toBeNull();
+    expect(values?.[0]).toBe('live');
+    expect(values?.slice(1, -1).length, `it left live: ${await seen()}`).toBeGreaterThan(0);
+    expect(values?.slice(1, -1), 'the badge stayed on screen throughout').not.toContain('absent');
+    expect(values?.at(-1)).toBe('live');
 
-    // A change made after the restart: an agent started now appears on the open fleet view.
+    // A change made after the restart: an agent started now appears on the open fleet view,
+    // and its status follows the stream.
     const task = await w.addTask('Started after the restart', '[[sim:after]] say hello');
     const agent = await w.json<{ id: string }>(['start', task.id]);
-    const card = page.locator(`[data-testid="agent-card"][data-agent-id="${agent.id}"]`);
-    await card.waitFor({ timeout: 30_000 }).catch(async (e: Error) => {
-      throw new Error(
-        `the new agent's card never showed: ${e.message}\nscreen:\n${await w.screen(agent.id)}`,
-      );
-    });
+    const card = `[data-testid="agent-card"][data-agent-id="${agent.id}"]`;
+    await withScreen(w, agent.id, page.locator(card).waitFor({ timeout: 30_000 }));
     await w.waitForAgent(agent.id, (a) => a.status === 'needs_input', 'the agent to finish its turn');
-    await page
-      .locator(`[data-testid="agent-card"][data-agent-id="${agent.id}"][data-status="needs_input"]`)
-      .waitFor({ timeout: 15_000 });
-    expect(
-      await page.evaluate(() => (globalThis as unknown as Recorder).__flotillaMarker),
-      'the page was never reloaded',
-    ).toBe('before the restart');
+    await withScreen(
+      w,
+      agent.id,
+      page.locator(`${card}[data-status="needs_input"]`).waitFor({ timeout: 15_000 }),
+    );
+    expect(await states(), 'the page was never reloaded').not.toBeNull();
     await screenshot(page, 'reconnect-after');
   }, 120_000);
 });

@@ -168,6 +168,46 @@ export interface PageWindow {
   axe?: { run(context: object, options: object): Promise<AxeResults> };
 }
 
+/** Where recordAttribute keeps its records on the page (gone if the page reloads). */
+interface RecordingWindow extends PageWindow {
+  __flotillaRecords?: Record<string, string[]>;
+}
+
+/**
+ * Record every value `attribute` of the first element matching `selector` takes from now on
+ * ('absent' while there is none), so a state that lasts one frame is not missed. Returns a
+ * reader; it answers null once the page has reloaded (the records live on the page).
+ */
+export async function recordAttribute(
+  page: Page,
+  selector: string,
+  attribute: string,
+): Promise<() => Promise<string[] | null>> {
+  const key = `${selector}@${attribute}`;
+  await page.evaluate(
+    ({ key, selector, attribute }) => {
+      const win = globalThis as unknown as RecordingWindow;
+      win.__flotillaRecords ??= {};
+      const seen: string[] = [];
+      win.__flotillaRecords[key] = seen;
+      const note = () => {
+        const value = win.document.querySelector(selector)?.getAttribute(attribute) ?? 'absent';
+        if (seen.at(-1) !== value) seen.push(value);
+      };
+      note();
+      new win.MutationObserver(note).observe(win.document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: [attribute],
+      });
+    },
+    { key, selector, attribute },
+  );
+  return () =>
+    page.evaluate((key) => (globalThis as unknown as RecordingWindow).__flotillaRecords?.[key] ?? null, key);
+}
+
 /** One axe violation, reduced to what a failure message needs. */
 interface Violation {
   id: string;

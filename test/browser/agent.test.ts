@@ -1,0 +1,113 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simStep } from '../../src/sim/index.js';
+import {
+  browserSkipReason,
+  checkA11y,
+  closeBrowsers,
+  errorsOf,
+  launchBrowser,
+  newSignedInPage,
+  screenshot,
+  waitFor,
+  withScreen,
+} from '../helpers/browser.js';
+import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
+
+/**
+ * The agent page and the logs view, in a real browser: the page's terminal shows what is really
+ * on the agent's tmux pane. Real processes: the `flotilla` binary and its daemon, tmux, git,
+ * Claude Code 2.1.197 in its TUI, the scripted model and Chromium; all inside one loopback-only
+ * network namespace.
+ */
+
+const skip = await browserSkipReason();
+if (skip) console.warn(`skipping browser agent-page tests: ${skip}`);
+
+// A word only the scripted model says: on the agent's screen once its turn has ended.
+const WORD = 'Periwinkle';
+
+describe.skipIf(skip !== null)(`browser: the agent page${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let w: E2eWorld;
+  let browser: Browser;
+  let agentId = '';
+
+  beforeAll(async () => {
+    w = await makeE2eWorld({
+      script: {
+        conversations: [{ name: 'greet', steps: [simStep.text(`${WORD} is the word of the day.`)] }],
+      },
+      config: { agent: 'claude-auto' },
+    });
+    const task = await w.addTask('Say the word', '[[sim:greet]] say the word');
+    agentId = (await w.json<{ id: string }>(['start', task.id])).id;
+    await w.waitForAgent(agentId, (a) => a.status === 'needs_input', 'the agent to finish its turn');
+    browser = await launchBrowser(w);
+  }, 90_000);
+  afterAll(async () => {
+    await closeBrowsers();
+    await w?.cleanup();
+  }, 60_000);
+
+  it("the terminal shows the agent's real screen", async () => {
+    await waitFor(
+      async () => (await w.screen(agentId)).includes(WORD),
+      `"${WORD}" on the agent's tmux screen`,
+      { timeoutMs: 15_000, intervalMs: 200 },
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}; the screen:\n${await w.screen(agentId)}`);
+    });
+    const page = await newSignedInPage(browser, w);
+    await page.goto(new URL(`/agents/${agentId}`, page.url()).toString());
+    const rows = page.locator('[data-testid="terminal"] .xterm-rows');
+    await withScreen(
+      w,
+      agentId,
+      rows
+        .filter({ hasText: WORD })
+        .waitFor({ timeout: 20_000 })
+        .catch(async (e: Error) => {
+          await screenshot(page, 'agent-terminal-missing');
+          const shown = await rows
+            .locator(':scope > div')
+            .allTextContents()
+            .catch(() => ['(no terminal rows)']);
+          // A terminal narrower than the pane wraps the screen and garbles cursor-addressed output.
+          const pane = await w.tmux([
+            'display',
+            '-p',
+            '-t',
+            `flotilla-${agentId}`,
+            '#{pane_width}x#{pane_height}',
+          ]);
+          const widest = Math.max(0, ...shown.map((r) => r.trimEnd().length));
+          throw new Error(
+            `the terminal never showed "${WORD}": ${e.message}\n` +
+              `tmux pane ${pane.stdout.trim()}, terminal ${shown.length} rows (longest text ${widest} chars); it shows:\n` +
+              `${shown.map((r) => r.trimEnd()).join('\n')}\n` +
+              `page errors: ${errorsOf(page).join('\n') || 'none'}`,
+          );
+        }),
+    );
+    // The banner is on the real screen too: the terminal is a copy of the pane, not a summary.
+    expect(await w.screen(agentId)).toContain('Claude Code');
+    await expect(rows.textContent()).resolves.toContain('Claude Code');
+    await screenshot(page, 'agent-page');
+    await checkA11y(page, 'the agent page');
+    await page.context().close();
+  }, 60_000);
+
+  it('the logs view lists log lines and passes axe', async () => {
+    const page = await newSignedInPage(browser, w);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
+    await page.locator('[data-testid="log-list"]').waitFor({ timeout: 15_000 });
+    // The daemon has logged its start and the agent's: at least one line to show.
+    await page
+      .locator('[data-testid="log-list"] [data-testid="log-line"]')
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await screenshot(page, 'logs-view');
+    await checkA11y(page, 'the logs view');
+    await page.context().close();
+  }, 60_000);
+});

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simStep } from '../../src/sim/index.js';
+import {
+  browserSkipReason,
+  checkA11y,
+  closeBrowsers,
+  errorsOf,
+  launchBrowser,
+  newSignedInPage,
+  recordAttribute,
+  screenshot,
+  waitFor,
+  withScreen,
+} from '../helpers/browser.js';
+import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
+
+/**
+ * The main scenario, in a real browser: start a task from the board, watch its agent on the
+ * fleet view ask for permission, approve it there, see it finish. Real processes: the `flotilla`
+ * binary and its daemon, tmux, git, Claude Code 2.1.197 in its TUI in default permission mode
+ * (so Bash opens the approval dialog), the scripted model and Chromium; all inside one
+ * loopback-only network namespace.
+ */
+
+const skip = await browserSkipReason();
+if (skip) console.warn(`skipping browser fleet tests: ${skip}`);
+
+const MARKER_FILE = 'approved.txt';
+const MARKER_TEXT = 'approved in the browser';
+
+describe.skipIf(skip !== null)(`browser: the fleet view${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  let w: E2eWorld;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    w = await makeE2eWorld({
+      script: {
+        conversations: [
+          {
+            name: 'approve',
+            steps: [
+              // Held back a few seconds, so `working` is on the card long enough to be seen.
+              simStep.slow(4_000, simStep.bash(`echo '${MARKER_TEXT}' > ${MARKER_FILE}`, 'Write the marker')),
+              simStep.text('Wrote the marker.'),
+            ],
+          },
+        ],
+      },
+    });
+    browser = await launchBrowser(w);
+  }, 60_000);
+  afterAll(async () => {
+    await closeBrowsers();
+    await w?.cleanup();
+  }, 60_000);
+
+  /** Wait for the card to show `status`; on failure, say what it showed and what the agent's screen was. */
+  const cardReaches = (page: Page, agentId: string, status: string, timeoutMs = 60_000) =>
+    withScreen(
+      w,
+      agentId,
+      page
+        .locator(`[data-testid="agent-card"][data-agent-id="${agentId}"][data-status="${status}"]`)
+        .waitFor({ timeout: timeoutMs })
+        .catch(async (e: Error) => {
+          const shown = await page
+            .locator(`[data-testid="agent-card"][data-agent-id="${agentId}"]`)
+            .getAttribute('data-status', { timeout: 1_000 })
+            .catch(() => 'no card');
+          const api = await w.agent(agentId).catch(() => null);
+          throw new Error(
+            `the card never showed ${status} (it shows ${shown}; the API says ${api?.status}): ${e.message}\n` +
+              `page errors: ${errorsOf(page).join('\n') || 'none'}`,
+          );
+        }),
+    );
+
+  it('start on the board, approve on the card: working → needs_permission → approved → the turn ends', async () => {
+    const task = await w.addTask('Write the marker file', '[[sim:approve]] write the marker file');
+    const page = await newSignedInPage(browser, w);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+    const taskCard = page.locator(`[data-testid="task-card"][data-task-id="${task.id}"]`);
+    await taskCard.getByRole('button', { name: 'Start', exact: true }).click();
+    const agentId = await waitFor(
+      async () => (await w.agents()).find((a) => a.taskId === task.id)?.id,
+      `an agent for task ${task.id} after clicking Start (page errors: ${errorsOf(page).join('\n') || 'none'})`,
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Fleet' }).click();
+    const cardSelector = `[data-testid="agent-card"][data-agent-id="${agentId}"]`;
+    await withScreen(w, agentId, page.locator(cardSelector).waitFor({ timeout: 30_000 }));
+    const statuses = await recordAttribute(page, cardSelector, 'data-status');
+
+    await cardReaches(page, agentId, 'working');
+    await cardReaches(page, agentId, 'needs_permission');
+    const card = page.locator(cardSelector);
+    await screenshot(page, 'fleet-needs-permission');
+    await checkA11y(page, 'the fleet view with an agent asking for permission');
+
+    // The hook that set needs_permission fires just before Claude Code draws its dialog; a
+    // person reads the card first, so answer once the dialog is really on the agent's screen.
+    await waitFor(
+      async () => (await w.screen(agentId)).includes('Do you want to proceed?'),
+      'the permission dialog on the agent screen',
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    await card.getByRole('button', { name: 'Approve', exact: true }).click();
+
+    await withScreen(
+      w,
+      agentId,
+      page.locator(`${cardSelector}:not([data-status="needs_permission"])`).waitFor({ timeout: 20_000 }),
+    );
+    await waitFor(
+      async () => {
+        const s = await card.getAttribute('data-status');
+        return s === 'needs_input' || s === 'idle';
+      },
+      'the card to show the turn ended (needs_input or idle)',
+      { timeoutMs: 60_000, intervalMs: 200 },
+    ).catch(async (e: Error) => {
+      throw new Error(
+        `${e.message}; card statuses: ${(await statuses())?.join(' → ')}\n${await w.screen(agentId)}`,
+      );
+    });
+
+    const seen = (await statuses()) ?? [];
+    const order = seen.join(' → ');
+    expect(seen.indexOf('working'), order).toBeGreaterThanOrEqual(0);
+    expect(seen.indexOf('working'), `working came before needs_permission: ${order}`).toBeLessThan(
+      seen.indexOf('needs_permission'),
+    );
+    expect(seen.at(-1), order).toMatch(/^(needs_input|idle)$/);
+
+    const agent = await w.agent(agentId);
+    expect(agent.status).toMatch(/^(needs_input|idle)$/);
+    expect(readFileSync(join(agent.worktreePath, MARKER_FILE), 'utf8')).toBe(`${MARKER_TEXT}\n`);
+    await screenshot(page, 'fleet-after-approval');
+  }, 150_000);
+});
