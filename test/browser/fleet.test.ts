@@ -101,6 +101,24 @@ describe.skipIf(skip !== null)(`browser: the fleet view${skip ? ` (skipped: ${sk
     const card = page.locator(cardSelector);
     await screenshot(page, 'fleet-needs-permission');
     await checkA11y(page, 'the fleet view with an agent asking for permission');
+    // Contrast is promised in both themes, and the attention colours matter most.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await checkA11y(page, 'the fleet view in the dark theme');
+    await screenshot(page, 'fleet-needs-permission-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    // From 360 px up: a phone shows the card and its Approve button without sideways scrolling.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await expect(
+      page.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+          .document.documentElement;
+        return root.scrollWidth;
+      }),
+      'the page fits 360 px',
+    ).resolves.toBeLessThanOrEqual(360);
+    await expect(card.getByRole('button', { name: 'Approve', exact: true }).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'fleet-needs-permission-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // The hook that set needs_permission fires just before Claude Code draws its dialog; a
     // person reads the card first, so answer once the dialog is really on the agent's screen.
