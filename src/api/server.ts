@@ -42,6 +42,8 @@ export interface ApiServerOptions {
   tls?: { cert: string; key: string };
   /** Override the per-client rate limits (tests). */
   rateLimits?: RateLimits;
+  /** Where dashboard sessions are kept across restarts (hashes only); memory only when absent. */
+  sessionFile?: string;
 }
 
 const SECURITY_HEADERS = {
@@ -91,7 +93,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     }),
   }) as unknown as FastifyInstance;
   const secure = opts.tls !== undefined;
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(Date.now, opts.sessionFile);
   const log = opts.logger;
 
   app.addHook('onRequest', async (request, reply) => {

@@ -4,10 +4,14 @@
  * SameSite=Strict cookie. So the long-lived API token never appears in a URL, browser history
  * or a proxy log, and a leaked login link is worthless after one use or a minute.
  *
- * Sessions live in memory only: a daemon restart logs every browser out, which costs one
- * `flotilla web` and means no session secret ever sits on disk.
+ * Sessions outlive a daemon restart (an upgrade or a crash must not sign every open dashboard
+ * out mid-work): with a `file`, they are kept there as sha256 hashes with their expiry, mode
+ * 0600. A hash cannot be turned back into a cookie, so the file holds no usable secret.
+ * Login codes stay in memory: they live for a minute.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeSecretFile } from '../config/paths.js';
 
 export const SESSION_COOKIE = 'flotilla_session';
 /** How long a login code stays valid. */
@@ -27,12 +31,17 @@ export interface LoginCode {
   expiresAt: number;
 }
 
-/** In-memory login codes and sessions; `now` is injectable for tests. */
+/** Login codes and sessions; `now` is injectable for tests, `file` keeps sessions across restarts. */
 export class SessionStore {
   private readonly codes = new Map<string, number>();
   private readonly sessions = new Map<string, number>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly file?: string,
+  ) {
+    if (file) this.load(file);
+  }
 
   /** A fresh single-use code, valid for LOGIN_CODE_TTL_MS. */
   mintLoginCode(): LoginCode {
@@ -62,6 +71,7 @@ export class SessionStore {
     }
     const id = newSecret();
     this.sessions.set(hash(id), this.now() + SESSION_TTL_MS);
+    this.save();
     return id;
   }
 
@@ -74,7 +84,34 @@ export class SessionStore {
 
   /** Ends a session; unknown ids are ignored. */
   revoke(id: string | undefined): void {
-    if (id !== undefined) this.sessions.delete(hash(id));
+    if (id !== undefined && this.sessions.delete(hash(id))) this.save();
+  }
+
+  /** A missing, unreadable or malformed file means no sessions: users sign in again, nothing breaks. */
+  private load(file: string): void {
+    let entries: unknown;
+    try {
+      entries = (JSON.parse(readFileSync(file, 'utf8')) as { sessions?: unknown }).sessions;
+    } catch {
+      return;
+    }
+    if (!Array.isArray(entries)) return;
+    const now = this.now();
+    for (const e of entries.slice(-MAX_SESSIONS)) {
+      if (Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number' && e[1] > now) {
+        this.sessions.set(e[0], e[1]);
+      }
+    }
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    this.prune();
+    try {
+      writeSecretFile(this.file, JSON.stringify({ sessions: [...this.sessions] }));
+    } catch {
+      // The session still works in memory; it just will not survive a restart.
+    }
   }
 
   private prune(): void {

@@ -3,9 +3,11 @@
  * start the plugins, announce itself in daemon.json; on a stop request or SIGTERM/SIGINT/SIGHUP,
  * undo exactly that and nothing more. Agents live in tmux and are never touched here.
  */
+
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { hostForUrl } from '../api/guard.js';
 import { type ApiRoutes, buildApiServer } from '../api/server.js';
@@ -264,6 +266,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
       onStopRequested: () => void close('stop requested over the API'),
       routes,
       rootRoutes,
+      sessionFile: join(paths.home, 'sessions.json'),
       ...(tls === null ? {} : { tls: { cert: tls.cert, key: tls.key } }),
     });
     checkpoint();
