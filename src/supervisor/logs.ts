@@ -56,10 +56,16 @@ export function lastOutputLine(screen: string, max = LAST_OUTPUT_MAX): string | 
   return line === null || line.length <= max ? line : [...line].slice(0, max).join('');
 }
 
+/**
+ * A footer of key hints (`esc to interrupt · ← for agents`, `? for shortcuts`, `ctrl+c to exit`):
+ * it starts with a key and "to"/"for". Caught even when a redraw left no rule above it.
+ */
+const KEY_HINT = /^(esc|\?|ctrl\+\S+|shift\+\S+|alt\+\S+|tab|enter|[←→↑↓]|\/\S*)\s+(to|for)\s/i;
+
 function lastMeaningful(lines: readonly string[], end: number): string | null {
   for (let i = end - 1; i >= 0; i--) {
     const line = lines[i] ?? '';
-    if (/[\p{L}\p{N}]/u.test(line)) return line;
+    if (/[\p{L}\p{N}]/u.test(line) && !KEY_HINT.test(line)) return line;
   }
   return null;
 }

@@ -28,6 +28,14 @@ describe('lastOutputLine', () => {
     expect(lastOutputLine(`${rule}\n${'line\n'.repeat(20)}last words\n`)).toBe('last words');
   });
 
+  it('skips a footer of key hints even when a redraw left no rule above it', () => {
+    const footer = '  esc to interrupt · ← for agents                     ● high · /effort';
+    expect(lastOutputLine(`● Committed.\n✻ Cogitated for 3s\n${footer}\n`)).toBe('✻ Cogitated for 3s');
+    expect(lastOutputLine('Done.\n? for shortcuts\nctrl+c to exit\n')).toBe('Done.');
+    // Words that merely start like a key are output.
+    expect(lastOutputLine('escape for the win\n')).toBe('escape for the win');
+  });
+
   it('cuts long lines at 200 characters without splitting a character', () => {
     expect(lastOutputLine(`${'x'.repeat(500)}\n`)).toHaveLength(LAST_OUTPUT_MAX);
     // 'a😀' is three UTF-16 units: a cut by units would leave half an emoji at the end.
