@@ -59,7 +59,11 @@ function Shell({ version }: { version: string }) {
       </a>
       <header className="topbar">
         <span className="brand" title={`Flotilla ${version}`}>
-          ⛵ Flotilla
+          {/* Drawn, not an emoji: machines without an emoji font show an empty box. */}
+          <svg className="brand-mark" viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
+            <path d="M8 1 L8 11 L2 11 Z M9 3 L14 11 L9 11 Z M1 12.5 H15 L13 15 H3 Z" fill="currentColor" />
+          </svg>
+          Flotilla
         </span>
         <nav aria-label="Main">
           <ul className="nav">
