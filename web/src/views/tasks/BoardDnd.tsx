@@ -1,5 +1,6 @@
 import {
   type Announcements,
+  type CollisionDetection,
   DndContext,
   type DragEndEvent,
   DragOverlay,
@@ -8,19 +9,18 @@ import {
   KeyboardSensor,
   PointerSensor,
   type PointerSensorOptions,
+  pointerWithin,
+  rectIntersection,
   useSensor,
   useSensors,
 } from '@dnd-kit/core';
 import type { PointerEvent as ReactPointerEvent } from 'react';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { TaskStatus } from '../../api/types.js';
 import { COLUMN_NAMES } from './board-model.js';
-import type { DragData } from './DraggableCard.js';
+import { DRAG_HELP_ID, type DragData, startsOnControl } from './DraggableCard.js';
 import type { StartState } from './TaskCard.js';
 import { type CardItem, TaskColumn } from './TaskColumn.js';
-
-/** Controls inside a card keep their own clicks: pressing one never picks the card up. */
-const CONTROLS = 'button:not([data-drag-handle]), a, select, input, textarea, label';
 
 /**
  * The pointer sensor, minus presses that start on a card's own controls. With the small
@@ -33,7 +33,7 @@ export class CardPointerSensor extends PointerSensor {
       eventName: 'onPointerDown' as const,
       handler: ({ nativeEvent: event }: ReactPointerEvent, { onActivation }: PointerSensorOptions) => {
         if (!event.isPrimary || event.button !== 0) return false;
-        if (event.target instanceof Element && event.target.closest(CONTROLS)) return false;
+        if (startsOnControl(event.target)) return false;
         onActivation?.({ event });
         return true;
       },
@@ -44,45 +44,72 @@ export class CardPointerSensor extends PointerSensor {
 /**
  * Left/Right jump a keyboard-dragged card to the neighbouring column (the default moves 25 px
  * per press, a dozen presses per column); Up/Down do nothing, as a column's order is by priority.
+ * The column aimed at is kept in `target`, and the collision detection below trusts it: dnd-kit's
+ * own geometry lags behind a press (its `over` updates after the move renders, and it scrolls
+ * the board smoothly instead of moving when the next column is out of view), yet two quick
+ * presses must go two columns.
  */
-function columnCoordinates(columns: readonly TaskStatus[]): KeyboardCoordinateGetter {
+function columnCoordinates(
+  columns: readonly TaskStatus[],
+  target: { current: TaskStatus | null },
+): KeyboardCoordinateGetter {
   return (event, { context, currentCoordinates }) => {
     if (event.code !== 'ArrowRight' && event.code !== 'ArrowLeft') return undefined;
     event.preventDefault();
-    const from = (context.over?.id ?? (context.active?.data.current as DragData | undefined)?.status) as
-      | TaskStatus
-      | undefined;
+    const from = target.current ?? (context.active?.data.current as DragData | undefined)?.status;
     const i = from ? columns.indexOf(from) : -1;
     const next = columns[i + (event.code === 'ArrowRight' ? 1 : -1)];
     const rect = next ? context.droppableRects.get(next) : undefined;
-    if (!rect) return undefined;
+    if (!next || !rect) return undefined;
+    target.current = next;
     const width = context.collisionRect?.width ?? 0;
     return { x: rect.left + Math.max(0, (rect.width - width) / 2), y: currentCoordinates.y };
+  };
+}
+
+/**
+ * A keyboard drag is over the column the arrows chose; a pointer drag is over the column under
+ * the pointer, or failing that (the pointer left the board) the one the card overlaps most.
+ */
+function columnCollisions(target: { current: TaskStatus | null }): CollisionDetection {
+  return (args) => {
+    if (target.current) return [{ id: target.current }];
+    const under = pointerWithin(args);
+    return under.length > 0 ? under : rectIntersection(args);
   };
 }
 
 const titleOf = (data: unknown) => (data as DragData | undefined)?.title ?? 'task';
 const columnOf = (id: unknown) => COLUMN_NAMES[id as TaskStatus] ?? String(id);
 
-/** What screen readers hear while a card is dragged, in the board's own words. */
-const announcements: Announcements = {
-  onDragStart: ({ active }) =>
-    `Picked up ${titleOf(active.data.current)} from ${columnOf((active.data.current as DragData).status)}. Use the left and right arrow keys to choose a column, Space to drop, Escape to cancel.`,
-  onDragOver: ({ active, over }) =>
-    over
-      ? `${titleOf(active.data.current)} is over ${columnOf(over.id)}.`
-      : `${titleOf(active.data.current)} is not over a column.`,
-  onDragEnd: ({ active, over }) =>
-    over
-      ? `${titleOf(active.data.current)} dropped in ${columnOf(over.id)}.`
-      : `${titleOf(active.data.current)} put back.`,
-  onDragCancel: ({ active }) => `Moving ${titleOf(active.data.current)} cancelled; it stays where it was.`,
-};
+/**
+ * What screen readers hear while a card is dragged, in the board's own words. The column is the
+ * keyboard's target when there is one (see columnCoordinates), so what is said is what happens.
+ */
+function announcementsFor(target: { current: TaskStatus | null }): Announcements {
+  const where = (over: { id: unknown } | null) => target.current ?? over?.id ?? null;
+  return {
+    onDragStart: ({ active }) =>
+      `Picked up ${titleOf(active.data.current)} from ${columnOf((active.data.current as DragData).status)}. Use the left and right arrow keys to choose a column, Space to drop, Escape to cancel.`,
+    onDragOver: ({ active, over }) => {
+      const column = where(over);
+      return column
+        ? `${titleOf(active.data.current)} is over ${columnOf(column)}.`
+        : `${titleOf(active.data.current)} is not over a column.`;
+    },
+    onDragEnd: ({ active, over }) => {
+      const column = where(over);
+      return column
+        ? `${titleOf(active.data.current)} dropped in ${columnOf(column)}.`
+        : `${titleOf(active.data.current)} put back.`;
+    },
+    onDragCancel: ({ active }) => `Moving ${titleOf(active.data.current)} cancelled; it stays where it was.`,
+  };
+}
 
-const screenReaderInstructions = {
-  draggable:
-    'To move this task, press Space, then the left and right arrow keys to choose a column, and Space again to drop it. Escape cancels. The Move to list on the card does the same.',
-};
+const DRAG_HELP =
+  'To move this task, press Space, then the left and right arrow keys to choose a column, and Space again to drop it. Escape cancels. The Move to list on the card does the same.';
+const screenReaderInstructions = { draggable: DRAG_HELP };
 
 /** The columns inside one DndContext: drag a card onto another column to move its task. */
 export function BoardDnd({
@@ -101,25 +128,40 @@ export function BoardDnd({
   onEdit: (id: string) => void;
 }) {
   const [dragged, setDragged] = useState<DragData | null>(null);
-  const coordinateGetter = useMemo(() => columnCoordinates(columns), [columns]);
+  // The column a keyboard drag aims at; null during a pointer drag.
+  const keyboardTarget = useRef<TaskStatus | null>(null);
+  const coordinateGetter = useMemo(() => columnCoordinates(columns, keyboardTarget), [columns]);
+  const collisionDetection = useMemo(() => columnCollisions(keyboardTarget), []);
+  const announcements = useMemo(() => announcementsFor(keyboardTarget), []);
   const sensors = useSensors(
     useSensor(CardPointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(KeyboardSensor, { coordinateGetter }),
   );
-  const onDragStart = (e: DragStartEvent) => setDragged((e.active.data.current as DragData) ?? null);
+  const onDragStart = (e: DragStartEvent) => {
+    const data = (e.active.data.current as DragData | undefined) ?? null;
+    keyboardTarget.current = e.activatorEvent instanceof KeyboardEvent ? (data?.status ?? null) : null;
+    setDragged(data);
+  };
   const onDragEnd = ({ active, over }: DragEndEvent) => {
+    // A key pressed right after an arrow may land before dnd-kit recomputed `over`.
+    // (The target is reset when the next drag starts, not here: the announcement reads it after.)
+    const to = keyboardTarget.current ?? (over?.id as TaskStatus | undefined);
     setDragged(null);
     const from = (active.data.current as DragData | undefined)?.status;
-    if (over && over.id !== from) onMove(String(active.id), over.id as TaskStatus);
+    if (to && to !== from) onMove(String(active.id), to);
   };
   return (
     <DndContext
       sensors={sensors}
+      collisionDetection={collisionDetection}
       accessibility={{ announcements, screenReaderInstructions }}
       onDragStart={onDragStart}
       onDragEnd={onDragEnd}
       onDragCancel={() => setDragged(null)}
     >
+      <p id={DRAG_HELP_ID} hidden>
+        {DRAG_HELP}
+      </p>
       <div className="board" data-testid="board">
         {columns.map((status) => (
           <TaskColumn

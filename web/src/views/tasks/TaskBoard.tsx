@@ -4,7 +4,7 @@
  * All derived data is computed here, once per change of the task or agent list; the cards are
  * memoized and subscribe to nothing, so a board of 1,000 tasks re-renders only what changed.
  */
-import { useCallback, useDeferredValue, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client.js';
 import { useAgents, useMoveTask, useRepos, useStartTask, useTasks } from '../../api/queries.js';
 import type { Task, TaskStatus } from '../../api/types.js';
@@ -85,8 +85,26 @@ export function TaskBoard() {
     }
   }, []);
 
+  // A moved card is a new element in another column, and the focused select or handle goes with
+  // the old one: keyboard users would be thrown back to the top of the page. Remember which
+  // control of which card had focus, and give it back wherever the card now is.
+  const refocus = useRef<{ id: string; selector: string } | null>(null);
+  useLayoutEffect(() => {
+    const r = refocus.current;
+    if (!r || (document.activeElement && document.activeElement !== document.body)) return;
+    document
+      .querySelector<HTMLElement>(`[data-testid="task-card"][data-task-id="${r.id}"] ${r.selector}`)
+      ?.focus();
+    // After every render: cheap when nothing is pending, and the card may move on any of them.
+  });
+
   const onMove = useCallback(async (id: string, status: TaskStatus) => {
     const title = latest.current.byId.get(id)?.title ?? id;
+    const focused = document.activeElement;
+    refocus.current =
+      focused?.closest('[data-testid="task-card"]')?.getAttribute('data-task-id') === id
+        ? { id, selector: focused.matches('select') ? 'select' : '[data-drag-handle]' }
+        : null;
     setMoveError(null);
     setMoveNote(`Moving “${title}” to ${COLUMN_NAMES[status]}…`);
     try {
@@ -113,7 +131,8 @@ export function TaskBoard() {
     );
 
   return (
-    <div className="task-board">
+    // A press elsewhere means the user moved on: no focus is handed back after that.
+    <div className="task-board" onPointerDown={() => (refocus.current = null)}>
       <header className="board-head">
         <h1>Tasks</h1>
         <p className="muted board-count" aria-live="polite">

@@ -101,7 +101,7 @@ function CardBody({ task, deps, agent, start, onStart, onMove, onEdit }: TaskCar
       )}
       {blockers.length > 0 && (
         <p className="blocked" id={`${id}-blocked`}>
-          <span aria-hidden="true">⛔ </span>blocked by {blockers.length}: {blockers.map(depName).join(', ')}
+          blocked by {blockers.length}: {blockers.map(depName).join(', ')}
         </p>
       )}
       {agent && (
