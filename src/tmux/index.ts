@@ -9,5 +9,6 @@ export {
 export * from './escape.js';
 export * from './names.js';
 export * from './pane-info.js';
+export * from './screen.js';
 export * from './server.js';
 export * from './version.js';

@@ -12,6 +12,14 @@ import {
 import { checkArgv, checkCwd, commandArgs, pipePaneArgs, positiveInt } from './launch.js';
 import { agentPaneTarget, assertSessionName, sessionTarget } from './names.js';
 import { isUnreaped, PANE_FORMAT, type PaneInfo, parsePaneList } from './pane-info.js';
+import {
+  type PaneScreen,
+  type PaneSize,
+  parsePaneScreen,
+  parsePaneSize,
+  SCREEN_FORMAT,
+  SIZE_FORMAT,
+} from './screen.js';
 import { checkTmux } from './version.js';
 
 /** What to run in a new agent session. */
@@ -184,6 +192,47 @@ export class TmuxServer {
     if (options.lines === undefined) return rows.join('\n');
     while (rows.length > 0 && rows.at(-1)?.trim() === '') rows.pop();
     return rows.slice(-options.lines).join('\n');
+  }
+
+  /**
+   * The agent pane's visible screen with escapes, with its size and cursor. One tmux command
+   * list, so tmux runs both halves back to back: no resize or output can fall between the size
+   * and the screen it describes.
+   */
+  async captureScreen(name: string): Promise<PaneScreen> {
+    const target = agentPaneTarget(name);
+    const outcome = await this.client.exec([
+      'display-message',
+      '-p',
+      '-t',
+      target,
+      SCREEN_FORMAT,
+      ';',
+      'capture-pane',
+      '-p',
+      '-e',
+      '-t',
+      target,
+    ]);
+    this.expectOk(outcome, name, `could not capture tmux session ${name}`);
+    const screen = parsePaneScreen(outcome.result.stdout);
+    if (!screen) throw new FlotillaError('PROCESS_FAILED', `tmux did not report the size of session ${name}`);
+    return screen;
+  }
+
+  /** The agent pane's size in cells (cheap: one display-message). */
+  async paneSize(name: string): Promise<PaneSize> {
+    const outcome = await this.client.exec([
+      'display-message',
+      '-p',
+      '-t',
+      agentPaneTarget(name),
+      SIZE_FORMAT,
+    ]);
+    this.expectOk(outcome, name, `could not inspect tmux session ${name}`);
+    const size = parsePaneSize(outcome.result.stdout);
+    if (!size) throw new FlotillaError('PROCESS_FAILED', `tmux did not report the size of session ${name}`);
+    return size;
   }
 
   /**
