@@ -61,7 +61,25 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), serverVersion: z.string(), lastEventId: z.number().int().min(0) }),
   z.object({ type: z.literal('event'), id: z.number().int().positive(), event: EventSchema }),
   z.object({ type: z.literal('caught_up'), lastEventId: z.number().int().min(0) }),
-  z.object({ type: z.literal('terminal.screen'), agentId: z.string(), data: z.string() }),
+  /**
+   * The agent pane as it is now, sent on `terminal.open`, after skipped output, and whenever the
+   * pane's size changed: `data` is its visible rows (`capture-pane -e`, rows separated by `\n`,
+   * escapes kept), `cols`×`rows` its size, `cursor` where its cursor is (0-based). The
+   * `terminal.output` that follows is raw bytes for a terminal of exactly that size with the
+   * cursor there: a client must show the screen at that size (not reflow it) to draw it right.
+   */
+  z.object({
+    type: z.literal('terminal.screen'),
+    agentId: z.string(),
+    data: z.string(),
+    cols: z.number().int().min(1),
+    rows: z.number().int().min(1),
+    cursor: z.object({
+      x: z.number().int().min(0),
+      y: z.number().int().min(0),
+      visible: z.boolean(),
+    }),
+  }),
   z.object({ type: z.literal('terminal.output'), agentId: z.string(), data: z.string() }),
   /**
    * The follow runs: lines appended from now on will come. `source` is what the client sent;

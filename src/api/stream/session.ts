@@ -12,10 +12,10 @@ import { FlotillaError } from '../../domain/errors.js';
 import type { FlotillaEvent } from '../../domain/event.js';
 import type { LogSources } from '../logs/sources.js';
 import { LogFollows } from './log-follows.js';
-import { PaneTail } from './pane-tail.js';
 import { CLOSE_CODES, ClientMessageSchema, type ServerMessage, type StreamFilter } from './protocol.js';
 import { type StreamEventSource, Subscription } from './subscription.js';
 import type { TerminalBackend } from './terminal.js';
+import { TerminalFeed } from './terminal-feed.js';
 import { toTmuxInput } from './terminal-input.js';
 
 /** The part of a `ws` WebSocket the stream uses. */
@@ -77,7 +77,9 @@ const eventFrame = (event: FlotillaEvent): Buffer => {
 
 export class StreamSession {
   private subscription: Subscription | null = null;
-  private readonly tails = new Map<string, PaneTail>();
+  private readonly feeds = new Map<string, TerminalFeed>();
+  /** The latest `terminal.open` per agent: an open that a close or a newer open overtook is dropped. */
+  private readonly opening = new Map<string, symbol>();
   private readonly logs: LogFollows | null;
   private readonly heartbeat: NodeJS.Timeout;
   private missedPongs = 0;
@@ -129,8 +131,8 @@ export class StreamSession {
     clearInterval(this.heartbeat);
     this.subscription?.close();
     this.subscription = null;
-    for (const tail of this.tails.values()) tail.stop();
-    this.tails.clear();
+    for (const feed of this.feeds.values()) feed.stop();
+    this.feeds.clear();
     this.logs?.stopAll();
   }
 
@@ -232,8 +234,7 @@ export class StreamSession {
           await this.openTerminal(msg.agentId);
           return;
         case 'terminal.close':
-          this.tails.get(msg.agentId)?.stop();
-          this.tails.delete(msg.agentId);
+          this.closeTerminal(msg.agentId);
           return;
         case 'terminal.input':
           await this.input(msg.agentId, msg.data);
@@ -275,32 +276,24 @@ export class StreamSession {
 
   private async openTerminal(agentId: string): Promise<void> {
     const terminals = this.terminals();
-    this.tails.get(agentId)?.stop();
-    this.tails.delete(agentId);
-    const screen = await terminals.screen(agentId);
-    if (this.over) return;
-    this.send({ type: 'terminal.screen', agentId, data: screen });
-    let stale = false;
-    const tail = new PaneTail({
-      file: terminals.logFile(agentId),
-      onData: (data) => this.send({ type: 'terminal.output', agentId, data }),
-      wants: () => {
-        const wants = this.ws.bufferedAmount <= this.deps.limits.softBytes;
-        // Output was skipped: once the client keeps up again, a fresh screen repairs its view.
-        if (wants && stale) {
-          stale = false;
-          void terminals.screen(agentId).then(
-            (data) => this.send({ type: 'terminal.screen', agentId, data }),
-            () => {},
-          );
-        }
-        return wants;
-      },
-      onSkipped: () => {
-        stale = true;
-      },
+    this.closeTerminal(agentId);
+    const token = Symbol(agentId);
+    this.opening.set(agentId, token);
+    const feed = await TerminalFeed.open({
+      agentId,
+      backend: terminals,
+      send: (message) => this.send(message),
+      wants: () => this.ws.bufferedAmount <= this.deps.limits.softBytes,
+      closed: () => this.over || this.opening.get(agentId) !== token,
     });
-    this.tails.set(agentId, tail);
+    if (!feed) return;
+    this.feeds.set(agentId, feed);
+  }
+
+  private closeTerminal(agentId: string): void {
+    this.opening.delete(agentId);
+    this.feeds.get(agentId)?.stop();
+    this.feeds.delete(agentId);
   }
 
   private async input(agentId: string, data: string): Promise<void> {

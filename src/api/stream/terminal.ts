@@ -7,13 +7,15 @@ import { join } from 'node:path';
 import type { StatePaths } from '../../config/paths.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Store } from '../../store/index.js';
-import type { TmuxServer } from '../../tmux/index.js';
+import type { PaneScreen, PaneSize, TmuxServer } from '../../tmux/index.js';
 import type { TmuxInput } from './terminal-input.js';
 
 /** What the stream needs to show and drive one agent's terminal. */
 export interface TerminalBackend {
-  /** The agent's id (a prefix is not accepted) and its current screen, escapes kept. */
-  screen(agentId: string): Promise<string>;
+  /** The agent's id (a prefix is not accepted): its current screen, escapes kept, size, cursor. */
+  screen(agentId: string): Promise<PaneScreen>;
+  /** The agent pane's size now (a cheap check for whether the screen must be sent again). */
+  size(agentId: string): Promise<PaneSize>;
   /** The pane log tmux pipe-pane writes for the agent. */
   logFile(agentId: string): string;
   input(agentId: string, steps: readonly TmuxInput[]): Promise<void>;
@@ -27,7 +29,10 @@ export function tmuxTerminals(store: Store, tmux: TmuxServer, paths: StatePaths)
   };
   return {
     async screen(agentId) {
-      return tmux.capturePane(await session(agentId), { escapes: true });
+      return tmux.captureScreen(await session(agentId));
+    },
+    async size(agentId) {
+      return tmux.paneSize(await session(agentId));
     },
     logFile(agentId) {
       // The supervisor's agentDirOf layout; callers look the agent up (screen) first.

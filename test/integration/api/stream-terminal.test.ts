@@ -6,7 +6,7 @@ import { CorePlugin } from '../../../src/daemon/core-plugin.js';
 import { type RunningDaemon, startDaemon } from '../../../src/daemon/server.js';
 import { StreamPlugin } from '../../../src/daemon/stream-plugin.js';
 import { SupervisorPlugin } from '../../../src/daemon/supervisor-plugin.js';
-import { TmuxServer } from '../../../src/tmux/index.js';
+import { agentPaneTarget, TmuxServer } from '../../../src/tmux/index.js';
 import { waitFor } from '../../helpers/cli.js';
 import { isolateGitEnv, makeRepo, type TestRepo } from '../../helpers/git.js';
 import { makeTempHome, rawRequest, type TempHome } from '../daemon/helpers.js';
@@ -116,5 +116,67 @@ describe('the terminal channel', () => {
     await waitFor(() => output(c).includes('got:typed-two'), 'the typed line echoed by the agent');
     c.send({ type: 'terminal.open', agentId: 'nope' });
     expect((await c.next('error', (m) => m.code === 'NOT_FOUND')).message).toContain("'nope'");
+  });
+
+  it("sends the pane's real size and cursor with the screen, and a new screen after a resize", async () => {
+    const tmux = new TmuxServer({ socketName: socket });
+    const [session] = await tmux.listSessions();
+    if (!session) throw new Error('the agent has no tmux session');
+    /** What tmux itself says about the agent pane, asked directly. */
+    const real = async () => {
+      const out = await tmux.client.exec([
+        'display-message',
+        '-p',
+        '-t',
+        agentPaneTarget(session.name),
+        '#{pane_width} #{pane_height} #{cursor_x} #{cursor_y}',
+      ]);
+      if (out.kind !== 'ok') throw new Error(`tmux display-message: ${out.kind}`);
+      const [cols, rows, x, y] = out.result.stdout.trim().split(' ').map(Number);
+      return { cols, rows, x, y };
+    };
+
+    const c = await open();
+    c.send({ type: 'terminal.open', agentId });
+    const first = await c.next('terminal.screen');
+    const before = await real();
+    // The supervisor's default pane size; the frame says the same, and draws every row of it.
+    expect({ cols: first.cols, rows: first.rows }).toEqual({ cols: before.cols, rows: before.rows });
+    expect(first.cols).toBe(200);
+    expect(first.rows).toBe(50);
+    expect(first.data.split('\n')).toHaveLength(first.rows);
+    // The shell waits in `read` and prints nothing meanwhile: its cursor has not moved since.
+    expect({ x: first.cursor.x, y: first.cursor.y }).toEqual({ x: before.x, y: before.y });
+    expect(first.cursor.y).toBeGreaterThan(0);
+
+    const resized = await tmux.client.exec([
+      'resize-window',
+      '-t',
+      `=${session.name}:`,
+      '-x',
+      '120',
+      '-y',
+      '30',
+    ]);
+    expect(resized.kind).toBe('ok');
+    expect(await real()).toMatchObject({ cols: 120, rows: 30 });
+    // The shell does not redraw on SIGWINCH: its next output is what makes the feed look again.
+    expect((await api(`/agents/${agentId}/send`, { text: 'after-resize' })).status).toBe(200);
+    const second = await c.next('terminal.screen', (m) => m.cols !== first.cols, 5_000);
+    expect({ cols: second.cols, rows: second.rows }).toEqual({ cols: 120, rows: 30 });
+    expect(second.data.split('\n')).toHaveLength(30);
+    await waitFor(() => output(c).includes('got:after-resize'), 'the answer after the resize');
+
+    // A pane resized on its own (not the window) is noticed the same way. A window's only pane
+    // cannot be resized, so a second pane is split off below it first, as a user attached might.
+    const pane = agentPaneTarget(session.name);
+    expect((await tmux.client.exec(['split-window', '-d', '-v', '-t', pane, 'sleep 600'])).kind).toBe('ok');
+    expect((await tmux.client.exec(['resize-pane', '-t', pane, '-y', '20'])).kind).toBe('ok');
+    expect(await real()).toMatchObject({ cols: 120, rows: 20 });
+    expect((await api(`/agents/${agentId}/send`, { text: 'after-pane-resize' })).status).toBe(200);
+    const third = await c.next('terminal.screen', (m) => m.rows === 20, 5_000);
+    expect(third.cols).toBe(120);
+    // Only size changes send screens: no more than these three arrived.
+    expect(c.messages.filter((m) => m.type === 'terminal.screen')).toHaveLength(3);
   });
 });
