@@ -2,7 +2,7 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Task } from '../../../web/src/api/types.js';
-import { type Answer, agentView, card, cardIds, refusal, renderBoard, task } from './harness.js';
+import { type Answer, agentView, card, cardIds, column, refusal, renderBoard, task } from './harness.js';
 
 afterEach(() => {
   cleanup();
@@ -32,6 +32,12 @@ describe('Move to…', () => {
     expect(calls.filter((c) => c.method === 'POST')).toEqual([
       { method: 'POST', path: '/tasks/fix234/move', body: { status: 'review' } },
     ]);
+    // Focus stays on the card's Move list, now in its new column.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(
+        within(column('review')).getByRole('combobox', { name: 'Move Fix login to' }),
+      ),
+    );
     answer.open({ body: { ...fix, status: 'review' } satisfies Task });
     await waitFor(() => expect(screen.getByText('Moved “Fix login” to Review.')).toBeTruthy());
     expect(cardIds('review')).toEqual(['fix234']);
@@ -117,5 +123,44 @@ describe('Start', () => {
     // Only that card says so.
     expect(within(await card('oth234')).queryByRole('alert')).toBeNull();
     expect((within(el).getByRole('button', { name: 'Start' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe('keyboard drag', () => {
+  it('Space on the handle picks the card up, the arrows choose a column, Space drops it there', async () => {
+    const user = userEvent.setup();
+    const fix = task({ id: 'fix234', title: 'Fix login', status: 'todo' });
+    const { calls } = renderBoard(
+      { tasks: [fix] },
+      { 'POST /tasks/fix234/move': (call) => ({ body: { ...fix, ...(call.body as object) } }) },
+    );
+    const handle = within(await card('fix234')).getByRole('button', { name: 'Drag Fix login' });
+    expect(handle.getAttribute('aria-roledescription')).toBe('draggable');
+    // The instructions it points to say how, and name the alternative.
+    const help = document.getElementById(handle.getAttribute('aria-describedby') ?? '');
+    expect(help?.textContent).toContain('arrow keys');
+    handle.focus();
+    // dnd-kit listens for the next keys only after a tick: press as a person would, not at once.
+    const press = async (key: string) => {
+      await user.keyboard(key);
+      await new Promise((r) => setTimeout(r, 20));
+    };
+    await press('[Space]');
+    // Announced (the pick-up line is replaced at once by where the card is).
+    await waitFor(() => expect(document.body.textContent).toContain('Fix login is over To do.'));
+    await press('[ArrowRight]');
+    await press('[ArrowRight]');
+    await press('[Space]');
+    await waitFor(() => expect(cardIds('review')).toEqual(['fix234']));
+    expect(calls.filter((c) => c.method === 'POST')).toEqual([
+      { method: 'POST', path: '/tasks/fix234/move', body: { status: 'review' } },
+    ]);
+    await waitFor(() => expect(document.body.textContent).toContain('Fix login dropped in Review.'));
+    // Focus follows the card to its new column.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(
+        within(column('review')).getByRole('button', { name: 'Drag Fix login' }),
+      ),
+    );
   });
 });
