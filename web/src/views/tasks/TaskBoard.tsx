@@ -7,7 +7,7 @@
 import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client.js';
 import { useAgents, useMoveTask, useRepos, useStartTask, useTasks } from '../../api/queries.js';
-import type { Task, TaskStatus } from '../../api/types.js';
+import type { Task, TaskPriority, TaskStatus } from '../../api/types.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { BoardDnd } from './BoardDnd.js';
 import { BoardFilters } from './BoardFilters.js';
@@ -49,8 +49,21 @@ export function TaskBoard() {
   const agents = useMemo(() => agentsByTask(agentsQuery.data ?? []), [agentsQuery.data]);
   const labels = useMemo(() => [...new Set(tasks.flatMap((t) => t.labels))].sort(), [tasks]);
   // Typing in the search box stays responsive; the 1,000-card filter follows a beat later.
+  // The memo keys on the deferred query (not on `filters`, new at every keystroke), so the
+  // keystroke's own render skips the regrouping.
   const query = useDeferredValue(filters.query);
-  const matches = useMemo(() => taskMatcher({ ...filters, query }), [filters, query]);
+  const { label, showCancelled } = filters;
+  const priorityKey = filters.priorities.join(',');
+  const matches = useMemo(
+    () =>
+      taskMatcher({
+        label,
+        priorities: priorityKey ? (priorityKey.split(',') as TaskPriority[]) : [],
+        query,
+        showCancelled,
+      }),
+    [label, priorityKey, query, showCancelled],
+  );
   const columns = filters.showCancelled ? MOVE_TARGETS : BOARD_COLUMNS;
 
   const groups = useMemo(() => {
