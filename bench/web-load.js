@@ -79,21 +79,37 @@ export async function benchWebLoad() {
     );
 
     browser = await launchChromium();
-    const { page, context, origin } = await signedInPage(browser, sb);
-    await context.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__longTasks.push(e.startTime + e.duration);
-      }).observe({ type: 'longtask', buffered: true });
-    });
+    const signedIn = await signedInPage(browser, sb);
+    const cookies = await signedIn.context.cookies();
+    const { origin } = signedIn;
+    // Each run in a fresh context: an empty cache, as on a first visit (the session cookie copied).
+    const coldPage = async () => {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      await context.addCookies(cookies);
+      await context.addInitScript(() => {
+        window.__longTasks = [];
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) window.__longTasks.push(e.startTime + e.duration);
+        }).observe({ type: 'longtask', buffered: true });
+      });
+      return { context, page: await context.newPage() };
+    };
     const fleet = [];
     const board = [];
     const blank = [];
     for (let i = 0; i < RUNS; i++) {
-      fleet.push((await timeToInteractive(page, `${origin}/`, '[data-testid="agent-card"]', AGENTS)).tti);
-      board.push((await timeToInteractive(page, `${origin}/tasks`, '[data-testid="task-card"]', 1)).tti);
+      for (const [path, selector, count, into] of [
+        ['/', '[data-testid="agent-card"]', AGENTS, fleet],
+        ['/tasks', '[data-testid="task-card"]', 1, board],
+      ]) {
+        const { context, page } = await coldPage();
+        into.push((await timeToInteractive(page, `${origin}${path}`, selector, count)).tti);
+        await context.close();
+      }
+      const { context, page } = await coldPage();
       await page.goto(`${origin}/api/v1/health`, { waitUntil: 'load' });
       blank.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventEnd));
+      await context.close();
     }
     report({
       name: `web: fleet view TTI (${AGENTS} agents), median`,
@@ -102,7 +118,12 @@ export async function benchWebLoad() {
       baselineName: 'health page load',
       baseline: median(blank),
     });
-    figure({ name: 'web: fleet view TTI, worst of 5', value: Math.max(...fleet), unit: 'ms', target: 1000 });
+    figure({
+      name: `web: fleet view TTI, worst of ${RUNS}`,
+      value: Math.max(...fleet),
+      unit: 'ms',
+      target: 1000,
+    });
     figure({
       name: `web: task board TTI (${TASKS} tasks), median`,
       value: median(board),

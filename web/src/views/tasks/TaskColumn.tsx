@@ -1,5 +1,5 @@
 import { useDroppable } from '@dnd-kit/core';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { AgentView, Task, TaskStatus } from '../../api/types.js';
 import { COLUMN_NAMES, type DependencyView } from './board-model.js';
 import { type StartState, TaskCard } from './TaskCard.js';
@@ -11,9 +11,13 @@ export interface CardItem {
   agent: AgentView | undefined;
 }
 
+/** Cards a column renders before "Show N more": a first load of 1,000 tasks must stay under a second. */
+export const COLUMN_PAGE = 60;
+
 /**
  * One status column: a drop target with a heading (name and count) and its cards in board
- * order. The column scrolls on its own so a long backlog never pushes the others down.
+ * order. The column scrolls on its own so a long backlog never pushes the others down, and
+ * shows its first COLUMN_PAGE cards (the most urgent, by board order) until asked for more.
  */
 export function TaskColumn({
   status,
@@ -32,6 +36,9 @@ export function TaskColumn({
 }) {
   const headingId = useId();
   const { setNodeRef, isOver } = useDroppable({ id: status });
+  const [shown, setShown] = useState(COLUMN_PAGE);
+  const visible = items.length > shown ? items.slice(0, shown) : items;
+  const hidden = items.length - visible.length;
   return (
     <section
       ref={setNodeRef}
@@ -51,7 +58,7 @@ export function TaskColumn({
         <p className="column-empty muted">No tasks</p>
       ) : (
         <ul className="column-cards">
-          {items.map((item) => (
+          {visible.map((item) => (
             <li key={item.task.id}>
               <TaskCard
                 task={item.task}
@@ -64,6 +71,17 @@ export function TaskColumn({
               />
             </li>
           ))}
+          {hidden > 0 && (
+            <li>
+              <button
+                type="button"
+                className="column-more"
+                onClick={() => setShown((n) => n + COLUMN_PAGE * 5)}
+              >
+                Show {Math.min(hidden, COLUMN_PAGE * 5)} more of {hidden}
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </section>
