@@ -16,6 +16,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly hint?: string,
+    /** Per-field problems of a refused body (`path` is the dotted field name). */
+    readonly issues: readonly { path: string; message: string }[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -76,6 +78,7 @@ export async function api<T>(path: string, options: { method?: Method; body?: un
       err?.code ?? `HTTP_${response.status}`,
       err?.message ?? `${method} ${path} failed with HTTP ${response.status}`,
       err?.hint,
+      err?.issues ?? [],
     );
     if (error.unauthenticated) for (const l of unauthenticatedListeners) l();
     throw error;
