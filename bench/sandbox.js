@@ -1,5 +1,5 @@
 // A throwaway Flotilla home + git repo for benchmarks, driven through the real binary.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -104,4 +104,14 @@ export async function until(check, what, timeoutMs = 60_000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(20);
   }
+}
+
+/** Fires a hook exactly as Claude Code does: `flotilla hook`, the JSON payload on stdin. */
+export function fireHook(env, payload) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'hook'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
+    child.on('error', reject);
+    child.on('close', () => resolve());
+    child.stdin.end(JSON.stringify(payload));
+  });
 }

@@ -5,19 +5,10 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, figure, percentile, report, tempDir } from './lib.js';
-import { makeBenchSandbox, until } from './sandbox.js';
+import { figure, percentile, report, tempDir } from './lib.js';
+import { fireHook, makeBenchSandbox, until } from './sandbox.js';
 
 const CHANGES = 100;
-
-function fireHook(env, payload) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'hook'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
-    child.on('error', reject);
-    child.on('close', () => resolve());
-    child.stdin.end(JSON.stringify(payload));
-  });
-}
 
 export async function benchStatusLatency() {
   const { dir, cleanup } = tempDir('status-agent');

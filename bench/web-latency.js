@@ -2,23 +2,13 @@
 // starts it) to the new status showing on the agent's card in a real browser, p50/p99 over 100
 // changes. In the same loop it records when the daemon stored each change: the floor the page
 // cannot beat, printed as the baseline.
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, signedInPage } from './browser.js';
-import { BIN, figure, percentile, report, tempDir } from './lib.js';
-import { makeBenchSandbox, until } from './sandbox.js';
+import { figure, percentile, report, tempDir } from './lib.js';
+import { fireHook, makeBenchSandbox, until } from './sandbox.js';
 
 const CHANGES = 100;
-
-function fireHook(env, payload) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'hook'], { env, stdio: ['pipe', 'ignore', 'ignore'] });
-    child.on('error', reject);
-    child.on('close', () => resolve());
-    child.stdin.end(JSON.stringify(payload));
-  });
-}
 
 export async function benchWebLatency() {
   const { dir, cleanup } = tempDir('web-agent');
