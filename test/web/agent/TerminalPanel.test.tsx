@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TerminalPanel } from '../../../web/src/views/agent/TerminalPanel.js';
+import { fittingFontSize, screenWrite } from '../../../web/src/views/agent/XTermView.js';
 import { configView, renderWithStream, stubApi } from './harness.js';
 
 afterEach(() => {
@@ -11,6 +12,18 @@ afterEach(() => {
 });
 
 const AGENT = 'k7m2qp';
+
+/** A screen frame as the daemon sends it: the pane's rows, size and cursor. */
+function screenFrame(
+  data: string,
+  size: { cols: number; rows: number } = { cols: 80, rows: 24 },
+  cursor = { x: 0, y: 0 },
+) {
+  return { type: 'terminal.screen', agentId: AGENT, data, ...size, cursor: { ...cursor, visible: true } };
+}
+
+/** The terminal's row elements (the DOM renderer draws one div per row). */
+const rowTexts = (text: HTMLElement) => [...text.children].map((r) => (r.textContent ?? '').trimEnd());
 
 /** Waits for xterm to load (lazily) and render its rows. */
 async function rows(): Promise<HTMLElement> {
@@ -42,10 +55,8 @@ describe('TerminalPanel', () => {
     await waitFor(() =>
       expect(socket.sentOfType('terminal.open')).toEqual([{ type: 'terminal.open', agentId: AGENT }]),
     );
-    act(() => socket.serve({ type: 'terminal.screen', agentId: AGENT, data: 'old screen\n' }));
-    act(() =>
-      socket.serve({ type: 'terminal.screen', agentId: AGENT, data: '$ npm test\nrunning 12 tests\n' }),
-    );
+    act(() => socket.serve(screenFrame('old screen\n')));
+    act(() => socket.serve(screenFrame('$ npm test\nrunning 12 tests\n', undefined, { x: 15, y: 1 })));
     act(() => socket.serve({ type: 'terminal.output', agentId: AGENT, data: '\r\n12 passed' }));
     // Frames for another agent are not ours.
     act(() => socket.serve({ type: 'terminal.output', agentId: 'other1', data: 'NOT MINE' }));
@@ -57,6 +68,32 @@ describe('TerminalPanel', () => {
     expect(text.textContent).not.toContain('NOT MINE');
     swap(<p>elsewhere</p>);
     expect(socket.sentOfType('terminal.close')).toEqual([{ type: 'terminal.close', agentId: AGENT }]);
+  });
+
+  it("takes the pane's size from each screen, and its output lands where the pane's cursor is", async () => {
+    stubApi({ '/config': { body: configView(false) } });
+    const { socket } = renderWithStream(<TerminalPanel agentId={AGENT} />);
+    const text = await rows();
+    act(() => socket.goLive());
+    await waitFor(() => expect(socket.sentOfType('terminal.open')).toHaveLength(1));
+    const host = screen.getByTestId('xterm-host');
+    // A row as wide as a 120-column pane: on a narrower terminal it would wrap onto two rows.
+    const wide = `${'x'.repeat(110)}END`;
+    act(() => socket.serve(screenFrame(`${wide}\nab\n`, { cols: 120, rows: 30 }, { x: 2, y: 1 })));
+    act(() => socket.serve({ type: 'terminal.output', agentId: AGENT, data: 'Z' }));
+    await waitFor(() => expect(rowTexts(text)).toHaveLength(30));
+    expect(host.dataset.cols).toBe('120');
+    expect(host.dataset.rows).toBe('30');
+    await waitFor(() => expect(rowTexts(text)[1]).toBe('abZ'));
+    expect(rowTexts(text)[0]).toBe(wide);
+    expect(rowTexts(text)[2]).toBe('');
+
+    // The pane was resized: the next screen says so, and the terminal follows.
+    act(() => socket.serve(screenFrame('small\n', { cols: 60, rows: 10 })));
+    await waitFor(() => expect(rowTexts(text)[0]).toBe('small'));
+    expect(rowTexts(text)).toHaveLength(10);
+    expect(host.dataset.cols).toBe('60');
+    expect(text.textContent).not.toContain('END');
   });
 
   it('is read-only when server.terminal_input is off: says so and sends no input', async () => {
@@ -90,5 +127,26 @@ describe('TerminalPanel', () => {
         { type: 'terminal.input', agentId: AGENT, data: 'x' },
       ]),
     );
+  });
+});
+
+describe('fitting the pane into the panel', () => {
+  it('picks the largest font (in half pixels) at which every column fits, within 9–15 px', () => {
+    // 200 columns of 0.6 px per px of font in 1,150 px: 9.58 → 9.5.
+    expect(fittingFontSize(1150, 200, 0.6)).toBe(9.5);
+    // Too narrow even at 9 px: 9, and the panel scrolls sideways.
+    expect(fittingFontSize(360, 200, 0.6)).toBe(9);
+    // Plenty of room: no bigger than 15 px.
+    expect(fittingFontSize(3000, 80, 0.6)).toBe(15);
+    // Nothing measured (no layout): the default size.
+    expect(fittingFontSize(0, 200, 0.6)).toBe(13);
+    expect(fittingFontSize(1200, 200, 0)).toBe(13);
+  });
+
+  it("redraws from blank and puts the cursor where the pane's is, hidden if the pane hides it", () => {
+    expect(screenWrite({ data: 'a\nb\n', cursor: { x: 4, y: 1, visible: false } })).toBe(
+      '\x1bca\r\nb\x1b[0m\x1b[2;5H\x1b[?25l',
+    );
+    expect(screenWrite({ data: 'a', cursor: { x: 0, y: 0, visible: true } })).toBe('\x1bca\x1b[0m\x1b[1;1H');
   });
 });

@@ -20,7 +20,7 @@ export function TerminalPanel({ agentId }: { agentId: string }) {
         )}
       </p>
       <section
-        className="terminal"
+        className="terminal-frame"
         data-testid="terminal"
         data-readonly={input ? 'false' : 'true'}
         aria-label={`Terminal of agent ${agentId}${input ? '' : ' (read-only)'}`}
