@@ -1,3 +1,4 @@
+import { ADAPTER_KINDS } from '../domain/values.js';
 import { aiderAdapter } from './aider/index.js';
 import { claudeCodeAdapter } from './claude-code/index.js';
 import { codexAdapter } from './codex/index.js';
@@ -5,8 +6,7 @@ import { createCustomAdapter } from './custom/index.js';
 import { geminiAdapter } from './gemini/index.js';
 import type { AdapterKind, AgentAdapter, AgentEntryConfig } from './types.js';
 
-/** Every adapter kind, built-in agents first. */
-export const ADAPTER_KINDS: readonly AdapterKind[] = ['claude-code', 'codex', 'gemini', 'aider', 'custom'];
+export { ADAPTER_KINDS };
 
 const BUILTIN: Record<Exclude<AdapterKind, 'custom'>, AgentAdapter> = {
   'claude-code': claudeCodeAdapter,

@@ -1,4 +1,5 @@
 import type { AgentMode, AgentStatus, StatusSource, Task } from '../domain/index.js';
+import type { ADAPTER_KINDS } from '../domain/values.js';
 
 /**
  * The contract between the supervisor and one kind of agent CLI. An adapter is pure: it builds
@@ -60,7 +61,7 @@ export interface AgentEntryConfig {
   pane_patterns?: Partial<Record<'working' | 'needs_input' | 'needs_permission', string[]>>;
 }
 
-export type AdapterKind = 'claude-code' | 'codex' | 'gemini' | 'aider' | 'custom';
+export type AdapterKind = (typeof ADAPTER_KINDS)[number];
 
 /** A file the supervisor writes before launching (mode 0600 unless said otherwise). */
 export interface LaunchFile {

@@ -57,3 +57,6 @@ export const AGENT_MODES = ['interactive', 'headless'] as const;
 /** Id alphabet (no look-alikes: 0/o, 1/l/i) and length; ids.ts builds its schemas from these. */
 export const ID_ALPHABET = '23456789abcdefghjkmnpqrstuvwxyz';
 export const ID_LENGTH = 6;
+
+/** Every agent adapter kind, built-in agents first (a config entry's `adapter`). */
+export const ADAPTER_KINDS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;

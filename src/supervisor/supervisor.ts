@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { HookLine } from '../agents/hook-cli.js';
-import type { PermissionDecision } from '../agents/types.js';
+import type { AdapterKind, PermissionDecision } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import {
@@ -206,6 +206,11 @@ export class Supervisor {
    * The last meaningful line the agent's screen showed when the monitor last looked (see
    * `lastOutputLine`), or null when it has not looked since the daemon started. In memory, O(1).
    */
+  /** The adapter kind behind an agent's config entry (`claude-auto` may be a claude-code). */
+  kindOf(agent: Pick<Agent, 'adapter' | 'repoId'>): AdapterKind {
+    return adapterOf(this.ctx, agent).kind;
+  }
+
   lastOutput(agentId: string): string | null {
     return this.ctx.runtime.peek(agentId)?.lastOutput ?? null;
   }

@@ -99,6 +99,7 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
       cpuHistory,
       rssHistory: samples.map((s) => s.rssBytes),
       lastOutput: sup.lastOutput(agent.id),
+      kind: sup.kindOf(agent),
       resumeAt: sup.resumeAt(agent.id),
       tmuxSocket: tmuxSocket(),
     };

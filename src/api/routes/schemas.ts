@@ -8,6 +8,7 @@ import { AgentSchema, AgentStatusSchema } from '../../domain/agent.js';
 import { EventSchema } from '../../domain/event.js';
 import { RepoSchema } from '../../domain/repo.js';
 import { TaskSchema } from '../../domain/task.js';
+import { ADAPTER_KINDS } from '../../domain/values.js';
 import { WorktreeSchema } from '../../domain/worktree.js';
 
 /** Every `:id` path parameter: an id or a unique prefix of one. */
@@ -39,6 +40,8 @@ export const AgentViewSchema = AgentSchema.extend({
    * monitor's last look; null when unknown.
    */
   lastOutput: z.string().nullable(),
+  /** The adapter kind of the agent's config entry (`adapter` is the entry's name). */
+  kind: z.enum(ADAPTER_KINDS),
   /** The `tmux -L` socket name the agent's session lives on (for `flotilla attach`). */
   tmuxSocket: z.string(),
 });

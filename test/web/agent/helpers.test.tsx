@@ -7,11 +7,11 @@ describe('agent page helpers', () => {
   it('quotes worktree paths for the shell only when needed', () => {
     expect(shellQuote('/srv/wt/abc-fix')).toBe('/srv/wt/abc-fix');
     expect(shellQuote("/home/o'neil/my repo")).toBe(`'/home/o'\\''neil/my repo'`);
-    expect(resumeCommand({ adapter: 'claude-code', sessionId: 'abc-123', worktreePath: '/tmp/my wt' })).toBe(
+    expect(resumeCommand({ kind: 'claude-code', sessionId: 'abc-123', worktreePath: '/tmp/my wt' })).toBe(
       "cd '/tmp/my wt' && claude --resume abc-123",
     );
-    expect(resumeCommand({ adapter: 'codex', sessionId: 'abc', worktreePath: '/x' })).toBeNull();
-    expect(resumeCommand({ adapter: 'claude-code', sessionId: null, worktreePath: '/x' })).toBeNull();
+    expect(resumeCommand({ kind: 'codex', sessionId: 'abc', worktreePath: '/x' })).toBeNull();
+    expect(resumeCommand({ kind: 'claude-code', sessionId: null, worktreePath: '/x' })).toBeNull();
     expect(tmuxAttachCommand({ tmuxSocket: 'flotilla', tmuxSession: 'flotilla-k7m2qp' })).toBe(
       'tmux -L flotilla attach -t flotilla-k7m2qp',
     );

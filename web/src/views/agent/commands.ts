@@ -24,10 +24,9 @@ export function tmuxAttachCommand(agent: Pick<AgentView, 'tmuxSession' | 'tmuxSo
  * Resumes the exact conversation outside Flotilla (in the worktree, since Claude Code keys its
  * sessions by folder). Null when the adapter has no resume-by-id or no session id was recorded.
  */
-export function resumeCommand(
-  agent: Pick<AgentView, 'adapter' | 'sessionId' | 'worktreePath'>,
-): string | null {
+export function resumeCommand(agent: Pick<AgentView, 'kind' | 'sessionId' | 'worktreePath'>): string | null {
   if (!agent.sessionId) return null;
-  if (agent.adapter !== 'claude-code') return null;
+  // By kind, not by name: an entry called `claude-auto` may well be a claude-code agent.
+  if (agent.kind !== 'claude-code') return null;
   return `cd ${shellQuote(agent.worktreePath)} && claude --resume ${shellQuote(agent.sessionId)}`;
 }
