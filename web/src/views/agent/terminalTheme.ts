@@ -23,13 +23,30 @@ export interface TerminalColours {
   brightWhite: string;
 }
 
-function cssVar(style: CSSStyleDeclaration, name: string, fallback: string): string {
-  const v = style.getPropertyValue(name).trim();
+/**
+ * The colour a theme variable resolves to. The variables are `light-dark()` pairs, which only
+ * a colour property resolves (a custom property keeps the text), so a hidden probe element
+ * takes the colour and the computed style reads it back as `rgb(…)`.
+ */
+function cssVar(probe: HTMLElement, name: string, fallback: string): string {
+  probe.style.color = '';
+  probe.style.color = `var(${name})`;
+  const v = getComputedStyle(probe).color.trim();
   return v || fallback;
 }
 
 export function terminalColours(root: Element = document.documentElement): TerminalColours {
-  const s = getComputedStyle(root);
+  const probe = document.createElement('span');
+  probe.hidden = true;
+  root.appendChild(probe);
+  try {
+    return coloursFrom(probe);
+  } finally {
+    probe.remove();
+  }
+}
+
+function coloursFrom(s: HTMLElement): TerminalColours {
   const bg = cssVar(s, '--surface', '#ffffff');
   const fg = cssVar(s, '--text', '#1b1f24');
   const muted = cssVar(s, '--muted', '#57606a');
