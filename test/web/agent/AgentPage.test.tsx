@@ -1,7 +1,8 @@
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentPage } from '../../../web/src/views/agent/AgentPage.js';
-import { agentView, configView, renderWithStream, stubApi } from './harness.js';
+import { agentView, stubApi } from '../fixtures.js';
+import { configView, renderWithStream } from './harness.js';
 
 afterEach(() => {
   // Unmount first (no globals: Testing Library cannot register its own cleanup), so no query
@@ -21,23 +22,23 @@ const baseRoutes = {
 describe('AgentPage', () => {
   it('shows the task, status and where the agent lives, with the exact resume command', async () => {
     stubApi(baseRoutes);
-    renderWithStream(<AgentPage id="k7m" />);
+    renderWithStream(<AgentPage id="abc" />);
     expect(await screen.findByRole('heading', { level: 1, name: 'Fix the login redirect' })).toBeTruthy();
     const details = screen.getByTestId('agent-details');
     const text = details.textContent ?? '';
-    expect(text).toContain('/home/dev/.flotilla/worktrees/shop/tq4x9a-fix-login');
-    expect(text).toContain('3f2b8c1e-9a4d-4c55-8e0f-2d7a6b1c9e42');
-    expect(text).toContain('flotilla-k7m2qp');
+    expect(text).toContain('/home/u/.local/share/flotilla/worktrees/abc234');
+    expect(text).toContain('5f0c7a9e-0000-4000-8000-000000000000');
+    expect(text).toContain('flotilla-abc234');
     expect(text).toContain(
-      'cd /home/dev/.flotilla/worktrees/shop/tq4x9a-fix-login && claude --resume 3f2b8c1e-9a4d-4c55-8e0f-2d7a6b1c9e42',
+      'cd /home/u/.local/share/flotilla/worktrees/abc234 && claude --resume 5f0c7a9e-0000-4000-8000-000000000000',
     );
-    expect(text).toContain('flotilla attach k7m2qp');
+    expect(text).toContain('flotilla attach abc234');
     expect(screen.getByRole('button', { name: 'Copy resume command' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Copy attach command' })).toBeTruthy();
     const header = document.querySelector('.agent-header');
     expect(header?.getAttribute('data-status')).toBe('working');
     expect(header?.textContent).toContain('claude-code');
-    expect(header?.textContent).toContain('flotilla/tq4x9a-fix-login');
+    expect(header?.textContent).toContain('flotilla/tsk234-fix-the-login-redirect-abc234');
     // Not waiting for permission: no Approve, but Stop/Restart/Send message are there.
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
@@ -53,7 +54,7 @@ describe('AgentPage', () => {
     });
     renderWithStream(<AgentPage id={waiting.id} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Approve' }));
-    await waitFor(() => expect(calls).toContain(`/agents/${waiting.id}/approve`));
+    await waitFor(() => expect(calls.map((c) => c.path)).toContain(`/agents/${waiting.id}/approve`));
     // The answer replaces the cached agent: the permission buttons go away.
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull());
   });
@@ -111,7 +112,9 @@ describe('AgentPage', () => {
     expect(rows[0]?.textContent).toContain('Health warn');
     // Exact time on hover.
     expect(rows[2]?.querySelector('time')?.getAttribute('title')).toBeTruthy();
-    expect(calls.some((c) => c.startsWith('/events?') && c.includes(`agent=${agent.id}`))).toBe(true);
+    expect(calls.some((c) => c.path.startsWith('/events?') && c.path.includes(`agent=${agent.id}`))).toBe(
+      true,
+    );
   });
 
   it('splits the diff per file with +/− counts and coloured added/removed lines', async () => {

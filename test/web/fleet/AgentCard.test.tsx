@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../web/src/api/queries.js';
 import type { AgentView } from '../../../web/src/api/types.js';
 import { FleetView } from '../../../web/src/views/fleet/FleetView.js';
-import { agentView, refusal, renderWithQuery, repo, stubApi } from './fixtures.js';
+import { agentView, refusal, renderWithQuery, repo, stubApi } from '../fixtures.js';
 
 afterEach(() => {
   cleanup();
@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function fleetOf(agents: AgentView[], extra: Parameters<typeof stubApi>[0] = {}) {
-  const calls = stubApi({
+  const { calls } = stubApi({
     'GET /agents': { body: { agents } },
     'GET /repos': { body: { repos: [repo()] } },
     ...extra,
@@ -114,7 +114,7 @@ describe('AgentCard', () => {
   it('disables the buttons while an action runs', async () => {
     let release: (() => void) | undefined;
     const agent = agentView();
-    const calls = stubApi({
+    const { calls } = stubApi({
       'GET /agents': { body: { agents: [agent] } },
       'GET /repos': { body: { repos: [repo()] } },
     });

@@ -2,7 +2,7 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FleetView } from '../../../web/src/views/fleet/FleetView.js';
-import { agentView, renderWithQuery, repo, stubApi } from './fixtures.js';
+import { agentView, renderWithQuery, repo, stubApi } from '../fixtures.js';
 
 afterEach(() => {
   cleanup();

@@ -2,7 +2,7 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FleetView } from '../../../web/src/views/fleet/FleetView.js';
-import { agentView, type Call, refusal, renderWithQuery, repo, stubApi } from './fixtures.js';
+import { agentView, type Call, refusal, renderWithQuery, repo, stubApi } from '../fixtures.js';
 
 afterEach(() => {
   cleanup();
@@ -25,7 +25,7 @@ describe('Remove', () => {
   it('asks first: nothing is removed until the dialog is confirmed', async () => {
     const agent = agentView({ status: 'stopped' });
     let gone = false;
-    const calls = stubApi({
+    const { calls } = stubApi({
       'GET /agents': () => ({ body: { agents: gone ? [] : [agent] } }),
       'GET /repos': { body: { repos: [repo()] } },
       'GET /tasks': { body: { tasks: [], total: 0 } },
@@ -50,7 +50,7 @@ describe('Remove', () => {
 
   it("shows the daemon's refusal and offers force, which sends force=true", async () => {
     const agent = agentView({ status: 'working' });
-    const calls = stubApi({
+    const { calls } = stubApi({
       'GET /agents': { body: { agents: [agent] } },
       'GET /repos': { body: { repos: [repo()] } },
       'DELETE /agents/abc234?worktree=true': refusal(
@@ -88,7 +88,7 @@ describe('Remove', () => {
 
 describe('Send message', () => {
   it('posts the text with Ctrl+Enter and closes', async () => {
-    const calls = stubApi({
+    const { calls } = stubApi({
       'GET /agents': { body: { agents: [agentView({ status: 'needs_input' })] } },
       'GET /repos': { body: { repos: [repo()] } },
       'POST /agents/abc234/send': { body: { ok: true } },

@@ -5,7 +5,7 @@ import { keys } from '../../../web/src/api/queries.js';
 import type { AgentView } from '../../../web/src/api/types.js';
 import { FleetView } from '../../../web/src/views/fleet/FleetView.js';
 import { sortAgents, summarize } from '../../../web/src/views/fleet/order.js';
-import { agentView, refusal, renderWithQuery, repo, stubApi, task } from './fixtures.js';
+import { agentView, refusal, renderWithQuery, repo, stubApi, task } from '../fixtures.js';
 
 afterEach(() => {
   cleanup();
@@ -89,7 +89,7 @@ describe('fleet states', () => {
   });
 
   it('with tasks but no agent, offers to start the ready tasks and reports what the daemon did', async () => {
-    const calls = stubApi({
+    const { calls } = stubApi({
       'GET /agents': { body: { agents: [] } },
       'GET /repos': { body: { repos: [repo()] } },
       'GET /tasks': { body: { tasks: [task(), task({ id: 'tsk345', status: 'backlog' })], total: 2 } },

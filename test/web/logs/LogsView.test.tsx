@@ -1,7 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LogsView } from '../../../web/src/views/logs/LogsView.js';
-import { agentView, renderWithStream, stubApi } from '../agent/harness.js';
+import { renderWithStream } from '../agent/harness.js';
+import { agentView, stubApi } from '../fixtures.js';
 
 type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 const line = (seq: number, level: Level, msg: string, agentId: string | null = null) => ({
@@ -58,7 +59,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const agents = { body: { agents: [agentView()] } };
+const agents = { body: { agents: [agentView({ id: 'k7m2qp' })] } };
 const texts = () => screen.queryAllByTestId('log-line').map((l) => l.querySelector('.log-msg')?.textContent);
 
 describe('LogsView', () => {
@@ -66,7 +67,7 @@ describe('LogsView', () => {
     const { calls } = stubApi({ '/agents': agents, '/logs': { body: { source: 'daemon', lines: TAIL } } });
     const { socket } = renderWithStream(<LogsView />);
     await waitFor(() => expect(texts()).toHaveLength(5));
-    expect(calls).toContain('/logs?source=daemon&tail=5000');
+    expect(calls.map((c) => c.path)).toContain('/logs?source=daemon&tail=5000');
     const first = screen.getAllByTestId('log-line')[1] as HTMLElement;
     expect(first.querySelector('.log-level')?.textContent).toBe('INFO');
     expect(first.querySelector('.log-agent')?.textContent).toBe('k7m2qp');
@@ -195,7 +196,7 @@ describe('LogsView', () => {
   it('keeps the source in the URL and follows the chosen agent instead', async () => {
     stubApi({
       '/agents': agents,
-      '/logs': (url) => ({
+      '/logs': (_call, url) => ({
         body: {
           source: url.searchParams.get('source'),
           lines:

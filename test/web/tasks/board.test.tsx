@@ -2,7 +2,8 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { COLUMN_PAGE } from '../../../web/src/views/tasks/TaskColumn.js';
-import { agentView, card, cardIds, column, renderBoard, repo, task } from './harness.js';
+import { agentView, repo, task } from '../fixtures.js';
+import { card, cardIds, column, renderBoard } from './harness.js';
 
 afterEach(() => {
   cleanup();

@@ -2,7 +2,8 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Task, TaskCreateBody } from '../../../web/src/api/types.js';
-import { type Call, card, refusal, renderBoard, repo, task } from './harness.js';
+import { type Call, refusal, repo, task } from '../fixtures.js';
+import { card, renderBoard } from './harness.js';
 
 afterEach(() => {
   cleanup();

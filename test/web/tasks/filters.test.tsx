@@ -2,7 +2,8 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFilters, writeFilters } from '../../../web/src/views/tasks/useBoardFilters.js';
-import { card, renderBoard, task } from './harness.js';
+import { task } from '../fixtures.js';
+import { card, renderBoard } from './harness.js';
 
 afterEach(() => {
   cleanup();

@@ -2,7 +2,8 @@ import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Task } from '../../../web/src/api/types.js';
-import { type Answer, agentView, card, cardIds, column, refusal, renderBoard, task } from './harness.js';
+import { type Answer, agentView, refusal, task } from '../fixtures.js';
+import { card, cardIds, column, renderBoard } from './harness.js';
 
 afterEach(() => {
   cleanup();
