@@ -1,18 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { simStep } from '../../src/sim/index.js';
 import {
-  browserSkipReason,
   checkA11y,
-  closeBrowsers,
-  errorsOf,
-  launchBrowser,
-  newSignedInPage,
+  describeInBrowser,
+  errorText,
+  openView,
   screenshot,
+  useBrowserWorld,
   waitFor,
   withScreen,
 } from '../helpers/browser.js';
-import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
 
 /**
  * The agent page and the logs view, in a real browser: the page's terminal shows what is really
@@ -21,35 +18,26 @@ import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
  * network namespace.
  */
 
-const skip = await browserSkipReason();
-if (skip) console.warn(`skipping browser agent-page tests: ${skip}`);
-
 // A word only the scripted model says: on the agent's screen once its turn has ended.
 const WORD = 'Periwinkle';
 
-describe.skipIf(skip !== null)(`browser: the agent page${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let w: E2eWorld;
-  let browser: Browser;
+await describeInBrowser('the agent page', () => {
   let agentId = '';
-
-  beforeAll(async () => {
-    w = await makeE2eWorld({
-      script: {
-        conversations: [{ name: 'greet', steps: [simStep.text(`${WORD} is the word of the day.`)] }],
-      },
-      config: { agent: 'claude-auto' },
-    });
-    const task = await w.addTask('Say the word', '[[sim:greet]] say the word');
-    agentId = (await w.json<{ id: string }>(['start', task.id])).id;
-    await w.waitForAgent(agentId, (a) => a.status === 'needs_input', 'the agent to finish its turn');
-    browser = await launchBrowser(w);
-  }, 90_000);
-  afterAll(async () => {
-    await closeBrowsers();
-    await w?.cleanup();
-  }, 60_000);
+  const world = useBrowserWorld({
+    script: {
+      conversations: [{ name: 'greet', steps: [simStep.text(`${WORD} is the word of the day.`)] }],
+    },
+    config: { agent: 'claude-auto' },
+    prepare: async (w) => {
+      const task = await w.addTask('Say the word', '[[sim:greet]] say the word');
+      agentId = (await w.json<{ id: string }>(['start', task.id])).id;
+      await w.waitForAgent(agentId, (a) => a.status === 'needs_input', 'the agent to finish its turn');
+    },
+    timeoutMs: 90_000,
+  });
 
   it("the terminal shows the agent's real screen", async () => {
+    const w = world.e2e;
     await waitFor(
       async () => (await w.screen(agentId)).includes(WORD),
       `"${WORD}" on the agent's tmux screen`,
@@ -57,7 +45,7 @@ describe.skipIf(skip !== null)(`browser: the agent page${skip ? ` (skipped: ${sk
     ).catch(async (e: Error) => {
       throw new Error(`${e.message}; the screen:\n${await w.screen(agentId)}`);
     });
-    const page = await newSignedInPage(browser, w);
+    const page = await world.signedInPage();
     await page.goto(new URL(`/agents/${agentId}`, page.url()).toString());
     const rows = page.locator('[data-testid="terminal"] .xterm-rows');
     await withScreen(
@@ -85,7 +73,7 @@ describe.skipIf(skip !== null)(`browser: the agent page${skip ? ` (skipped: ${sk
             `the terminal never showed "${WORD}": ${e.message}\n` +
               `tmux pane ${pane.stdout.trim()}, terminal ${shown.length} rows (longest text ${widest} chars); it shows:\n` +
               `${shown.map((r) => r.trimEnd()).join('\n')}\n` +
-              `page errors: ${errorsOf(page).join('\n') || 'none'}`,
+              `page errors: ${errorText(page)}`,
           );
         }),
     );
@@ -98,8 +86,8 @@ describe.skipIf(skip !== null)(`browser: the agent page${skip ? ` (skipped: ${sk
   }, 60_000);
 
   it('the logs view lists log lines and passes axe', async () => {
-    const page = await newSignedInPage(browser, w);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Logs' }).click();
+    const page = await world.signedInPage();
+    await openView(page, 'Logs');
     await page.locator('[data-testid="log-list"]').waitFor({ timeout: 15_000 });
     // The daemon has logged its start and the agent's: at least one line to show.
     await page

@@ -1,21 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { simStep } from '../../src/sim/index.js';
 import {
-  browserSkipReason,
   checkA11y,
-  closeBrowsers,
   daemonUrl,
-  errorsOf,
-  launchBrowser,
+  describeInBrowser,
+  errorText,
   loginUrl,
   newPage,
   pageFetch,
   screenshot,
   shellNav,
+  useBrowserWorld,
   waitForConnection,
 } from '../helpers/browser.js';
-import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
 
 /**
  * Signing in to the dashboard, in a real browser. Real processes: the `flotilla` binary and its
@@ -24,35 +21,26 @@ import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
  * No session means no data at all; a login link works exactly once.
  */
 
-const skip = await browserSkipReason();
-if (skip) console.warn(`skipping browser auth tests: ${skip}`);
-
 // A task whose title must never reach a page without a session.
 const SECRET_TITLE = 'Rotate the staging credentials';
 
-describe.skipIf(skip !== null)(`browser: signing in${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let w: E2eWorld;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    w = await makeE2eWorld({ script: { conversations: [{ name: 'idle', steps: [simStep.text('Ok.')] }] } });
-    // Starts the daemon too (the CLI starts it on demand).
-    await w.addTask(SECRET_TITLE, 'never started in this file');
-    browser = await launchBrowser(w);
-  }, 60_000);
-  afterAll(async () => {
-    await closeBrowsers();
-    await w?.cleanup();
-  }, 60_000);
+await describeInBrowser('signing in', () => {
+  const world = useBrowserWorld({
+    script: { conversations: [{ name: 'idle', steps: [simStep.text('Ok.')] }] },
+    prepare: async (w) => {
+      // Starts the daemon too (the CLI starts it on demand).
+      await w.addTask(SECRET_TITLE, 'never started in this file');
+    },
+  });
 
   it('without a session: the sign-in page, no fleet data, and the API answers 401', async () => {
-    const page = await newPage(browser);
-    const response = await page.goto(`${daemonUrl(w)}/`);
+    const page = await newPage(world.browser);
+    const response = await page.goto(`${daemonUrl(world.e2e)}/`);
     expect(response?.status(), 'the dashboard itself is public (it holds no data)').toBe(200);
     await expect
       .poll(() => page.getByRole('heading', { level: 1, name: 'Sign in to Flotilla' }).count(), {
         timeout: 15_000,
-        message: `the sign-in heading; errors: ${errorsOf(page).join('\n')}`,
+        message: `the sign-in heading; errors: ${errorText(page)}`,
       })
       .toBe(1);
     await expect(shellNav(page).count(), 'no navigation without a session').resolves.toBe(0);
@@ -77,10 +65,10 @@ describe.skipIf(skip !== null)(`browser: signing in${skip ? ` (skipped: ${skip})
   }, 60_000);
 
   it('a login link signs in once: the fleet view loads; the same link is refused the second time', async () => {
-    const url = await loginUrl(w);
+    const url = await loginUrl(world.e2e);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?code=[\w-]+$/);
 
-    const page = await newPage(browser);
+    const page = await newPage(world.browser);
     const first = await page.goto(url);
     expect(first?.status()).toBe(200);
     expect(new URL(page.url()).pathname, 'redirected to the fleet view').toBe('/');
@@ -102,12 +90,12 @@ describe.skipIf(skip !== null)(`browser: signing in${skip ? ` (skipped: ${skip})
     await screenshot(page, 'auth-signed-in-fleet');
 
     // Another browser with the same (now used) link: refused, and no session for it.
-    const other = await newPage(browser);
+    const other = await newPage(world.browser);
     const second = await other.goto(url);
     expect(second?.status(), 'a used login link').toBe(401);
     expect(await other.locator('body').textContent()).toMatch(/invalid, used or expired/);
     expect((await other.context().cookies()).map((c) => c.name)).not.toContain('flotilla_session');
-    await other.goto(`${daemonUrl(w)}/`);
+    await other.goto(`${daemonUrl(world.e2e)}/`);
     await other.getByRole('heading', { level: 1, name: 'Sign in to Flotilla' }).waitFor();
     await screenshot(other, 'auth-link-used-twice');
     await other.context().close();

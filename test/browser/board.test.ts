@@ -1,18 +1,16 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { Task } from '../../src/domain/task.js';
 import { simStep } from '../../src/sim/index.js';
 import {
-  browserSkipReason,
   checkA11y,
-  closeBrowsers,
-  errorsOf,
-  launchBrowser,
-  newSignedInPage,
+  describeInBrowser,
+  errorText,
+  openView,
   screenshot,
+  useBrowserWorld,
   waitFor,
 } from '../helpers/browser.js';
-import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
 
 /**
  * The task board, in a real browser: a card dragged with real pointer events lands in another
@@ -20,9 +18,6 @@ import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
  * `flotilla` binary and its daemon, git, the scripted model (idle) and Chromium; all inside one
  * loopback-only network namespace. No agent is started.
  */
-
-const skip = await browserSkipReason();
-if (skip) console.warn(`skipping browser board tests: ${skip}`);
 
 /** The centre of a locator's box; fails clearly when it is not laid out. */
 async function centre(locator: Locator, what: string): Promise<{ x: number; y: number }> {
@@ -49,25 +44,18 @@ async function drag(page: Page, card: Locator, target: Locator): Promise<void> {
   await page.mouse.up();
 }
 
-describe.skipIf(skip !== null)(`browser: the task board${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let w: E2eWorld;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    w = await makeE2eWorld({ script: { conversations: [{ name: 'idle', steps: [simStep.text('Ok.')] }] } });
-    browser = await launchBrowser(w);
-  }, 60_000);
-  afterAll(async () => {
-    await closeBrowsers();
-    await w?.cleanup();
-  }, 60_000);
+await describeInBrowser('the task board', () => {
+  const world = useBrowserWorld({
+    script: { conversations: [{ name: 'idle', steps: [simStep.text('Ok.')] }] },
+  });
 
   it('a card dragged from todo to review stays there after a reload, and the API agrees', async () => {
+    const w = world.e2e;
     const task = await w.addTask('Review the parser change', 'drag me');
     await w.addTask('Stay in todo', 'a neighbour that must not move');
     expect(task.status).toBe('todo');
-    const page = await newSignedInPage(browser, w);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+    const page = await world.signedInPage();
+    await openView(page, 'Tasks');
 
     const inColumn = (status: string) =>
       page.locator(`[data-testid="column-${status}"] [data-testid="task-card"][data-task-id="${task.id}"]`);
@@ -81,9 +69,7 @@ describe.skipIf(skip !== null)(`browser: the task board${skip ? ` (skipped: ${sk
       .waitFor({ timeout: 10_000 })
       .catch(async (e: Error) => {
         await screenshot(page, 'board-drag-failed');
-        throw new Error(
-          `the card never showed in review: ${e.message}\npage errors: ${errorsOf(page).join('\n') || 'none'}`,
-        );
+        throw new Error(`the card never showed in review: ${e.message}\npage errors: ${errorText(page)}`);
       });
     await expect(inColumn('review').getAttribute('data-status')).resolves.toBe('review');
     await screenshot(page, 'board-after-drag');

@@ -1,21 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { simStep } from '../../src/sim/index.js';
 import {
-  browserSkipReason,
   checkA11y,
-  closeBrowsers,
-  errorsOf,
-  launchBrowser,
-  newSignedInPage,
+  describeInBrowser,
+  errorText,
+  openView,
   recordAttribute,
   screenshot,
+  useBrowserWorld,
   waitFor,
   withScreen,
 } from '../helpers/browser.js';
-import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
 
 /**
  * The main scenario, in a real browser: start a task from the board, watch its agent on the
@@ -25,42 +23,29 @@ import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
  * loopback-only network namespace.
  */
 
-const skip = await browserSkipReason();
-if (skip) console.warn(`skipping browser fleet tests: ${skip}`);
-
 const MARKER_FILE = 'approved.txt';
 const MARKER_TEXT = 'approved in the browser';
 
-describe.skipIf(skip !== null)(`browser: the fleet view${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let w: E2eWorld;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    w = await makeE2eWorld({
-      script: {
-        conversations: [
-          {
-            name: 'approve',
-            steps: [
-              // Held back a few seconds, so `working` is on the card long enough to be seen.
-              simStep.slow(4_000, simStep.bash(`echo '${MARKER_TEXT}' > ${MARKER_FILE}`, 'Write the marker')),
-              simStep.text('Wrote the marker.'),
-            ],
-          },
-        ],
-      },
-    });
-    browser = await launchBrowser(w);
-  }, 60_000);
-  afterAll(async () => {
-    await closeBrowsers();
-    await w?.cleanup();
-  }, 60_000);
+await describeInBrowser('the fleet view', () => {
+  const world = useBrowserWorld({
+    script: {
+      conversations: [
+        {
+          name: 'approve',
+          steps: [
+            // Held back a few seconds, so `working` is on the card long enough to be seen.
+            simStep.slow(4_000, simStep.bash(`echo '${MARKER_TEXT}' > ${MARKER_FILE}`, 'Write the marker')),
+            simStep.text('Wrote the marker.'),
+          ],
+        },
+      ],
+    },
+  });
 
   /** Wait for the card to show `status`; on failure, say what it showed and what the agent's screen was. */
   const cardReaches = (page: Page, agentId: string, status: string, timeoutMs = 60_000) =>
     withScreen(
-      w,
+      world.e2e,
       agentId,
       page
         .locator(`[data-testid="agent-card"][data-agent-id="${agentId}"][data-status="${status}"]`)
@@ -70,28 +55,29 @@ describe.skipIf(skip !== null)(`browser: the fleet view${skip ? ` (skipped: ${sk
             .locator(`[data-testid="agent-card"][data-agent-id="${agentId}"]`)
             .getAttribute('data-status', { timeout: 1_000 })
             .catch(() => 'no card');
-          const api = await w.agent(agentId).catch(() => null);
+          const api = await world.e2e.agent(agentId).catch(() => null);
           throw new Error(
             `the card never showed ${status} (it shows ${shown}; the API says ${api?.status}): ${e.message}\n` +
-              `page errors: ${errorsOf(page).join('\n') || 'none'}`,
+              `page errors: ${errorText(page)}`,
           );
         }),
     );
 
   it('start on the board, approve on the card: working → needs_permission → approved → the turn ends', async () => {
+    const w = world.e2e;
     const task = await w.addTask('Write the marker file', '[[sim:approve]] write the marker file');
-    const page = await newSignedInPage(browser, w);
+    const page = await world.signedInPage();
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+    await openView(page, 'Tasks');
     const taskCard = page.locator(`[data-testid="task-card"][data-task-id="${task.id}"]`);
     await taskCard.getByRole('button', { name: 'Start', exact: true }).click();
     const agentId = await waitFor(
       async () => (await w.agents()).find((a) => a.taskId === task.id)?.id,
-      `an agent for task ${task.id} after clicking Start (page errors: ${errorsOf(page).join('\n') || 'none'})`,
+      `an agent for task ${task.id} after clicking Start (page errors: ${errorText(page)})`,
       { timeoutMs: 30_000, intervalMs: 250 },
     );
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Fleet' }).click();
+    await openView(page, 'Fleet');
     const cardSelector = `[data-testid="agent-card"][data-agent-id="${agentId}"]`;
     await withScreen(w, agentId, page.locator(cardSelector).waitFor({ timeout: 30_000 }));
     const statuses = await recordAttribute(page, cardSelector, 'data-status');

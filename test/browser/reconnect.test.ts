@@ -1,20 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { simStep } from '../../src/sim/index.js';
 import {
-  browserSkipReason,
-  closeBrowsers,
   daemonUrl,
-  errorsOf,
-  launchBrowser,
-  newSignedInPage,
+  describeInBrowser,
+  errorText,
   type PageWindow,
   recordAttribute,
   screenshot,
+  useBrowserWorld,
   waitForConnection,
   withScreen,
 } from '../helpers/browser.js';
-import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
 
 /**
  * The dashboard across a daemon restart, in a real browser. Real processes: the `flotilla`
@@ -24,33 +20,23 @@ import { type E2eWorld, makeE2eWorld } from '../helpers/e2e.js';
  * and then keep showing changes: resumed, not merely reconnected, and never reloaded.
  */
 
-const skip = await browserSkipReason();
-if (skip) console.warn(`skipping browser reconnect tests: ${skip}`);
-
 const BADGE = '[data-testid="connection-state"]';
 
-describe.skipIf(skip !== null)(`browser: a daemon restart${skip ? ` (skipped: ${skip})` : ''}`, () => {
-  let w: E2eWorld;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    w = await makeE2eWorld({
-      script: { conversations: [{ name: 'after', steps: [simStep.text('Started after the restart.')] }] },
-      config: { agent: 'claude-auto' },
-    });
-    await w.addTask('Warm up', 'the CLI starts the daemon for this');
-    // The page holds the daemon's URL: the restarted daemon must come back on the same port
-    // (the sandbox asks for port 0, a fresh one each start).
-    w.sb.env.FLOTILLA_SERVER__PORT = new URL(daemonUrl(w)).port;
-    browser = await launchBrowser(w);
-  }, 60_000);
-  afterAll(async () => {
-    await closeBrowsers();
-    await w?.cleanup();
-  }, 60_000);
+await describeInBrowser('a daemon restart', () => {
+  const world = useBrowserWorld({
+    script: { conversations: [{ name: 'after', steps: [simStep.text('Started after the restart.')] }] },
+    config: { agent: 'claude-auto' },
+    prepare: async (w) => {
+      await w.addTask('Warm up', 'the CLI starts the daemon for this');
+      // The page holds the daemon's URL: the restarted daemon must come back on the same port
+      // (the sandbox asks for port 0, a fresh one each start).
+      w.sb.env.FLOTILLA_SERVER__PORT = new URL(daemonUrl(w)).port;
+    },
+  });
 
   it('the badge leaves live and comes back by itself; a change made after the restart shows without a reload', async () => {
-    const page = await newSignedInPage(browser, w);
+    const w = world.e2e;
+    const page = await world.signedInPage();
     await waitForConnection(page, 'live');
     // The records live on the page: if it reloaded, they are gone (the reader answers null).
     const states = await recordAttribute(page, BADGE, 'data-state');
@@ -90,7 +76,7 @@ describe.skipIf(skip !== null)(`browser: a daemon restart${skip ? ` (skipped: ${
       throw new Error(
         `after the restart the page ${why}\nbadge states seen: ${await seen()}\n` +
           `page text: ${await page.locator('body').textContent()}\n` +
-          `errors: ${errorsOf(page).join('\n') || 'none'}`,
+          `errors: ${errorText(page)}`,
       );
     }
     const values = await states();

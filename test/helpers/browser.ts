@@ -10,8 +10,9 @@ import {
 import { join } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { ROOT, waitFor } from './cli.js';
-import { type E2eWorld, e2eSkipReason } from './e2e.js';
+import { type E2eOptions, type E2eWorld, e2eSkipReason, makeE2eWorld } from './e2e.js';
 
 /**
  * Browser tests: Debian's real Chromium, driven by playwright-core, against the real daemon of an
@@ -53,6 +54,65 @@ export async function browserSkipReason(): Promise<string | null> {
   return null;
 }
 
+/**
+ * A describe block of browser tests: skipped, and saying why in its title and on stderr, where
+ * Chromium, the e2e tools or the built dashboard are missing. Await it at the top of the file.
+ */
+export async function describeInBrowser(what: string, body: () => void): Promise<void> {
+  const skip = await browserSkipReason();
+  if (skip) console.warn(`skipping browser tests of ${what}: ${skip}`);
+  describe.skipIf(skip !== null)(`browser: ${what}${skip ? ` (skipped: ${skip})` : ''}`, body);
+}
+
+/** The e2e world a describe block's browser tests share, with Chromium inside it. */
+export interface BrowserWorldOptions extends E2eOptions {
+  /** Runs once the daemon's world is up, before Chromium starts: add tasks, start agents. */
+  prepare?: (world: E2eWorld) => Promise<void>;
+  /** beforeAll's budget, prepare included. */
+  timeoutMs?: number;
+}
+
+/** What useBrowserWorld hands the tests; each getter throws until beforeAll has run. */
+export interface BrowserWorld {
+  readonly e2e: E2eWorld;
+  readonly browser: Browser;
+  /** A fresh page, signed in through a real login link, showing the shell. */
+  signedInPage(): Promise<Page>;
+}
+
+/**
+ * Registers the beforeAll that makes an e2e world (scripted model, daemon, namespace), runs
+ * `prepare` and launches Chromium in it, and the afterAll that closes the browsers and cleans
+ * the world up. Call it inside the describe block.
+ */
+export function useBrowserWorld({ prepare, timeoutMs = 60_000, ...e2e }: BrowserWorldOptions): BrowserWorld {
+  let world: E2eWorld | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    world = await makeE2eWorld(e2e);
+    await prepare?.(world);
+    browser = await launchBrowser(world);
+  }, timeoutMs);
+  afterAll(async () => {
+    await closeBrowsers();
+    await world?.cleanup();
+  }, 60_000);
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(`no ${what}: the browser world's beforeAll failed or has not run`);
+    return value;
+  };
+  return {
+    get e2e() {
+      return ready(world, 'e2e world');
+    },
+    get browser() {
+      return ready(browser, 'browser');
+    },
+    signedInPage: () => newSignedInPage(ready(browser, 'browser'), ready(world, 'e2e world')),
+  };
+}
+
 const browsers = new Set<Browser>();
 
 /** Chromium inside `world`'s network namespace. Close it with closeBrowsers() in afterAll. */
@@ -87,6 +147,8 @@ export function daemonUrl(world: E2eWorld): string {
 /** Errors the page logged or threw, per page, for failure messages. */
 const pageErrors = new WeakMap<Page, string[]>();
 export const errorsOf = (page: Page): string[] => pageErrors.get(page) ?? [];
+/** The page's errors, one a line, or 'none': for a failure message. */
+export const errorText = (page: Page): string => errorsOf(page).join('\n') || 'none';
 
 /**
  * A fresh context (no cookies) and page. bypassCSP lets checkA11y inject axe: the daemon's CSP
@@ -112,6 +174,9 @@ export async function newPage(browser: Browser): Promise<Page> {
 /** The header every signed-in page shows (the main navigation). */
 export const shellNav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
+/** Go to a view (Fleet, Tasks, Logs) the way a person does: its link in the main navigation. */
+export const openView = (page: Page, name: string) => shellNav(page).getByRole('link', { name }).click();
+
 /** A fresh single-use login link from `flotilla web --json` (starts the daemon if needed). */
 export async function loginUrl(world: E2eWorld): Promise<string> {
   return (await world.json<{ url: string; expiresAt: string }>(['web'])).url;
@@ -126,7 +191,7 @@ export async function newSignedInPage(browser: Browser, world: E2eWorld): Promis
     .catch((e: Error) => {
       throw new Error(
         `the dashboard shell never showed after the login link (at ${page.url()}): ${e.message}\n` +
-          `errors: ${errorsOf(page).join('\n') || 'none'}`,
+          `errors: ${errorText(page)}`,
       );
     });
   return page;
