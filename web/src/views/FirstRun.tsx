@@ -3,7 +3,7 @@
  * working agent, each with a command to copy, and the scripted demo. The page needs no reload
  * afterwards: registering a repo is an event, and the fleet view follows it.
  */
-import { CopyButton } from './fleet/CopyButton.js';
+import { CopyButton } from '../components/CopyButton.js';
 import './FirstRun.css';
 
 const STEPS = [
@@ -66,9 +66,7 @@ function Command({ text }: { text: string }) {
   return (
     <div className="first-run-command">
       <code className="code">{text}</code>
-      <CopyButton text={text} label={`Copy ${text}`}>
-        Copy
-      </CopyButton>
+      <CopyButton text={text} label={`Copy ${text}`} />
     </div>
   );
 }

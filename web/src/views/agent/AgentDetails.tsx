@@ -1,5 +1,5 @@
 import type { AgentView } from '../../api/types.js';
-import { CopyButton } from './CopyButton.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { attachCommand, resumeCommand, tmuxAttachCommand } from './commands.js';
 
 interface Row {
@@ -41,7 +41,7 @@ export function AgentDetails({ agent }: { agent: AgentView }) {
             {r.value ? (
               <>
                 <code className="agent-detail-value">{r.value}</code>
-                <CopyButton text={r.value} label={r.copyLabel} />
+                <CopyButton text={r.value} label={r.copyLabel} compact />
               </>
             ) : (
               <span className="muted">{r.missing ?? 'unknown'}</span>

@@ -7,8 +7,8 @@ import { useEffect, useRef } from 'react';
 import { LIVE_AGENT_STATUSES } from '../../../../src/domain/values.js';
 import { type AgentAction, useAgentAction } from '../../api/queries.js';
 import type { AgentView } from '../../api/types.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { InlineError } from '../../components/ErrorState.js';
-import { CopyButton } from './CopyButton.js';
 import type { OpenDialog } from './FleetDialogs.js';
 import { attachCommand, tmuxAttachCommand } from './format.js';
 
