@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
-import { expectFlotillaError, useStore } from './helpers.js';
+import { expectFlotillaError, storeFixture } from './helpers.js';
 
-const setup = useStore();
+const setup = storeFixture();
 
 async function newAgent(store: Store, taskId: string, id?: string) {
   return store.agents.create(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expectFlotillaError, tableCounts, useStore } from './helpers.js';
+import { expectFlotillaError, storeFixture, tableCounts } from './helpers.js';
 
-const setup = useStore();
+const setup = storeFixture();
 
 describe('task dependencies', () => {
   it('resolves dependency prefixes and refuses unknown ones, creating nothing', async () => {

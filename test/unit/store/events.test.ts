@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FlotillaEvent, NewEvent } from '../../../src/domain/event.js';
-import { expectFlotillaError, tableCounts, useStore } from './helpers.js';
+import { expectFlotillaError, storeFixture, tableCounts } from './helpers.js';
 
-const setup = useStore();
+const setup = storeFixture();
 
 describe('events', () => {
   it('appends with monotonic ids and lists with filters and id pagination', async () => {

@@ -7,7 +7,7 @@ import type { Repo } from '../../../src/domain/repo.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 
 /** Temp dirs made during a test, removed after it. */
-export function useTempDirs(): () => string {
+export function tempDirFixture(): () => string {
   const dirs: string[] = [];
   afterEach(() => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -20,8 +20,8 @@ export function useTempDirs(): () => string {
 }
 
 /** A fresh store (in its own temp dir, closed after the test) with one registered repo. */
-export function useStore(): () => Promise<{ store: Store; repo: Repo; file: string; dir: string }> {
-  const tempDir = useTempDirs();
+export function storeFixture(): () => Promise<{ store: Store; repo: Repo; file: string; dir: string }> {
+  const tempDir = tempDirFixture();
   const stores: Store[] = [];
   afterEach(async () => {
     for (const store of stores.splice(0)) await store.close();

@@ -11,9 +11,9 @@ import {
   openStore,
 } from '../../../src/store/index.js';
 import { connectSqlite } from '../../../src/store/sqlite.js';
-import { expectFlotillaError, useTempDirs } from './helpers.js';
+import { expectFlotillaError, tempDirFixture } from './helpers.js';
 
-const tempDir = useTempDirs();
+const tempDir = tempDirFixture();
 
 /*
  * Upgrade tests: for every schema version k a database is built as Flotilla at version k left

@@ -5,9 +5,9 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { run } from '../../../src/proc/run.js';
 import { LATEST_SCHEMA_VERSION, migrateFile, openStore, type Store } from '../../../src/store/index.js';
-import { expectFlotillaError, useTempDirs } from './helpers.js';
+import { expectFlotillaError, tempDirFixture } from './helpers.js';
 
-const tempDir = useTempDirs();
+const tempDir = tempDirFixture();
 
 async function pragma(store: Store, name: string): Promise<unknown> {
   const { rows } = await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(store.db);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/index.js';
-import { expectFlotillaError, tableCounts, useStore } from './helpers.js';
+import { expectFlotillaError, storeFixture, tableCounts } from './helpers.js';
 
-const setup = useStore();
+const setup = storeFixture();
 
 /** Inserts a task row with a chosen id, to set up prefix collisions deterministically. */
 async function insertTaskWithId(store: Store, repoId: string, id: string, title: string): Promise<void> {

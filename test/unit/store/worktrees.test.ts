@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expectFlotillaError, useStore } from './helpers.js';
+import { expectFlotillaError, storeFixture } from './helpers.js';
 
-const setup = useStore();
+const setup = storeFixture();
 
 const wt = (taskId: string, path: string, portBase: number) => ({
   taskId,
