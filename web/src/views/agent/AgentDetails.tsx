@@ -27,7 +27,10 @@ export function AgentDetails({ agent }: { agent: AgentView }) {
       term: 'Resume command',
       value: resume,
       copyLabel: 'Copy resume command',
-      missing: `not available for ${agent.adapter}${agent.sessionId ? '' : ' without a session id'}; attach instead`,
+      missing:
+        agent.kind !== 'claude-code'
+          ? `not available for ${agent.kind} agents; attach instead`
+          : 'no session id recorded yet; attach instead',
     },
     { term: 'Attach', value: attachCommand(agent), copyLabel: 'Copy attach command' },
     { term: 'Attach with tmux', value: tmuxAttachCommand(agent), copyLabel: 'Copy tmux attach command' },
