@@ -3,7 +3,7 @@
  * to a task and what blocks it. Kept out of the components so 1,000 tasks are grouped once per
  * change (in a useMemo) and the rules can be read in one place.
  */
-import { LIVE_AGENT_STATUSES, PRIORITY_RANK } from '../../../../src/domain/values.js';
+import { LIVE_AGENT_STATUSES, PRIORITY_RANK, TASK_STATUSES } from '../../../../src/domain/values.js';
 import type { AgentView, Task, TaskStatus } from '../../api/types.js';
 
 /**
@@ -11,17 +11,10 @@ import type { AgentView, Task, TaskStatus } from '../../api/types.js';
  * work nobody will do: it only gets a column when the user asks for it ("Show cancelled"),
  * so the everyday board stays six columns wide.
  */
-export const BOARD_COLUMNS: readonly TaskStatus[] = [
-  'backlog',
-  'todo',
-  'in_progress',
-  'review',
-  'done',
-  'failed',
-];
+export const BOARD_COLUMNS: readonly TaskStatus[] = TASK_STATUSES.filter((s) => s !== 'cancelled');
 
 /** Every status a card can be moved to, cancelled included (cancelling is a real action). */
-export const MOVE_TARGETS: readonly TaskStatus[] = [...BOARD_COLUMNS, 'cancelled'];
+export const MOVE_TARGETS: readonly TaskStatus[] = TASK_STATUSES;
 
 export const COLUMN_NAMES: Record<TaskStatus, string> = {
   backlog: 'Backlog',
