@@ -125,6 +125,8 @@ export async function mountDashboard(app: FastifyInstance, opts: DashboardOption
         if (file !== null && file !== 'index.html') {
           if (file.endsWith('.html')) htmlHeaders(reply);
           else reply.header('cache-control', file.startsWith('assets/') ? IMMUTABLE : REVALIDATE);
+          // The body depends on Accept-Encoding (a .gz/.br sibling may be sent): caches must know.
+          reply.header('vary', 'accept-encoding');
           return reply.sendFile(file, root);
         }
         if (file === null && path !== '/' && !wantsHtml(request)) return reply.callNotFound();
