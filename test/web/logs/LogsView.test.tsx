@@ -71,6 +71,8 @@ describe('LogsView', () => {
     const first = screen.getAllByTestId('log-line')[1] as HTMLElement;
     expect(first.querySelector('.log-level')?.textContent).toBe('INFO');
     expect(first.querySelector('.log-agent')?.textContent).toBe('k7m2qp');
+    // The agent's id leads to its page.
+    expect(first.querySelector('.log-agent a')?.getAttribute('href')).toBe('/agents/k7m2qp');
     act(() => socket.goLive());
     expect(socket.sentOfType('logs.follow')).toEqual([{ type: 'logs.follow', source: 'daemon' }]);
     act(() =>

@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type UIEvent, useEffect, useLayoutEffect, useRef } from 'react';
+import { Link } from 'wouter';
 import type { LogBuffer } from './logBuffer.js';
 import { splitMatches } from './logFilter.js';
 import type { LogLine } from './logTypes.js';
@@ -131,7 +132,18 @@ function LogRow({
         </span>
       )}
       <span className={`log-level log-level-${line.level}`}>{line.level.toUpperCase()}</span>
-      {showAgent && <span className="log-agent">{line.agentId ?? ''}</span>}
+      {showAgent && (
+        <span className="log-agent">
+          {line.agentId && (
+            <Link
+              href={`/agents/${encodeURIComponent(line.agentId)}`}
+              aria-label={`Open agent ${line.agentId}`}
+            >
+              {line.agentId}
+            </Link>
+          )}
+        </span>
+      )}
       <span className="log-msg">
         {splitMatches(line.msg, search).map((p, i) =>
           p.match ? (
