@@ -5,13 +5,14 @@ import {
   existsSync,
   mkdirSync,
   readFileSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { AxeResults } from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { ROOT, waitFor } from './cli.js';
+import { ROOT, stopSandboxDaemon, waitFor } from './cli.js';
 import { type E2eOptions, type E2eWorld, e2eSkipReason, makeE2eWorld } from './e2e.js';
 
 /**
@@ -142,6 +143,40 @@ export async function closeBrowsers(): Promise<void> {
 /** The daemon's base URL (`http://127.0.0.1:<port>`), as daemon.json records it. */
 export function daemonUrl(world: E2eWorld): string {
   return (JSON.parse(readFileSync(join(world.sb.stateDir, 'daemon.json'), 'utf8')) as { url: string }).url;
+}
+
+/**
+ * Make the world a fresh install again: its daemon stopped and its state (database, token,
+ * logs) gone, so the next CLI call starts a daemon that has never seen a repo. makeE2eWorld
+ * registers its repo with `flotilla init`; the first-run page needs a daemon with none. Only
+ * before any agent is started: an agent's state would go with the rest.
+ */
+export function freshInstall(world: E2eWorld): void {
+  stopSandboxDaemon(world.sb.stateDir);
+  rmSync(world.sb.stateDir, { recursive: true, force: true });
+}
+
+/** A JSON frame the page sent on one of its WebSockets. */
+export type SentFrame = { type?: unknown; agentId?: unknown; [key: string]: unknown };
+
+/**
+ * Record every text frame the page sends on its WebSockets from now on. Call it before the page
+ * opens the stream (before a goto): a socket already open is not followed. Playwright reports
+ * frames in the order they were sent, so once a later frame is seen, every earlier one is too.
+ */
+export function recordSentFrames(page: Page): () => SentFrame[] {
+  const frames: SentFrame[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framesent', ({ payload }) => {
+      if (typeof payload !== 'string') return;
+      try {
+        frames.push(JSON.parse(payload) as SentFrame);
+      } catch {
+        frames.push({ unparsed: payload });
+      }
+    });
+  });
+  return () => [...frames];
 }
 
 /** Errors the page logged or threw, per page, for failure messages. */
