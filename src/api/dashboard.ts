@@ -99,7 +99,6 @@ export async function mountDashboard(app: FastifyInstance, opts: DashboardOption
       root,
       serve: false,
       preCompressed: true,
-      suppressWarning: true,
       dotfiles: 'deny',
       index: false,
       cacheControl: false,
