@@ -7,6 +7,8 @@ import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { ApiError, api, onUnauthenticated } from './api/client.js';
+import { AttentionWatcher } from './attention/AttentionWatcher.js';
+import { NotifyToggle } from './attention/NotifyToggle.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
 import { ErrorState } from './components/ErrorState.js';
 import { ThemeToggle } from './components/ThemeToggle.js';
@@ -54,6 +56,7 @@ function Shell({ version }: { version: string }) {
   const [location] = useLocation();
   return (
     <div className="shell">
+      <AttentionWatcher />
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -84,6 +87,7 @@ function Shell({ version }: { version: string }) {
         </nav>
         <div className="topbar-end">
           <ConnectionBadge />
+          <NotifyToggle />
           <ThemeToggle />
         </div>
       </header>

@@ -145,7 +145,6 @@ describe('attention announcements', () => {
     const region = screen.getByTestId('fleet-announcer');
     expect(region.getAttribute('aria-live')).toBe('polite');
     expect(region.textContent).toBe('');
-    expect(document.title).toBe('(1) Flotilla — 1 waiting for you');
 
     // What the stream does on agent.status_changed: patch the cached list.
     act(() => {
@@ -156,7 +155,6 @@ describe('attention announcements', () => {
     await waitFor(() =>
       expect(region.textContent).toBe('Agent bbb222 (Add the export button) needs your permission.'),
     );
-    expect(document.title).toBe('(2) Flotilla — 2 waiting for you');
     // Both wait now; the one waiting longest stays first.
     expect(cardIds()).toEqual(['aaa222', 'bbb222']);
   });

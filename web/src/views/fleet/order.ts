@@ -3,9 +3,8 @@
  * longest wait on top); the rest keep their start order so cards do not jump about every second.
  */
 import type { AgentStatus, AgentView } from '../../api/types.js';
+import { isWaiting } from '../../attention/attention.js';
 
-/** Statuses in which the agent waits for the user: approve/deny, or its next prompt. */
-export const WAITING: readonly AgentStatus[] = ['needs_permission', 'needs_input'];
 /** Statuses of an agent that will do nothing more until someone restarts it. */
 export const FINISHED: readonly AgentStatus[] = ['stopped', 'exited', 'crashed'];
 
@@ -20,10 +19,6 @@ const RANK: Record<AgentStatus, number> = {
   exited: 3,
   stopped: 3,
 };
-
-export function isWaiting(status: AgentStatus): boolean {
-  return WAITING.includes(status);
-}
 
 export function isFinished(status: AgentStatus): boolean {
   return FINISHED.includes(status);
