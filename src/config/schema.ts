@@ -123,6 +123,14 @@ const LimitsSchema = z.strictObject({
     .describe(
       'An agent that is working but shows no activity for this long is reported as stuck; 0 = never.',
     ),
+  pane_log_max_mb: z
+    .number()
+    .min(0.01)
+    .max(1_000_000)
+    .default(32)
+    .describe(
+      "Size in MiB at which an agent's pane log (`agents/<id>/pane.log`, everything its terminal printed) is rotated: its newest quarter of this size is kept in `pane.log.1` and the log starts again from empty. Fractions are allowed.",
+    ),
 });
 
 const RestartSchema = z.strictObject({

@@ -34,6 +34,7 @@ describe('ConfigSchema', () => {
       memory_mb: null,
       action: 'warn',
       stuck_after_seconds: 900,
+      pane_log_max_mb: 32,
     });
     expect(c.restart).toEqual({
       policy: 'on-failure',
