@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isRule } from '../agents/pane.js';
+import { rotatedLogOf } from './pane-log.js';
 
 /** Reading the tail of an agent's pane log (everything its pane printed, via tmux pipe-pane). */
 
@@ -70,27 +71,51 @@ function lastMeaningful(lines: readonly string[], end: number): string | null {
   return null;
 }
 
-/** The last `lines` lines of `file` ('' when it does not exist). */
+/**
+ * The last `lines` lines of `file` ('' when it does not exist). A pane log that was rotated a
+ * moment ago is short: the lines before it are read from `file.1`, which ends where it starts.
+ */
 export function tailFile(file: string, lines: number, raw: boolean): string {
+  const current = readEnd(file, TAIL_BYTES);
+  let bytes = current.bytes;
+  let whole = current.whole;
+  if (whole && bytes.length < TAIL_BYTES && countNewlines(bytes) < lines) {
+    const older = readEnd(rotatedLogOf(file), TAIL_BYTES - bytes.length);
+    if (older.bytes.length > 0) {
+      bytes = Buffer.concat([older.bytes, bytes]);
+      whole = older.whole;
+    }
+  }
+  let text = bytes.toString('utf8');
+  // Drop the first, probably partial, line when the read did not start at the beginning.
+  if (!whole) text = text.slice(text.indexOf('\n') + 1);
+  const cleaned = raw ? text : stripAnsi(text);
+  const all = cleaned.split('\n');
+  if (all.at(-1) === '') all.pop();
+  return all.slice(-lines).join('\n');
+}
+
+/** The last `max` bytes of a file, and whether they are all of it (nothing for a missing file). */
+function readEnd(file: string, max: number): { bytes: Buffer; whole: boolean } {
   let fd: number;
   try {
     fd = openSync(file, 'r');
   } catch {
-    return '';
+    return { bytes: Buffer.alloc(0), whole: true };
   }
   try {
     const size = fstatSync(fd).size;
-    const length = Math.min(size, TAIL_BYTES);
+    const length = Math.min(size, max);
     const buf = Buffer.alloc(length);
-    readSync(fd, buf, 0, length, size - length);
-    let text = buf.toString('utf8');
-    // Drop the first, probably partial, line when the read did not start at the beginning.
-    if (length < size) text = text.slice(text.indexOf('\n') + 1);
-    const cleaned = raw ? text : stripAnsi(text);
-    const all = cleaned.split('\n');
-    if (all.at(-1) === '') all.pop();
-    return all.slice(-lines).join('\n');
+    const n = readSync(fd, buf, 0, length, size - length);
+    return { bytes: buf.subarray(0, n), whole: length === size };
   } finally {
     closeSync(fd);
   }
+}
+
+function countNewlines(buf: Buffer): number {
+  let n = 0;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return n;
 }
