@@ -4,6 +4,7 @@ import type { SupervisorContext } from './context.js';
 import { healthEvent } from './health-events.js';
 import type { Lifecycle } from './lifecycle.js';
 import { isLive } from './machine.js';
+import { boundPaneLog } from './pane-log-limit.js';
 import { observePane } from './pane-watch.js';
 import { processTree, scanProcesses } from './procfs.js';
 import type { AgentExit } from './restart.js';
@@ -13,7 +14,7 @@ import { observeStream, streams } from './stream-watch.js';
 /**
  * The health monitor: one tick per second that must stay cheap with fifty idle agents. A tick
  * is one store query, ONE tmux call for every session (liveness, pid, activity), a stat of
- * each hook file, and a pane capture only for agents whose window showed activity. Resources
+ * each hook file and pane log, and a pane capture only for agents whose window showed activity. Resources
  * come from one /proc scan every few seconds, kept in memory. Deaths go to the lifecycle
  * (restart policy); stuck agents and resource limits get an `agent.health` event and the
  * configured action.
@@ -30,6 +31,8 @@ export interface TickStats {
   agents: number;
   tmuxCalls: number;
   captures: number;
+  /** Pane logs rotated for being over `limits.pane_log_max_mb`. */
+  rotations: number;
   sampled: boolean;
   ms: number;
 }
@@ -85,7 +88,7 @@ export class HealthMonitor {
     const { ctx } = this;
     const started = performance.now();
     const t = ctx.now();
-    const stats: TickStats = { agents: 0, tmuxCalls: 0, captures: 0, sampled: false, ms: 0 };
+    const stats: TickStats = { agents: 0, tmuxCalls: 0, captures: 0, rotations: 0, sampled: false, ms: 0 };
     const agents = (await ctx.store.agents.list()).filter((a) => isLive(a.status));
     stats.agents = agents.length;
     const generations = new Map(agents.map((a) => [a.id, ctx.runtime.get(a.id).generation]));
@@ -124,6 +127,7 @@ export class HealthMonitor {
       } catch (err) {
         ctx.logger.debug({ agentId: agent.id, err }, 'pane observation failed');
       }
+      if (await boundPaneLog(ctx, this.lifecycle, agent, rt)) stats.rotations++;
       await this.checkTimes(agent, rt, t);
     }
     await ctx.ingestor.pokeAll();

@@ -43,6 +43,10 @@ export interface AgentRuntime {
   streamOffset: number | null;
   /** Token and cost totals from stream lines. */
   usage: UsageTotals;
+  /** The start of a stream line a pane log rotation cut in two; its end opens the new log. */
+  streamCarry: string;
+  /** Stream reads and pane log rotations of the agent, one at a time. */
+  streamQueue: Promise<unknown>;
   /** The last lines the agent showed before its latest death (for a useful error). */
   lastWords: string;
   /** The last meaningful line of the latest screen capture (plain text, ≤200 chars), or null. */
@@ -79,6 +83,8 @@ export class RuntimeTable {
         debouncer: new PaneDebouncer(),
         streamOffset: null,
         usage: emptyUsage(),
+        streamCarry: '',
+        streamQueue: Promise.resolve(),
         lastWords: '',
         lastOutput: null,
         diedWaiting: false,

@@ -1,11 +1,13 @@
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { adapterOf, agentDirOf, type SupervisorContext } from './context.js';
 import { readCompleteLines } from './hook-file.js';
 import type { Lifecycle } from './lifecycle.js';
+import { PANE_LOG, type PaneLogRotation, rotatedLogOf, rotatePaneLog } from './pane-log.js';
 import type { AgentRuntime } from './runtime.js';
-import { addUsage, emptyUsage } from './usage.js';
+import { addUsage, emptyUsage, type UsageTotals } from './usage.js';
 
 /**
  * Headless agents that print machine-readable lines (Claude Code's stream-json) report their
@@ -13,6 +15,10 @@ import { addUsage, emptyUsage } from './usage.js';
  * the log from where it left off. After a daemon restart the log is read again from the start
  * in one go: the usage totals are rebuilt and only the last status is applied, so no status
  * change is recorded twice.
+ *
+ * A rotation of the pane log (pane-log.ts) cuts off what was already read. So that the totals
+ * survive it, the agent's `stream-state.json` keeps the totals up to the cut, and the start of
+ * a line the cut split in two; a rebuild starts from them instead of from zero.
  */
 
 /** Whether the agent's status comes (also) from stream lines. */
@@ -22,31 +28,110 @@ export function streams(ctx: SupervisorContext, agent: Agent): boolean {
 }
 
 /** Reads the agent's new stream lines; returns how many were read. */
-export async function observeStream(
+export function observeStream(
   ctx: SupervisorContext,
   lifecycle: Lifecycle,
   agent: Agent,
   rt: AgentRuntime,
 ): Promise<number> {
-  const adapter = adapterOf(ctx, agent);
-  const parse = adapter.fromStreamLine;
-  if (!parse) return 0;
-  const file = join(agentDirOf(ctx.paths, agent.id), 'pane.log');
+  return queued(rt, () => readStream(ctx, lifecycle, agent, rt));
+}
+
+/**
+ * Rotates a streaming agent's pane log (see rotatePaneLog): its lines up to the cut are read
+ * first, the cut is taken with no read in progress, and the totals are saved for a restart.
+ */
+export function rotateStreamLog(
+  ctx: SupervisorContext,
+  lifecycle: Lifecycle,
+  agent: Agent,
+  rt: AgentRuntime,
+  maxBytes: number,
+): Promise<PaneLogRotation | null> {
+  return queued(rt, async () => {
+    const dir = agentDirOf(ctx.paths, agent.id);
+    const file = join(dir, PANE_LOG);
+    await readStream(ctx, lifecycle, agent, rt);
+    const from = rt.streamOffset ?? 0;
+    // pane.log.1 keeps the start of an unfinished line, so the line is whole once it ends.
+    const rotation = rotatePaneLog(file, maxBytes, { keepFrom: from });
+    if (!rotation) return null;
+    // Lines cat appended between that read and the cut are in pane.log.1 now.
+    const rotated = rotatedLogOf(file);
+    const reader = lineReader(ctx, lifecycle, agent, rt, false);
+    let carry = '';
+    if (from >= rotation.keptFrom) {
+      let offset = from - rotation.keptFrom;
+      for (;;) {
+        const read = readCompleteLines(rotated, offset);
+        offset = read.offset;
+        if (read.lines.length === 0) break;
+        for (const { text } of read.lines) await reader.line(text);
+      }
+      carry = readRest(rotated, offset);
+    } else {
+      ctx.logger.warn({ agentId: agent.id }, 'stream lines cut off by a pane log rotation were not read');
+    }
+    await reader.finish();
+    rt.streamCarry = carry;
+    rt.streamOffset = 0;
+    writeStreamState(dir, { usage: rt.usage, carry });
+    return rotation;
+  });
+}
+
+async function readStream(
+  ctx: SupervisorContext,
+  lifecycle: Lifecycle,
+  agent: Agent,
+  rt: AgentRuntime,
+): Promise<number> {
+  const dir = agentDirOf(ctx.paths, agent.id);
+  const file = join(dir, PANE_LOG);
   const catchingUp = rt.streamOffset === null;
+  if (catchingUp) restore(rt, readStreamState(dir));
+  const reader = lineReader(ctx, lifecycle, agent, rt, catchingUp);
   let offset = rt.streamOffset ?? 0;
+  for (;;) {
+    const read = readCompleteLines(file, offset);
+    if (read.reset) {
+      // Cut by something other than a rotation: what it held is gone; what was rotated stays.
+      restore(rt, readStreamState(dir));
+      rt.streamCarry = '';
+    }
+    offset = read.offset;
+    if (read.lines.length === 0) break;
+    for (const { text } of read.lines) await reader.line(text);
+  }
+  rt.streamOffset = offset;
+  return reader.finish();
+}
+
+/** Applies stream lines one by one; while catching up, only the last status counts. */
+function lineReader(
+  ctx: SupervisorContext,
+  lifecycle: Lifecycle,
+  agent: Agent,
+  rt: AgentRuntime,
+  catchingUp: boolean,
+) {
+  const parse = adapterOf(ctx, agent).fromStreamLine;
   let last: StatusSignal | null = null;
   let count = 0;
   let sessionId = agent.sessionId;
-  for (;;) {
-    const read = readCompleteLines(file, offset);
-    if (read.reset) rt.usage = emptyUsage();
-    offset = read.offset;
-    if (read.lines.length === 0) break;
-    for (const { text } of read.lines) {
-      const line = text.replace(/\r$/, '').trim();
-      if (!line.startsWith('{')) continue;
-      const result = parse(line, new Date(ctx.now()));
-      if (!result) continue;
+  return {
+    async line(text: string): Promise<void> {
+      const whole = rt.streamCarry === '' ? text : rt.streamCarry + text;
+      rt.streamCarry = '';
+      const line = whole.replace(/\r$/, '').trim();
+      if (!parse || !line.startsWith('{')) return;
+      let result: ReturnType<typeof parse>;
+      try {
+        result = parse(line, new Date(ctx.now()));
+      } catch {
+        return;
+      }
+      if (!result) return;
       count++;
       if (result.usage) addUsage(rt.usage, result.usage);
       // Agents that choose their own session id (codex) say it here: it is what resume needs.
@@ -58,10 +143,67 @@ export async function observeStream(
         if (catchingUp) last = result.status;
         else await lifecycle.applySignal(agent.id, result.status);
       }
+    },
+    async finish(): Promise<number> {
+      if (last) await lifecycle.applySignal(agent.id, last);
+      if (count > 0) rt.lastActivityAt = ctx.now();
+      return count;
+    },
+  };
+}
+
+/** Runs stream work of one agent one piece at a time (a stop's last read vs the tick's rotation). */
+function queued<T>(rt: AgentRuntime, fn: () => Promise<T>): Promise<T> {
+  const run = rt.streamQueue.then(fn, fn);
+  rt.streamQueue = run.catch(() => undefined);
+  return run;
+}
+
+/** What the rotated-away part of an agent's pane log said. */
+interface StreamState {
+  usage: UsageTotals;
+  carry: string;
+}
+
+const STATE_FILE = 'stream-state.json';
+/** A split line longer than this is dropped rather than carried (stream lines are far shorter). */
+const MAX_CARRY_BYTES = 1024 * 1024;
+
+function restore(rt: AgentRuntime, state: StreamState): void {
+  rt.usage = state.usage;
+  rt.streamCarry = state.carry;
+}
+
+function readStreamState(dir: string): StreamState {
+  const usage = emptyUsage();
+  try {
+    const v = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as Partial<StreamState>;
+    for (const key of Object.keys(usage) as (keyof UsageTotals)[]) {
+      const n = v.usage?.[key];
+      if (typeof n === 'number' && Number.isFinite(n)) usage[key] = n;
     }
+    return { usage, carry: typeof v.carry === 'string' ? v.carry : '' };
+  } catch {
+    return { usage, carry: '' };
   }
-  rt.streamOffset = offset;
-  if (last) await lifecycle.applySignal(agent.id, last);
-  if (count > 0) rt.lastActivityAt = ctx.now();
-  return count;
+}
+
+function writeStreamState(dir: string, state: StreamState): void {
+  const file = join(dir, STATE_FILE);
+  writeFileSync(`${file}.tmp`, JSON.stringify(state), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
+/** The bytes of `file` after `offset` (an unfinished line), or '' when there are too many. */
+function readRest(file: string, offset: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const length = fstatSync(fd).size - offset;
+    if (length <= 0 || length > MAX_CARRY_BYTES) return '';
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, offset);
+    return buf.subarray(0, n).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
