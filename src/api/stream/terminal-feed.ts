@@ -70,6 +70,10 @@ export class TerminalFeed {
       onSkipped: () => {
         this.stale = true;
       },
+      // The pane log was rotated: output between the last read and the cut may be missing.
+      onReset: () => {
+        this.stale = true;
+      },
     });
   }
 
