@@ -30,13 +30,22 @@ export async function benchWebLatency() {
     const { page } = await signedInPage(browser, sb);
     const card = `[data-testid="agent-card"][data-agent-id="${agent.id}"]`;
     await page.waitForSelector(card, { timeout: 15_000 });
-    // Every change of the card's status attribute, stamped with the wall clock the bench shares.
+    // Every status the card shows, stamped with the wall clock the bench shares. The whole page
+    // is watched, not one element: React may replace the card's node (a section change), and a
+    // detached node would never report again.
     await page.evaluate((selector) => {
-      const el = document.querySelector(selector);
       window.__statusLog = [];
-      new MutationObserver(() =>
-        window.__statusLog.push({ status: el.getAttribute('data-status'), t: Date.now() }),
-      ).observe(el, { attributes: true, attributeFilter: ['data-status'] });
+      let last = document.querySelector(selector)?.getAttribute('data-status') ?? null;
+      new MutationObserver(() => {
+        const now = document.querySelector(selector)?.getAttribute('data-status') ?? null;
+        if (now !== last) window.__statusLog.push({ status: now, t: Date.now() });
+        last = now;
+      }).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-status'],
+      });
     }, card);
 
     const toCard = [];
@@ -59,7 +68,15 @@ export async function benchWebLatency() {
           }),
         `card to show ${want} (change ${i})`,
         10_000,
-      );
+      ).catch(async (err) => {
+        // Say what the daemon recorded and what the card went through, not just "timed out".
+        const { events } = await sb.api('GET', `/events?agent=${agent.id}&order=desc&limit=6`);
+        const recorded = events.map((e) => `${e.type} ${JSON.stringify(e.data).slice(0, 120)}`).join('\n  ');
+        const card = await page.evaluate((n) => window.__statusLog.slice(-n), 6);
+        throw new Error(
+          `${err.message}\n  daemon's last events:\n  ${recorded}\n  card: ${JSON.stringify(card)}`,
+        );
+      });
       toCard.push(shown.t - t0);
       const { events } = await sb.api(
         'GET',

@@ -5,6 +5,7 @@
  */
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, qs } from './client.js';
+import { mergeAgentLists, newerStatus } from './freshness.js';
 import type {
   AgentList,
   AgentRemoveResult,
@@ -41,6 +42,7 @@ export function useAgents() {
     queryFn: async () => (await api<AgentList>('/agents')).agents,
     // Statuses arrive by event; this only refreshes the CPU/RSS sparklines.
     refetchInterval: 5_000,
+    structuralSharing: mergeAgentLists,
   });
 }
 
@@ -92,7 +94,7 @@ export function putAgent(client: QueryClient, agent: AgentView): void {
     const i = list.findIndex((a) => a.id === agent.id);
     if (i === -1) return [...list, agent];
     const next = list.slice();
-    next[i] = agent;
+    next[i] = newerStatus(list[i] as AgentView, agent);
     return next;
   });
 }

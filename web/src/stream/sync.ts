@@ -28,6 +28,9 @@ export function createSync(client: QueryClient) {
       if (event.type === 'agent.status_changed' && event.agentId) {
         const data = event.data as { to?: AgentStatus; source?: AgentView['statusSource'] };
         if (data.to) {
+          // A list fetch still in flight may have been answered before this change: the list's
+          // merge (api/freshness.ts) keeps this newer status when it lands, and the refresh
+          // below fetches again after the change. (Cancelling it would revert this patch.)
           client.setQueryData<AgentView[]>(keys.agents, (list) =>
             list?.map((a) =>
               a.id === event.agentId
