@@ -259,6 +259,10 @@ export class Supervisor {
     const rt = ctx.runtime.get(ref.id);
     rt.lastHookAt = ctx.now();
     touch(rt, rt.lastHookAt);
+    // Look at the screen again (throttled): a TUI's last redraw after a hook often lands in the
+    // same second as earlier output, which tmux's activity clock cannot tell apart, and the
+    // dashboard's card would keep showing a spinner line from before the turn ended.
+    rt.captureDue = true;
     const agent = await ctx.store.agents.get(ref.id);
     if (!agent) return;
     const adapter = adapterOf(ctx, agent);

@@ -126,7 +126,7 @@ function printResult(ctx: CliContext, r: DemoResult): void {
   if (first?.agentId) {
     ctx.out(`  ${fl} logs ${first.agentId}`);
     if (r.kept) ctx.out(`  ${fl} attach ${first.agentId}      (detach: Ctrl-b d)`);
-    if (r.kept) ctx.out(`  ${fl} web --open                (the dashboard)`);
+    if (r.kept) ctx.out(`  ${fl} web --open         (the dashboard)`);
   }
   ctx.out('');
   if (r.kept) {
