@@ -1,75 +1,33 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentView } from '../../../src/api/routes/agents.js';
-import { ConfigSchema } from '../../../src/config/schema.js';
-import { CorePlugin } from '../../../src/daemon/core-plugin.js';
-import { type RunningDaemon, startDaemon } from '../../../src/daemon/server.js';
-import { SupervisorPlugin } from '../../../src/daemon/supervisor-plugin.js';
-import { TmuxServer } from '../../../src/tmux/index.js';
 import { waitFor } from '../../helpers/cli.js';
-import { isolateGitEnv, makeRepo, type TestRepo } from '../../helpers/git.js';
-import { makeTempHome, rawRequest, type TempHome } from '../daemon/helpers.js';
+import { type CustomAgentDaemon, startCustomAgentDaemon } from './custom-agent-daemon.js';
 
 /**
  * The figures a dashboard card shows, from a real daemon whose agent is a shell in a tmux
  * session on a private server: the last line of its screen, and its CPU and memory history
  * from the supervisor's /proc samples (one every 5 s, so this file takes ~10 s).
  */
-let home: TempHome;
-let repo: TestRepo;
-let daemon: RunningDaemon;
+let fx: CustomAgentDaemon;
 let agentId: string;
-const socket = `flt-view-${process.pid}-${Date.now().toString(36)}`;
 
-const api = (path: string, body?: unknown) =>
-  rawRequest(`${daemon.url}/api/v1${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+const api: CustomAgentDaemon['api'] = (path, body) => fx.api(path, body);
 const view = async (): Promise<AgentView> => (await api(`/agents/${agentId}`)).json as AgentView;
 
 beforeAll(async () => {
-  isolateGitEnv();
-  home = makeTempHome();
-  repo = await makeRepo();
-  repo.write({
-    'flotilla.yaml': [
-      'agent: talker',
-      'agents:',
-      '  talker:',
-      '    adapter: custom',
-      '    command: sh',
-      `    args: ['-c', 'echo hello; printf "\\033[1mbold-last\\033[0m\\n"; echo "╰──────╯"; while read l; do echo "got:$l"; done']`,
-      '    prompt_via: none',
-      '',
-    ].join('\n'),
+  fx = await startCustomAgentDaemon({
+    agentName: 'talker',
+    agentScript:
+      'echo hello; printf "\\033[1mbold-last\\033[0m\\n"; echo "╰──────╯"; while read l; do echo "got:$l"; done',
+    socketPrefix: 'flt-view',
   });
-  const core = new CorePlugin();
-  daemon = await startDaemon({
-    paths: home.paths,
-    config: ConfigSchema.parse({
-      server: { port: 0 },
-      tmux: { socket },
-      worktrees: { root: join(home.dir, 'worktrees') },
-    }),
-    plugins: [core, new SupervisorPlugin(core)],
-  });
-  const repoId = ((await api('/repos', { path: repo.path })).json as { repo: { id: string } }).repo.id;
-  const task = (await api('/tasks', { repoId, title: 'Talk' })).json as { id: string };
-  const started = await api('/agents', { task: task.id });
+  const started = await fx.startAgent(await fx.createTask('Talk'));
   expect(started.status, started.text).toBe(201);
   agentId = (started.json as { id: string }).id;
 }, 60_000);
 
 afterAll(async () => {
-  await daemon?.close();
-  const tmux = new TmuxServer({ socketName: socket });
-  await tmux.killServer().catch(() => {});
-  rmSync(tmux.socketPath, { force: true });
-  await repo?.cleanup();
-  home?.cleanup();
+  await fx?.cleanup();
 });
 
 describe('agent views for the dashboard cards', () => {

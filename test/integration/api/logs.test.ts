@@ -1,42 +1,29 @@
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Config, ConfigSchema } from '../../../src/config/schema.js';
-import { CorePlugin } from '../../../src/daemon/core-plugin.js';
-import { type RunningDaemon, startDaemon } from '../../../src/daemon/server.js';
-import { StreamPlugin } from '../../../src/daemon/stream-plugin.js';
-import { SupervisorPlugin } from '../../../src/daemon/supervisor-plugin.js';
+import type { RunningDaemon } from '../../../src/daemon/server.js';
 import { type LogLine, LogLineSchema } from '../../../src/domain/log.js';
-import { TmuxServer } from '../../../src/tmux/index.js';
 import { waitFor } from '../../helpers/cli.js';
-import { isolateGitEnv, makeRepo, type TestRepo } from '../../helpers/git.js';
-import { makeTempHome, rawRequest, type TempHome } from '../daemon/helpers.js';
-import { connect, type StreamClient } from './stream-client.js';
+import type { TempHome } from '../daemon/helpers.js';
+import { type CustomAgentDaemon, startCustomAgentDaemon } from './custom-agent-daemon.js';
+import type { StreamClient } from './stream-client.js';
 
 /**
  * The logs, REST and live, against a real daemon (store, supervisor, stream) whose agent is a
  * custom command (`sh` echoing what it reads) in a tmux session on a private tmux server: the
  * daemon's own pino file and the agent's pane log, as tmux pipe-pane writes it.
  */
+let fx: CustomAgentDaemon;
 let home: TempHome;
-let repo: TestRepo;
 let daemon: RunningDaemon;
-let config: Config;
 let taskId: string;
 let started: Promise<string> | undefined;
-const clients: StreamClient[] = [];
-const socket = `flt-logs-${process.pid}-${Date.now().toString(36)}`;
 
-const api = (path: string, body?: unknown) =>
-  rawRequest(`${daemon.url}/api/v1${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+const api: CustomAgentDaemon['api'] = (path, body) => fx.api(path, body);
 
 /** The agent, started once by whichever test needs it first. */
 const agent = (): Promise<string> => {
-  started ??= api('/agents', { task: taskId }).then((res) => {
+  started ??= fx.startAgent(taskId).then((res) => {
     expect(res.status, res.text).toBe(201);
     return (res.json as { id: string }).id;
   });
@@ -44,52 +31,21 @@ const agent = (): Promise<string> => {
 };
 
 beforeAll(async () => {
-  isolateGitEnv();
-  home = makeTempHome();
-  repo = await makeRepo();
-  repo.write({
-    'flotilla.yaml': [
-      'agent: echoer',
-      'agents:',
-      '  echoer:',
-      '    adapter: custom',
-      '    command: sh',
-      `    args: ['-c', 'printf "\\033[1mhello-from-agent\\033[0m\\n"; while read l; do echo "got:$l"; done']`,
-      '    prompt_via: none',
-      '',
-    ].join('\n'),
+  fx = await startCustomAgentDaemon({
+    agentName: 'echoer',
+    agentScript: 'printf "\\033[1mhello-from-agent\\033[0m\\n"; while read l; do echo "got:$l"; done',
+    socketPrefix: 'flt-logs',
+    stream: true,
   });
-  config = ConfigSchema.parse({
-    server: { port: 0 },
-    tmux: { socket },
-    worktrees: { root: join(home.dir, 'worktrees') },
-  });
-  const core = new CorePlugin();
-  daemon = await startDaemon({
-    paths: home.paths,
-    config,
-    plugins: [core, new SupervisorPlugin(core), new StreamPlugin(core)],
-  });
-  const repoId = ((await api('/repos', { path: repo.path })).json as { repo: { id: string } }).repo.id;
-  taskId = ((await api('/tasks', { repoId, title: 'Echo things' })).json as { id: string }).id;
+  ({ home, daemon } = fx);
+  taskId = await fx.createTask('Echo things');
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
-  await daemon?.close();
-  const tmux = new TmuxServer({ socketName: socket });
-  await tmux.killServer().catch(() => {});
-  rmSync(tmux.socketPath, { force: true });
-  await repo?.cleanup();
-  home?.cleanup();
+  await fx?.cleanup();
 });
 
-const open = async () => {
-  const c = await connect(daemon.url, { authorization: `Bearer ${daemon.token}` });
-  clients.push(c);
-  await c.next('hello');
-  return c;
-};
+const open = () => fx.open();
 
 const follow = async (c: StreamClient, source: string) => {
   c.send({ type: 'logs.follow', source });

@@ -1,87 +1,40 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Config, ConfigSchema } from '../../../src/config/schema.js';
-import { CorePlugin } from '../../../src/daemon/core-plugin.js';
-import { type RunningDaemon, startDaemon } from '../../../src/daemon/server.js';
-import { StreamPlugin } from '../../../src/daemon/stream-plugin.js';
-import { SupervisorPlugin } from '../../../src/daemon/supervisor-plugin.js';
+import type { Config } from '../../../src/config/schema.js';
 import { agentPaneTarget, TmuxServer } from '../../../src/tmux/index.js';
 import { waitFor } from '../../helpers/cli.js';
-import { isolateGitEnv, makeRepo, type TestRepo } from '../../helpers/git.js';
-import { makeTempHome, rawRequest, type TempHome } from '../daemon/helpers.js';
-import { connect, type StreamClient } from './stream-client.js';
+import { type CustomAgentDaemon, startCustomAgentDaemon } from './custom-agent-daemon.js';
+import type { StreamClient } from './stream-client.js';
 
 /**
  * The terminal channel against a real agent: the daemon (store, supervisor, stream) starts a
  * custom agent command (`sh` echoing what it reads) in a tmux session on a private tmux server.
  */
-let home: TempHome;
-let repo: TestRepo;
-let daemon: RunningDaemon;
+let fx: CustomAgentDaemon;
 let config: Config;
+let socket: string;
 let agentId: string;
-const clients: StreamClient[] = [];
-const socket = `flt-stream-${process.pid}-${Date.now().toString(36)}`;
 
-const api = (path: string, body?: unknown) =>
-  rawRequest(`${daemon.url}/api/v1${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${daemon.token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+const api: CustomAgentDaemon['api'] = (path, body) => fx.api(path, body);
 
 beforeAll(async () => {
-  isolateGitEnv();
-  home = makeTempHome();
-  repo = await makeRepo();
-  // The supervisor takes the agent from the repo's own config layer.
-  repo.write({
-    'flotilla.yaml': [
-      'agent: echoer',
-      'agents:',
-      '  echoer:',
-      '    adapter: custom',
-      '    command: sh',
-      `    args: ['-c', 'echo hello-from-agent; while read l; do echo "got:$l"; done']`,
-      '    prompt_via: none',
-      '',
-    ].join('\n'),
+  fx = await startCustomAgentDaemon({
+    agentName: 'echoer',
+    agentScript: 'echo hello-from-agent; while read l; do echo "got:$l"; done',
+    socketPrefix: 'flt-stream',
+    server: { terminal_input: false },
+    stream: true,
   });
-  config = ConfigSchema.parse({
-    server: { port: 0, terminal_input: false },
-    tmux: { socket },
-    worktrees: { root: join(home.dir, 'worktrees') },
-  });
-  const core = new CorePlugin();
-  daemon = await startDaemon({
-    paths: home.paths,
-    config,
-    plugins: [core, new SupervisorPlugin(core), new StreamPlugin(core)],
-  });
-  const repoId = ((await api('/repos', { path: repo.path })).json as { repo: { id: string } }).repo.id;
-  const task = (await api('/tasks', { repoId, title: 'Echo things' })).json as { id: string };
-  const started = await api('/agents', { task: task.id });
+  ({ config, socket } = fx);
+  const started = await fx.startAgent(await fx.createTask('Echo things'));
   expect(started.status).toBe(201);
   agentId = (started.json as { id: string }).id;
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of clients) c.ws.terminate();
-  await daemon?.close();
-  const tmux = new TmuxServer({ socketName: socket });
-  await tmux.killServer().catch(() => {});
-  rmSync(tmux.socketPath, { force: true });
-  await repo?.cleanup();
-  home?.cleanup();
+  await fx?.cleanup();
 });
 
-const open = async () => {
-  const c = await connect(daemon.url, { authorization: `Bearer ${daemon.token}` });
-  clients.push(c);
-  await c.next('hello');
-  return c;
-};
+const open = () => fx.open();
 
 const output = (c: StreamClient) =>
   c.messages.map((m) => (m.type === 'terminal.output' && m.agentId === agentId ? m.data : '')).join('');
