@@ -3,9 +3,9 @@
  * (pino JSON lines) or one agent's pane log (what its terminal printed, escapes removed).
  */
 import { z } from 'zod';
+import { LOG_LEVELS } from './values.js';
 
-/** Severity names, least severe first (pino's levels 10…60). */
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export { LOG_LEVELS };
 export const LogLevelSchema = z.enum(LOG_LEVELS);
 export type LogLevelName = z.infer<typeof LogLevelSchema>;
 

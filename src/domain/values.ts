@@ -60,3 +60,6 @@ export const ID_LENGTH = 6;
 
 /** Every agent adapter kind, built-in agents first (a config entry's `adapter`). */
 export const ADAPTER_KINDS = ['claude-code', 'codex', 'gemini', 'aider', 'custom'] as const;
+
+/** Log severity names, least severe first (pino's levels 10…60). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;

@@ -2,7 +2,10 @@
  * Log lines as the logs view holds them. The shape comes from the stream protocol's
  * `logs.lines` frame (itself src/domain/log.ts's LogLineSchema), so it needs no import of its own.
  */
+import { LOG_LEVELS } from '../../../../src/domain/values.js';
 import type { ServerMessage } from '../../api/types.js';
+
+export { LOG_LEVELS };
 
 export type LogLinesFrame = Extract<ServerMessage, { type: 'logs.lines' }>;
 /** One line of the daemon's log or of an agent's pane. */
@@ -15,30 +18,11 @@ export interface LogTail {
   lines: LogLine[];
 }
 
-/**
- * Least severe first, as src/domain/log.ts's LOG_LEVELS (which cannot be imported at runtime:
- * it pulls in zod). `satisfies` plus the check below keep the two lists equal.
- */
-export const LOG_LEVELS = [
-  'trace',
-  'debug',
-  'info',
-  'warn',
-  'error',
-  'fatal',
-] as const satisfies readonly LogLevel[];
-type Missing = Exclude<LogLevel, (typeof LOG_LEVELS)[number]>;
-const everyLevelListed: Missing extends never ? true : false = true;
-void everyLevelListed;
-
-export const LEVEL_RANK: Record<LogLevel, number> = {
-  trace: 0,
-  debug: 1,
-  info: 2,
-  warn: 3,
-  error: 4,
-  fatal: 5,
-};
+/** A level's place in LOG_LEVELS (the zod-free list the server's schema is built from). */
+export const LEVEL_RANK = Object.fromEntries(LOG_LEVELS.map((level, i) => [level, i])) as Record<
+  LogLevel,
+  number
+>;
 
 /** The daemon's own log; any other source is an agent id. */
 export const DAEMON_SOURCE = 'daemon';
