@@ -29,18 +29,11 @@ const AXE = join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const DIST_WEB = join(ROOT, 'dist', 'web', 'index.html');
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 
-// As root on an offline machine: no sandbox (root), no GPU, and nothing that phones home.
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+// As root on an offline machine: no sandbox (root), no GPU, and nothing that phones home. One
+// list, shared with the benchmarks (bench/browser.js).
+const CHROMIUM_ARGS = JSON.parse(
+  readFileSync(join(ROOT, 'scripts', 'chromium-args.json'), 'utf8'),
+) as string[];
 
 /** Why browser tests cannot run here, or null. */
 export async function browserSkipReason(): Promise<string | null> {
