@@ -8,6 +8,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
+import { withWritersPaused } from '../proc/pause-writers.js';
 
 /**
  * Keeping an agent's pane log bounded. tmux pipes the pane into `cat >> pane.log`, and that cat
@@ -17,9 +18,9 @@ import {
  * next write lands at the new end. `pane.log.1` therefore ends exactly where `pane.log` starts.
  *
  * Copy-then-truncate has one window, the one logrotate's copytruncate has: bytes cat writes
- * between the last copy and the truncate are lost. The copy repeats until the file stops
- * growing and the last check and the truncate are two consecutive system calls, so that window
- * is microseconds wide.
+ * between the last copy and the truncate would be lost. So the bulk is copied while cat runs,
+ * and the last bytes are copied and the file truncated with cat stopped (withWritersPaused):
+ * tmux holds the pane's output meanwhile, and cat writes it into the cut file once it goes on.
  */
 
 /** The file name of a pane log inside the agent's state dir. */
@@ -78,16 +79,14 @@ export function rotatePaneLog(
       keptFrom = keepFrom;
     const out = openSync(tmp, 'w', 0o600);
     try {
-      let pos = keptFrom;
-      for (;;) {
-        copyRange(fd, out, pos, size);
-        pos = size;
-        // Whatever cat appended during the copy is copied too, until it pauses.
-        const now = fstatSync(fd).size;
-        if (now <= size) break;
-        size = now;
-      }
-      ftruncateSync(fd, 0);
+      copyRange(fd, out, keptFrom, size);
+      size = withWritersPaused(file, () => {
+        // Whatever cat appended during the bulk copy; nothing more can arrive now.
+        const end = fstatSync(fd).size;
+        copyRange(fd, out, size, end);
+        ftruncateSync(fd, 0);
+        return end;
+      });
     } finally {
       closeSync(out);
     }
