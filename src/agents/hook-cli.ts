@@ -6,7 +6,16 @@
  * Code reads a hook's stdout as instructions). Started through a fast path in bin/flotilla.js
  * that skips the CLI: node built-ins only here, no zod, kysely or pino.
  */
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 
@@ -28,6 +37,13 @@ export interface HookLine {
 
 /** Where stdin comes from: a stream (the real one), or the text itself (tests). */
 export type HookInput = NodeJS.ReadableStream | string | Buffer | null;
+
+/**
+ * Left in the agent's dir by a hook whose event could not be written whole (a full disk): the
+ * daemon turns it into a health event, a log warning and a warning in `ps`, then removes it.
+ * Its content (JSON: ts, event, code) is best effort: on a full disk only the empty file may fit.
+ */
+export const WRITE_FAILED_MARKER = 'hook-write-failed';
 
 /** The events file of an agent. */
 export function eventsFile(home: string, agentId: string): string {
@@ -55,18 +71,58 @@ export async function runHook(
       argv[at + 1] ?? (typeof payload.hook_event_name === 'string' ? payload.hook_event_name : 'unknown');
     const line: HookLine = { ts: new Date().toISOString(), agentId, event, payload };
     mkdirSync(agentDir, { recursive: true, mode: 0o700 });
-    // One write on an O_APPEND descriptor: concurrent hooks never interleave inside a line.
-    const fd = openSync(eventsFile(home, agentId), 'a', 0o600);
     try {
-      writeSync(fd, `${JSON.stringify(line)}\n`);
-    } finally {
-      closeSync(fd);
+      appendLine(eventsFile(home, agentId), JSON.stringify(line));
+    } catch (err) {
+      markWriteFailure(agentDir, event, err);
+      throw err;
     }
     await notifyDaemon(home, agentId, event, env);
   } catch (err) {
     logError(agentDir, err);
   }
   return 0;
+}
+
+/**
+ * Appends one line in one write on an O_APPEND descriptor (concurrent hooks never interleave
+ * inside a line) and checks that all of it was written: a short write (disk full) throws.
+ */
+function appendLine(file: string, text: string): void {
+  const fd = openSync(file, 'a+', 0o600);
+  try {
+    // A line cut short by an earlier failed write has no newline: begin on a fresh line, or
+    // this event would be merged into the torn one and lost with it.
+    let lead = '';
+    const size = fstatSync(fd).size;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      if (readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a) lead = '\n';
+    }
+    const data = Buffer.from(`${lead}${text}\n`);
+    const written = writeSync(fd, data);
+    if (written !== data.length) {
+      throw Object.assign(new Error(`short write: ${written} of ${data.length} bytes`), {
+        code: 'SHORT_WRITE',
+      });
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Leaves the marker the daemon reports; the empty file alone still says "write failed". */
+function markWriteFailure(agentDir: string, event: string, err: unknown): void {
+  try {
+    const fd = openSync(join(agentDir, WRITE_FAILED_MARKER), 'w', 0o600);
+    try {
+      const code = (err as NodeJS.ErrnoException).code ?? 'UNKNOWN';
+      writeSync(fd, JSON.stringify({ ts: new Date().toISOString(), event, code }));
+    } catch {
+    } finally {
+      closeSync(fd);
+    }
+  } catch {}
 }
 
 /** Entry point of the fast path: `main(process.argv)`. */

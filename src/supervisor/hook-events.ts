@@ -3,6 +3,7 @@ import { eventsFile, type HookLine } from '../agents/hook-cli.js';
 import type { Agent } from '../domain/agent.js';
 import type { Store } from '../store/open.js';
 import { readCompleteLines } from './hook-file.js';
+import { clearWriteFailure, readWriteFailure, type WriteFailure } from './hook-write-failure.js';
 import { KeyedMutex } from './mutex.js';
 import { commitHookEvent, readSupervision } from './supervision-store.js';
 
@@ -43,7 +44,14 @@ interface Tracked {
   watcher: FSWatcher | null;
   /** A read is queued and has not started: further pokes can join it. */
   queued: Promise<number> | null;
+  /** The last hook write that failed, until a later event arrives whole. */
+  failure: WriteFailure | null;
+  /** When a write failure was last reported (ms), so a full disk is reported once a minute. */
+  failureReportedAt: number;
 }
+
+/** How often a disk that stays full is reported again for one agent. */
+const FAILURE_REPORT_EVERY_MS = 60_000;
 
 export class HookIngestor {
   private readonly tracked = new Map<string, Tracked>();
@@ -56,7 +64,15 @@ export class HookIngestor {
   track(agent: AgentRef): void {
     if (this.closed || this.tracked.has(agent.id)) return;
     const file = eventsFile(this.options.home, agent.id);
-    const entry: Tracked = { agent, file, offset: null, watcher: null, queued: null };
+    const entry: Tracked = {
+      agent,
+      file,
+      offset: null,
+      watcher: null,
+      queued: null,
+      failure: null,
+      failureReportedAt: 0,
+    };
     this.tracked.set(agent.id, entry);
     try {
       closeSync(openSync(file, 'a', 0o600));
@@ -98,10 +114,19 @@ export class HookIngestor {
     return run;
   }
 
-  /** The tick fallback: pokes every agent whose file grew past what was read (one stat each). */
+  /** The last hook write of this agent that failed (disk full), while no later event arrived. */
+  writeFailure(agentId: string): string | null {
+    return this.tracked.get(agentId)?.failure?.message ?? null;
+  }
+
+  /**
+   * The tick fallback: pokes every agent whose file grew past what was read (one stat each),
+   * and reports a failed hook write (one more stat each).
+   */
   async pokeAll(): Promise<void> {
     const work: Promise<number>[] = [];
     for (const [id, entry] of this.tracked) {
+      work.push(this.reportWriteFailure(entry).catch(() => 0));
       let size: number;
       try {
         size = statSync(entry.file).size;
@@ -116,6 +141,27 @@ export class HookIngestor {
   close(): void {
     this.closed = true;
     for (const id of [...this.tracked.keys()]) this.untrack(id);
+  }
+
+  /** A marker left by a hook that could not write: a health event and a log line, then gone. */
+  private async reportWriteFailure(entry: Tracked): Promise<number> {
+    const failure = readWriteFailure(entry.file, entry.agent.id);
+    if (!failure || Date.now() - entry.failureReportedAt < FAILURE_REPORT_EVERY_MS) return 0;
+    entry.failure = failure;
+    entry.failureReportedAt = Date.now();
+    const { agent } = entry;
+    this.options.logger?.warn({ agentId: agent.id }, failure.message);
+    await this.options.store.events.append({
+      type: 'agent.health',
+      actor: 'supervisor',
+      repoId: agent.repoId,
+      taskId: agent.taskId,
+      agentId: agent.id,
+      data: { check: 'hook-write', level: 'error', message: failure.message },
+    });
+    // Removed only once on record: a failed append (the store's disk is full too) retries.
+    clearWriteFailure(entry.file);
+    return 0;
   }
 
   private async ingest(entry: Tracked): Promise<number> {
@@ -133,10 +179,17 @@ export class HookIngestor {
         return total;
       }
       for (const { text, end } of read.lines) {
-        const line = parseLine(text, entry.agent.id);
+        const { line, torn } = readLine(text, entry.agent.id);
+        if (torn) logger?.warn({ agentId: entry.agent.id, text: text.slice(0, 200) }, TORN_LINE);
+        if (!line) {
+          // Nothing to record: the next commit persists an offset past this line.
+          entry.offset = end;
+          continue;
+        }
         await commitHookEvent(store, entry.agent, hookEventData(line), end);
         entry.offset = end;
         total++;
+        if (entry.failure && Date.parse(line.ts) > entry.failure.at) entry.failure = null;
         if (this.tracked.get(entry.agent.id) !== entry) return total;
         try {
           await onHook(entry.agent, line);
@@ -146,6 +199,27 @@ export class HookIngestor {
       }
     }
   }
+}
+
+const TORN_LINE = 'skipped a torn hook events line (a write cut short)';
+/** How every line the hook command writes begins (`HookLine` with `ts` first). */
+const LINE_START = '{"ts":"';
+
+/**
+ * One line of the events file. A write cut short (disk full) leaves a line that begins like a
+ * hook line but is not JSON: it is skipped (`torn`). A hook older than the newline-after-a-torn-
+ * line rule appended its whole line right after the fragment: that event is recovered.
+ * An empty line (two hooks both ending a torn line) is skipped silently.
+ */
+export function readLine(text: string, agentId: string): { line: HookLine | null; torn: boolean } {
+  if (text.trim() === '') return { line: null, torn: false };
+  const whole = parseLine(text, agentId);
+  if (whole.event !== 'invalid' || !text.includes(LINE_START)) return { line: whole, torn: false };
+  for (let at = text.indexOf(LINE_START, 1); at !== -1; at = text.indexOf(LINE_START, at + 1)) {
+    const tail = parseLine(text.slice(at), agentId);
+    if (tail.event !== 'invalid') return { line: tail, torn: true };
+  }
+  return text.startsWith(LINE_START) ? { line: null, torn: true } : { line: whole, torn: false };
 }
 
 /** A line as the hook command wrote it; anything else is kept as an `invalid` event. */
