@@ -221,6 +221,11 @@ export class Supervisor {
     return at == null ? null : new Date(at).toISOString();
   }
 
+  /** A hook event the agent could not write (disk full), until a later one arrives whole. */
+  hookWriteFailure(agentId: string): string | null {
+    return this.ctx.ingestor.writeFailure(agentId);
+  }
+
   /** The HTTP poke of `flotilla hook`: read the agent's new hook lines now. */
   async hookPoke(agentId: string): Promise<number> {
     const agent = await this.ctx.store.agents.get(agentId);

@@ -102,6 +102,7 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
       kind: sup.kindOf(agent),
       resumeAt: sup.resumeAt(agent.id),
       tmuxSocket: tmuxSocket(),
+      warning: sup.hookWriteFailure(agent.id),
     };
   };
 

@@ -44,6 +44,11 @@ export const AgentViewSchema = AgentSchema.extend({
   kind: z.enum(ADAPTER_KINDS),
   /** The `tmux -L` socket name the agent's session lives on (for `flotilla attach`). */
   tmuxSocket: z.string(),
+  /**
+   * Something wrong that the status does not say: a hook event the agent could not write (disk
+   * full), until a later one arrives whole. Absent or null when all is well.
+   */
+  warning: z.string().nullable().optional(),
 });
 export type AgentView = z.infer<typeof AgentViewSchema>;
 

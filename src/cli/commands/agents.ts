@@ -124,6 +124,9 @@ export function registerAgentCommands(program: Command, run: Runner): void {
         if (agents.length === 0)
           return ctx.out('No agents. Start one: flotilla start <task>  (or: flotilla up)');
         ctx.out(psTable(agents, ctx.style));
+        for (const a of agents) {
+          if (a.warning) ctx.info(paint(ctx.style, 'red', `warning: ${a.warning}`));
+        }
         const waiting = agents.filter((a) => WAITING.includes(a.status));
         if (waiting.length > 0) {
           ctx.info(
