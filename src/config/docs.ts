@@ -89,6 +89,10 @@ Configuration never holds a secret itself: keys such as \`integrations.github.to
 environment variable that holds it. Values of keys whose name ends in \`token\`, \`secret\`,
 \`password\` or \`api_key\` (for example an agent \`env\` entry \`ANTHROPIC_API_KEY\`) are never
 displayed by \`flotilla config show\`.
+
+An agent's \`env\` reaches its process through a file in the agent's state dir (mode 0600, emptied by
+the launcher once read), never through a command line, where any local user could read it in
+\`/proc\`.
 `;
 
 function yamlInline(value: unknown): string {

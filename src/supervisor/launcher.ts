@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { LaunchSpec } from '../agents/types.js';
 import { FlotillaError } from '../domain/errors.js';
 import { which } from '../proc/index.js';
+import { ENV_FILE_VAR } from './env-file.js';
 
 /**
  * The command line tmux runs for an agent. Task text never becomes shell code: the scripts
@@ -22,6 +23,13 @@ const FILE_ARG_SCRIPT =
   'p=$(cat -- "$FLOTILLA_PROMPT_FILE" && printf x) || { echo "flotilla: cannot read the prompt file $FLOTILLA_PROMPT_FILE" >&2; exit 126; }; exec "$@" "${p%x}"';
 const STDIN_SCRIPT = 'exec "$@" < "$FLOTILLA_PROMPT_FILE"';
 const PLAIN_SCRIPT = 'exec "$@"';
+
+/**
+ * Put before the script when the environment comes in a file (env-file.ts): source it, then
+ * empty it, so the secrets it held stay only in the agent's own environment. `[ -r ]` first:
+ * a failed `.` would end sh with a less helpful message.
+ */
+const ENV_FILE_PREAMBLE = `[ -r "$${ENV_FILE_VAR}" ] && . "$${ENV_FILE_VAR}" || { echo "flotilla: cannot read the environment file $${ENV_FILE_VAR}" >&2; exit 126; }; : > "$${ENV_FILE_VAR}"; unset ${ENV_FILE_VAR}; `;
 
 /** The launcher scripts, exported so tests can check they are what runs. */
 export const LAUNCHER_SCRIPTS = {
@@ -72,16 +80,25 @@ export interface LauncherCommand {
 /**
  * Wraps the adapter's argv (first element already resolved to an absolute path) in the
  * launcher that delivers the prompt as the spec says. `send-keys` and `none` need nothing at
- * exec time: the supervisor types a `send-keys` prompt once the agent is ready.
+ * exec time: the supervisor types a `send-keys` prompt once the agent is ready. With
+ * `envFromFile`, the script first loads the environment from the file named by
+ * FLOTILLA_ENV_FILE (the caller writes it and passes that one variable).
  */
 export function launcherCommand(
   spec: LaunchSpec,
   argv: readonly string[],
   promptFile: string | null,
+  envFromFile = false,
 ): LauncherCommand {
   if (argv.length === 0 || argv[0] === '')
     throw new FlotillaError('INVALID_INPUT', 'the agent command is empty');
-  const wrap = (script: string) => ['/bin/sh', '-c', script, LAUNCHER_NAME, ...argv];
+  const wrap = (script: string) => [
+    '/bin/sh',
+    '-c',
+    envFromFile ? ENV_FILE_PREAMBLE + script : script,
+    LAUNCHER_NAME,
+    ...argv,
+  ];
   if (spec.promptVia === 'file-arg' || spec.promptVia === 'stdin') {
     if (!promptFile) {
       throw new FlotillaError(

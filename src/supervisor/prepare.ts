@@ -5,6 +5,7 @@ import type { AgentAdapter, AgentEntryConfig, LaunchContext, LaunchSpec } from '
 import type { AgentMode } from '../domain/agent.js';
 import type { Task } from '../domain/task.js';
 import { agentDirOf, type SupervisorContext } from './context.js';
+import { ENV_FILE_NAME, ENV_FILE_VAR, writeEnvFile } from './env-file.js';
 import { launcherCommand, resolveAgentCommand } from './launcher.js';
 
 /**
@@ -34,6 +35,7 @@ export interface LaunchInput {
 /** A launch ready for tmux. */
 export interface PreparedLaunch {
   argv: string[];
+  /** What tmux passes (`-e`): only the env file's path; the agent's variables are in the file. */
   env: Record<string, string>;
   agentDir: string;
   logFile: string;
@@ -106,7 +108,7 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
   const path = spec.env.PATH ?? entry.env.PATH ?? ctx.env.PATH;
   const [command, ...args] = spec.argv;
   const resolved = resolveAgentCommand(command ?? '', input.name, entry.adapter, path, input.worktreePath);
-  const launcher = launcherCommand(spec, [resolved, ...args], promptFile);
+  const launcher = launcherCommand(spec, [resolved, ...args], promptFile, true);
   const portCount = ctx.config.worktrees.port_block_size;
   const env: Record<string, string> = {
     ...(path === undefined ? {} : { PATH: path }),
@@ -121,9 +123,12 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
     FLOTILLA_PORT_COUNT: String(portCount),
     ...(ctx.daemonUrl ? { FLOTILLA_DAEMON_URL: ctx.daemonUrl } : {}),
   };
+  // Secrets never go on tmux's command line (readable by every user in /proc): see env-file.ts.
+  const envFile = join(agentDir, ENV_FILE_NAME);
+  writeEnvFile(envFile, env);
   return {
     argv: launcher.argv,
-    env,
+    env: { [ENV_FILE_VAR]: envFile },
     agentDir,
     logFile: join(agentDir, 'pane.log'),
     pendingPrompt:

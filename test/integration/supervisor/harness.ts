@@ -48,6 +48,8 @@ export interface HarnessOptions {
   /** The adapter to drive the fake agent with; 'registry' = Flotilla's own (custom). Default: fakeAdapter. */
   adapter?: AgentAdapter | 'registry';
   supervisor?: Partial<SupervisorOptions>;
+  /** The tmux binary to run (e.g. a shim that records each client's argv). */
+  tmuxCommand?: string;
 }
 
 export async function makeHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -86,6 +88,7 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
   );
   const tmux = new TmuxServer({
     socketPath: join(dir, 'sock'),
+    ...(options.tmuxCommand === undefined ? {} : { tmuxCommand: options.tmuxCommand }),
     env: { PATH: process.env.PATH, HOME: agentHome, LANG: 'C.UTF-8' },
   });
   const bus = new EventBus();

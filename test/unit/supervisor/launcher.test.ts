@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LaunchSpec } from '../../../src/agents/types.js';
 import { run } from '../../../src/proc/index.js';
+import { ENV_FILE_VAR, writeEnvFile } from '../../../src/supervisor/env-file.js';
 import { LAUNCHER_NAME, launcherCommand, resolveAgentCommand } from '../../../src/supervisor/launcher.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flotilla-launcher-'));
@@ -53,6 +54,32 @@ describe('launcher', () => {
     expect(cmd.env).toEqual({});
     const result = await run(cmd.argv[0]!, cmd.argv.slice(1));
     expect(JSON.parse(result.stdout)).toEqual(['a;', '$(b)']);
+  });
+
+  it('loads the environment from its file, byte for byte, then empties the file', async () => {
+    const envFile = join(dir, 'launch.env');
+    writeEnvFile(envFile, { SECRET: HOSTILE, OTHER: "it's" });
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    const print =
+      'process.stdout.write(JSON.stringify([process.env.SECRET, process.env.OTHER, process.env.FLOTILLA_ENV_FILE ?? null]))';
+    const cmd = launcherCommand(spec('argv'), [process.execPath, '-e', print], null, true);
+    expect(cmd.argv.join(' ')).not.toContain('pwned');
+    const result = await run(cmd.argv[0]!, cmd.argv.slice(1), {
+      env: { ...process.env, [ENV_FILE_VAR]: envFile },
+    });
+    expect(JSON.parse(result.stdout)).toEqual([HOSTILE, "it's", null]);
+    expect(readFileSync(envFile, 'utf8')).toBe('');
+  });
+
+  it('refuses to start without its environment file', async () => {
+    const cmd = launcherCommand(spec('argv'), ['/bin/echo', 'ran'], null, true);
+    const result = await run(cmd.argv[0]!, cmd.argv.slice(1), {
+      env: { ...process.env, [ENV_FILE_VAR]: join(dir, 'missing.env') },
+      allowFailure: true,
+    });
+    expect(result.code).toBe(126);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('cannot read the environment file');
   });
 
   it('fails clearly when the prompt file cannot be read', async () => {
