@@ -11,6 +11,7 @@ import {
   clearStaleDaemonFiles,
   type DaemonInfo,
   daemonFiles,
+  type LockRecord,
   lockHolder,
   readDaemonInfo,
   readToken,
@@ -18,6 +19,7 @@ import {
 import { ERROR_CODES, type ErrorCode, type ErrorIssue, FlotillaError } from '../domain/errors.js';
 import { isSameProcessAlive } from '../proc/identity.js';
 import { isAlive, killProcessGroup } from '../proc/signals.js';
+import { claimSpawn, type SpawnClaim, spawnClaimedByOther } from './daemon-spawn-claim.js';
 import { createHttpClient, type HttpClient } from './http-client.js';
 
 /** How to reach a running daemon. */
@@ -41,8 +43,13 @@ export interface DaemonHealth {
 }
 
 export interface EnsureDaemonOptions {
-  /** How long to wait for a started daemon to answer. Default 10 s. */
+  /**
+   * How long to wait while no daemon is on its way (none booting, none about to be spawned), or
+   * one is announced but does not answer. Default 10 s.
+   */
   timeoutMs?: number;
+  /** How long to wait at most, even for a daemon still booting (slow under load). Default 60 s. */
+  maxWaitMs?: number;
   /** The `flotilla` entry script to run; default the package's bin/flotilla.js. */
   entry?: string;
 }
@@ -73,6 +80,17 @@ export function daemonClient(
 export async function probeDaemon(
   paths: StatePaths,
 ): Promise<{ info: DaemonInfo; token: string; health: DaemonHealth } | null> {
+  const found = await probe(paths);
+  return found === null || found === 'unauthorized' ? null : found;
+}
+
+/**
+ * As probeDaemon, but tells "refuses our token" (a definite answer: waiting will not change it)
+ * from "no answer yet" (slow under load, or still starting: worth asking again).
+ */
+async function probe(
+  paths: StatePaths,
+): Promise<{ info: DaemonInfo; token: string; health: DaemonHealth } | 'unauthorized' | null> {
   const info = readDaemonInfo(paths);
   if (info === null || !isAlive(info.pid)) return null;
   const token = readToken(paths);
@@ -82,10 +100,12 @@ export async function probeDaemon(
       { url: info.url, token, tls: info.tls },
       PROBE_TIMEOUT_MS,
     ).request<DaemonHealth>('GET', '/api/v1/health');
-    // The pid check tells our daemon from whatever may listen on a reused port.
+    // The pid check tells our daemon from whatever may listen on a reused port. A health answer
+    // without one is the public answer: the daemon did not take our token.
+    if (health.ok === true && health.pid === undefined) return 'unauthorized';
     return health.ok === true && health.pid === info.pid ? { info, token, health } : null;
-  } catch {
-    return null;
+  } catch (err) {
+    return err instanceof FlotillaError && err.code === 'UNAUTHORIZED' ? 'unauthorized' : null;
   }
 }
 
@@ -129,26 +149,32 @@ export async function ensureDaemon(
   env: NodeJS.ProcessEnv = process.env,
   opts: EnsureDaemonOptions = {},
 ): Promise<DaemonConnection> {
-  const up = await probeDaemon(paths);
-  if (up) return connection(up, false);
-
-  const holder = lockHolder(paths);
-  if (holder !== null && readDaemonInfo(paths)?.pid === holder.pid) {
-    // Announced but not answering us: hung, or the token file changed under it. Another start
-    // would only lose to its lock.
-    throw new FlotillaError(
+  const first = await probe(paths);
+  if (first !== null && first !== 'unauthorized') return connection(first, false);
+  const unreachable = (pid: number) =>
+    new FlotillaError(
       'DAEMON_UNREACHABLE',
-      `the Flotilla daemon (pid ${holder.pid}) is running but does not answer`,
+      `the Flotilla daemon (pid ${pid}) is running but does not answer`,
       {
         hint: `restart it: \`flotilla daemon restart\`; its log is ${daemonFiles(paths).logFile}`,
       },
     );
-  }
+  /** The lock holder, if it has announced itself in daemon.json: it is up, not starting. */
+  const announced = (): LockRecord | null => {
+    const holder = lockHolder(paths);
+    return holder !== null && readDaemonInfo(paths)?.pid === holder.pid ? holder : null;
+  };
+  // Announced but refusing our token: the token file changed under it, and no wait will help.
+  // (Another start would only lose to its lock.)
+  const holderUp = announced();
+  if (first === 'unauthorized' && holderUp) throw unreachable(holderUp.pid);
+
   ensureStateDir(paths);
   const { spawnDetached } = await import('../proc/spawn-detached.js');
   const { outFile } = daemonFiles(paths);
-  const timeoutMs = opts.timeoutMs ?? 10_000;
-  const deadline = Date.now() + timeoutMs;
+  const idleMs = opts.timeoutMs ?? 10_000;
+  const capMs = Math.max(idleMs, opts.maxWaitMs ?? 60_000);
+  const begun = Date.now();
   const spawnServe = (): { pid: number; offset: number } => {
     if (fileSize(outFile) > MAX_OUT_BYTES) renameSync(outFile, `${outFile}.1`);
     const offset = fileSize(outFile);
@@ -161,48 +187,98 @@ export async function ensureDaemon(
     return { pid, offset };
   };
 
-  // A daemon that holds the lock but has not announced itself yet is starting: wait for it.
-  let child: { pid: number; offset: number } | null = holder === null ? spawnServe() : null;
-  let spawns = child === null ? 0 : 1;
-  while (Date.now() < deadline) {
-    await sleep(POLL_MS);
-    const found = await probeDaemon(paths);
-    if (found) return connection(found, child !== null && found.info.pid === child.pid);
-    if (child !== null && isAlive(child.pid)) continue;
-    // Another daemon holds the lock: it won a race, or is starting, and will announce itself.
-    if (lockHolder(paths) !== null) continue;
-    // Nobody holds it. Start one, unless ours died of something other than losing a race
-    // (whose winner may have stopped in between).
-    const died = child !== null && !/already running/.test(tail(outFile, child.offset));
-    if (!died && spawns < 3) {
-      child = spawnServe();
-      spawns++;
-      continue;
+  // Of the commands that find no daemon at once, only the one holding the spawn claim starts
+  // one; the others wait for it (see daemon-spawn-claim.ts).
+  // Typed by assertion: they are set inside trySpawn, which control-flow narrowing cannot see.
+  let claim = null as SpawnClaim | null;
+  let child = null as { pid: number; offset: number } | null;
+  let spawns = 0;
+  const trySpawn = (): boolean => {
+    claim ??= claimSpawn(paths.home);
+    if (claim === null) return false;
+    child = spawnServe();
+    spawns++;
+    return true;
+  };
+  /**
+   * A daemon on its way: ours still booting, a lock holder not yet announced, or another command
+   * about to spawn one. While one is, the wait goes on (up to the cap): under load a boot may take
+   * longer than `timeoutMs`, and giving up on a daemon that is about to answer helps nobody.
+   */
+  const starting = (): boolean => {
+    if (child !== null && isAlive(child.pid)) return true;
+    const holder = lockHolder(paths);
+    if (holder !== null) return readDaemonInfo(paths)?.pid !== holder.pid;
+    return spawnClaimedByOther(paths.home);
+  };
+
+  try {
+    // A lock holder that has not announced itself yet is starting: wait for it.
+    if (lockHolder(paths) === null) trySpawn();
+    let lastProgress = Date.now();
+    let pollMs = POLL_MS;
+    for (;;) {
+      const now = Date.now();
+      if (starting()) lastProgress = now;
+      if (now - lastProgress > idleMs || now - begun > capMs) break;
+      await sleep(pollMs);
+      // Back off a little: thirty waiting commands polling every 25 ms slow the boot they wait for.
+      pollMs = Math.min(Math.round(pollMs * 1.5), 250);
+      const found = await probe(paths);
+      if (found === 'unauthorized') {
+        const up = announced();
+        if (up) throw unreachable(up.pid);
+        continue;
+      }
+      if (found) return connection(found, child !== null && found.info.pid === child.pid);
+      if (starting()) continue;
+      // An announced daemon that does not answer (yet): ask again until the wait runs out.
+      if (lockHolder(paths) !== null) continue;
+      // Nobody holds it. Start one, unless ours died of something other than losing a race
+      // (whose winner may have stopped in between).
+      const died = child !== null && !/already running/.test(tail(outFile, child.offset));
+      if (!died && spawns < 3) {
+        trySpawn();
+        continue;
+      }
+      throw startFailure(paths, outFile, child);
     }
-    const output = tail(outFile, child?.offset ?? 0);
-    // `serve --detached` prints its fatal error as one JSON line: pass it on with its own code,
-    // so "database from a newer version" reads the same as it would in the foreground.
-    const reported = reportedError(output);
-    if (reported) {
-      throw new FlotillaError(reported.code, reported.message, {
-        hint: `${reported.hint ? `${reported.hint}; ` : ''}the daemon's log: ${daemonFiles(paths).logFile}`,
-        issues: reported.issues ?? [],
-      });
-    }
-    throw new FlotillaError(
-      'PROCESS_FAILED',
-      `the Flotilla daemon exited while starting${output ? `:\n${output}` : ''}`,
-      {
-        hint: `its output is in ${outFile} and its log in ${daemonFiles(paths).logFile}; \`flotilla serve\` runs it in the foreground`,
-      },
-    );
+  } finally {
+    claim?.release();
   }
+  const up = announced();
+  if (up) throw unreachable(up.pid);
   const output = child === null ? '' : tail(outFile, child.offset);
   throw new FlotillaError(
     'TIMEOUT',
-    `the Flotilla daemon did not answer within ${timeoutMs} ms${output ? `:\n${output}` : ''}`,
+    `the Flotilla daemon did not answer within ${Date.now() - begun} ms${output ? `:\n${output}` : ''}`,
     {
       hint: `see ${daemonFiles(paths).logFile} and ${outFile}; \`flotilla daemon status\` shows whether it is still starting`,
+    },
+  );
+}
+
+/** Why a daemon we started exited before answering: its own reported error when it printed one. */
+function startFailure(
+  paths: StatePaths,
+  outFile: string,
+  child: { pid: number; offset: number } | null,
+): FlotillaError {
+  const output = tail(outFile, child?.offset ?? 0);
+  // `serve --detached` prints its fatal error as one JSON line: pass it on with its own code,
+  // so "database from a newer version" reads the same as it would in the foreground.
+  const reported = reportedError(output);
+  if (reported) {
+    return new FlotillaError(reported.code, reported.message, {
+      hint: `${reported.hint ? `${reported.hint}; ` : ''}the daemon's log: ${daemonFiles(paths).logFile}`,
+      issues: reported.issues ?? [],
+    });
+  }
+  return new FlotillaError(
+    'PROCESS_FAILED',
+    `the Flotilla daemon exited while starting${output ? `:\n${output}` : ''}`,
+    {
+      hint: `its output is in ${outFile} and its log in ${daemonFiles(paths).logFile}; \`flotilla serve\` runs it in the foreground`,
     },
   );
 }
