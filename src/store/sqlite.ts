@@ -1,6 +1,6 @@
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { FlotillaError } from '../domain/errors.js';
@@ -94,7 +94,57 @@ function nativeBinding(): string | undefined {
   }
 }
 
+/** How long a 0-byte database may be another process's brand-new one before it counts as damaged. */
+const CREATING_GRACE_MS = 2_000;
+
+/**
+ * A 0-byte database is what truncation, a failed copy or a full disk leaves; SQLite would take
+ * it as a new, empty database and the user's repos and tasks would vanish without a word. Only
+ * a fresh install (the state dir holds nothing but this file) may start over from it. A file
+ * another Flotilla process is creating right now is 0 bytes for a few ms (until its first
+ * pragma writes the header): wait a moment for that before refusing.
+ */
+function refuseEmptyDatabase(file: string): void {
+  const size = () => {
+    try {
+      return statSync(file).size;
+    } catch {
+      return -1;
+    }
+  };
+  if (size() !== 0) return;
+  const own = new Set([
+    basename(file),
+    `${basename(file)}-wal`,
+    `${basename(file)}-shm`,
+    `${basename(file)}-journal`,
+  ]);
+  let others: string[];
+  try {
+    others = readdirSync(dirname(file)).filter((name) => !own.has(name));
+  } catch {
+    return;
+  }
+  if (others.length === 0) return;
+  // Only a file made moments ago can be another process's new database.
+  let deadline = 0;
+  try {
+    deadline = statSync(file).mtimeMs + CREATING_GRACE_MS;
+  } catch {}
+  while (size() === 0 && Date.now() < deadline)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  if (size() !== 0) return;
+  throw new FlotillaError(
+    'DB_ERROR',
+    `the database ${file} is empty (0 bytes), but ${dirname(file)} holds other Flotilla state (${others.slice(0, 3).join(', ')}): it was truncated or replaced, and opening it would start a new database without your repos and tasks`,
+    {
+      hint: `restore it from a backup; or, to start over with a new database, move the empty file aside: mv ${file} ${file}.empty`,
+    },
+  );
+}
+
 function prepareFile(file: string, readonly: boolean): void {
+  refuseEmptyDatabase(file);
   if (readonly) {
     if (!existsSync(file)) {
       throw new FlotillaError('DB_ERROR', `there is no Flotilla database at ${file}`, {
