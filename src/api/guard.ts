@@ -96,9 +96,28 @@ export function isPageNavigation(request: FastifyRequest): boolean {
     request.method === 'GET' &&
     request.headers['sec-fetch-mode'] === 'navigate' &&
     request.headers['sec-fetch-dest'] === 'document' &&
-    !request.url.startsWith('/api/') &&
+    !isApiPath(request.url) &&
     request.headers.upgrade === undefined
   );
+}
+
+/**
+ * Whether a request URL reaches the API, judged on the path as the router sees it: the router
+ * decodes `%61pi` to `api`, so the raw text would let `/%61pi/v1/agents` pass as a page. Dot
+ * segments are resolved and repeated slashes collapsed; a path that does not decode counts as
+ * the API (refusing a page is harmless, serving the API to a foreign page is not).
+ */
+export function isApiPath(url: string): boolean {
+  let path: string;
+  try {
+    // A fixed base, so `//api/…` stays a path instead of naming a host.
+    path = decodeURIComponent(new URL(`http://flotilla.invalid${url}`).pathname);
+    path = new URL(`http://flotilla.invalid${path.replace(/\/{2,}/g, '/')}`).pathname;
+  } catch {
+    return true;
+  }
+  path = path.replace(/\/{2,}/g, '/').toLowerCase();
+  return path === '/api' || path.startsWith('/api/');
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();

@@ -87,6 +87,31 @@ describe('HTTP: token, Host and Origin', () => {
     expect(res.status).toBe(403);
   });
 
+  it('refuses a cross-site navigation to an API path spelled with escapes, dot segments or double slashes', async () => {
+    const navigate = {
+      ...bearer(),
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+      'sec-fetch-site': 'cross-site',
+    };
+    // The plain spelling is refused; each disguise must be too, though the router serves it.
+    for (const path of [
+      '/api/v1/version',
+      '/%61pi/v1/version',
+      '/%61%70%69/v1/version',
+      '//api/v1/version',
+      '/x/../api/v1/version',
+      '/%2e/api/v1/version',
+    ]) {
+      const res = await rawRequest(`${daemon.url}${path}`, { headers: navigate });
+      expect(res.status, path).toBe(403);
+    }
+    // The router does serve the escaped spelling to a caller that is not a foreign page.
+    expect((await rawRequest(`${daemon.url}/%61pi/v1/version`, { headers: bearer() })).status).toBe(200);
+    // A foreign link to a dashboard page is still a page.
+    expect((await rawRequest(`${daemon.url}/agents`, { headers: navigate })).status).not.toBe(403);
+  });
+
   it('sets the security headers on every response, refusals included, and no HSTS over http', async () => {
     const res = await rawRequest(`${daemon.url}/api/v1/version`);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
