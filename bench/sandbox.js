@@ -106,6 +106,24 @@ export async function until(check, what, timeoutMs = 60_000) {
   }
 }
 
+/**
+ * The environment a hook fired on behalf of a running agent needs: the agent's id and its own
+ * token, read where its hooks find it, in the agent process's environment (Linux /proc).
+ */
+export function agentHookEnv(sb, agent, daemonUrl) {
+  const environ = readFileSync(`/proc/${agent.pid}/environ`, 'utf8').split('\0');
+  const token = environ
+    .find((e) => e.startsWith('FLOTILLA_AGENT_TOKEN='))
+    ?.slice('FLOTILLA_AGENT_TOKEN='.length);
+  if (!token) throw new Error(`agent ${agent.id} (pid ${agent.pid}) has no FLOTILLA_AGENT_TOKEN`);
+  return {
+    ...sb.env,
+    FLOTILLA_AGENT_ID: agent.id,
+    FLOTILLA_DAEMON_URL: daemonUrl,
+    FLOTILLA_AGENT_TOKEN: token,
+  };
+}
+
 /** Fires a hook exactly as Claude Code does: `flotilla hook`, the JSON payload on stdin. */
 export function fireHook(env, payload) {
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { figure, percentile, report, tempDir } from './lib.js';
-import { fireHook, makeBenchSandbox, until } from './sandbox.js';
+import { agentHookEnv, fireHook, makeBenchSandbox, until } from './sandbox.js';
 
 const CHANGES = 100;
 
@@ -24,7 +24,7 @@ export async function benchStatusLatency() {
       sb.flotilla(['start', sb.flotilla(['task', 'list', '--json']).match(/"id": "(\w+)"/)[1], '--json']),
     );
     const info = JSON.parse(readFileSync(join(sb.home, 'daemon.json'), 'utf8'));
-    const hookEnv = { ...sb.env, FLOTILLA_AGENT_ID: agent.id, FLOTILLA_DAEMON_URL: info.url };
+    const hookEnv = agentHookEnv(sb, agent, info.url);
     const base = { session_id: agent.sessionId, cwd: agent.worktreePath, transcript_path: '/dev/null' };
     let lastId = (await sb.api('GET', `/events?agent=${agent.id}&order=desc&limit=1`)).lastId ?? 0;
     const fromLine = [];

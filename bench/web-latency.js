@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, signedInPage } from './browser.js';
 import { figure, percentile, report, tempDir } from './lib.js';
-import { fireHook, makeBenchSandbox, until } from './sandbox.js';
+import { agentHookEnv, fireHook, makeBenchSandbox, until } from './sandbox.js';
 
 const CHANGES = 100;
 
@@ -23,7 +23,7 @@ export async function benchWebLatency() {
     const taskId = sb.flotilla(['task', 'list', '--json']).match(/"id": "(\w+)"/)[1];
     const agent = JSON.parse(sb.flotilla(['start', taskId, '--json']));
     const info = JSON.parse(readFileSync(join(sb.home, 'daemon.json'), 'utf8'));
-    const hookEnv = { ...sb.env, FLOTILLA_AGENT_ID: agent.id, FLOTILLA_DAEMON_URL: info.url };
+    const hookEnv = agentHookEnv(sb, agent, info.url);
     const base = { session_id: agent.sessionId, cwd: agent.worktreePath, transcript_path: '/dev/null' };
 
     browser = await launchChromium();

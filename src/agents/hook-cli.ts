@@ -213,10 +213,9 @@ async function notifyDaemon(
   if (!base) return;
   // TLS is loaded only for a daemon that serves HTTPS: it costs start-up time on every hook.
   const send = base.startsWith('https:') ? (await import('node:https')).request : httpRequest;
-  let token = '';
-  try {
-    token = readFileSync(join(home, 'token'), 'utf8').trim();
-  } catch {}
+  // The agent's own token, good only for this poke (supervisor/agent-token.ts), never the
+  // daemon's: the model behind this agent can read whatever its hooks can.
+  const token = env.FLOTILLA_AGENT_TOKEN ?? '';
   return new Promise((resolve) => {
     let settled = false;
     const done = () => {

@@ -55,6 +55,11 @@ export interface RouteDef<
   produces?: 'application/json' | 'text/html';
   /** Served without the token (and then must reveal nothing). */
   public?: boolean;
+  /**
+   * An agent's own token (agent-token.ts) may call it, for that agent's `:id` only: the hook
+   * poke today, an agent's MCP calls later. Every other route refuses agent tokens.
+   */
+  agentScoped?: boolean;
   /** Fastify hooks that must run around this route (e.g. onResponse). */
   hooks?: Pick<RouteShorthandOptions, 'onResponse'>;
   /** Returns the body; set another success status with `reply.code()`. */
@@ -75,6 +80,7 @@ export interface RouteDoc {
   response: Record<number, Schema>;
   produces: 'application/json' | 'text/html';
   public: boolean;
+  agentScoped: boolean;
 }
 
 /** A registered route that was not declared through defineRoute (the contract test wants none). */
@@ -102,11 +108,12 @@ export function defineRoute<
     response: def.response,
     produces: def.produces ?? 'application/json',
     public: def.public ?? false,
+    agentScoped: def.agentScoped ?? false,
   };
   api.route({
     method: def.method,
     url: def.url,
-    config: { public: def.public ?? false, route: doc },
+    config: { public: def.public ?? false, agentScoped: def.agentScoped ?? false, route: doc },
     ...(def.hooks ?? {}),
     handler: async (request, reply) => {
       // Params first: a bad id is the clearest complaint. Absent schemas mean "takes nothing",

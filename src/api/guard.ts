@@ -11,6 +11,8 @@
  *   so a cookie-authenticated state-changing request or upgrade must also carry our Origin.
  * - Rate: a token bucket per client (see rate-limit.ts), answered 429 with Retry-After.
  * Routes marked `config: { public: true }` run without credentials and must reveal nothing.
+ * - Agent tokens (supervisor/agent-token.ts): a running agent's own, accepted only on routes
+ *   marked `agentScoped` and only for its own `:id`; anywhere else 403, naming the agent.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -24,12 +26,18 @@ declare module 'fastify' {
     public?: boolean;
     /** Rate-limit class for authenticated callers (default 'default'); false exempts the route. */
     rateLimit?: RateClass | false;
+    /** An agent's own token may call it for its own `:id` (see define.ts). */
+    agentScoped?: boolean;
   }
   interface FastifyRequest {
     /** The request carried valid credentials. */
     authenticated: boolean;
-    /** Which credentials: the API token (header or WebSocket subprotocol) or a session cookie. */
-    authVia: 'token' | 'session' | null;
+    /**
+     * Which credentials: the API token (header or WebSocket subprotocol), a session cookie, or
+     * an agent's own token (then `tokenAgent` names the agent).
+     */
+    authVia: 'token' | 'session' | 'agent' | null;
+    tokenAgent: string | null;
   }
 }
 
@@ -156,6 +164,14 @@ export interface GuardOptions {
   hostPolicy: () => HostPolicy;
   sessions: SessionStore;
   limiter?: RateLimiter;
+  /** The agent whose own token this is, or null (see supervisor/agent-token.ts). */
+  agentOfToken?: (presented: string) => string | null;
+}
+
+/** An agent token may call an agent-scoped route, for its own agent only. */
+function agentMayCall(request: FastifyRequest): boolean {
+  const params = request.params as Record<string, unknown> | undefined;
+  return request.routeOptions.config.agentScoped === true && params?.id === request.tokenAgent;
 }
 
 function refuseRate(reply: FastifyReply, retryAfter: number): never {
@@ -170,6 +186,7 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
   const limiter = opts.limiter ?? new RateLimiter();
   app.decorateRequest('authenticated', false);
   app.decorateRequest('authVia', null);
+  app.decorateRequest('tokenAgent', null);
   app.addHook('onRequest', async (request, reply) => {
     if (!isAllowedHost(request.headers.host, opts.hostPolicy())) {
       throw new FlotillaError(
@@ -187,10 +204,14 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
       });
     }
     const session = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (tokenMatches(bearerToken(request) ?? subprotocolToken(request), opts.token)) {
+    const bearer = bearerToken(request);
+    if (tokenMatches(bearer ?? subprotocolToken(request), opts.token)) {
       request.authVia = 'token';
     } else if (opts.sessions.isValid(session)) {
       request.authVia = 'session';
+    } else if (bearer !== undefined && opts.agentOfToken) {
+      request.tokenAgent = opts.agentOfToken(bearer);
+      if (request.tokenAgent !== null) request.authVia = 'agent';
     }
     request.authenticated = request.authVia !== null;
     const config = request.routeOptions.config;
@@ -207,7 +228,9 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
           ? `ip:${request.ip}`
           : request.authVia === 'session'
             ? `s:${session}`
-            : 'token';
+            : request.authVia === 'agent'
+              ? `a:${request.tokenAgent}`
+              : 'token';
       const wait = limiter.take(cls, key);
       if (wait > 0) refuseRate(reply, wait);
     }
@@ -215,6 +238,15 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
       throw new FlotillaError('UNAUTHORIZED', 'missing or wrong API token', {
         hint: "send 'Authorization: Bearer <token>' with the token from the state dir's token file (the CLI does this itself); in a browser, log in with the link `flotilla web` prints",
       });
+    }
+    if (request.authVia === 'agent' && !agentMayCall(request)) {
+      throw new FlotillaError(
+        'FORBIDDEN',
+        `this is agent ${request.tokenAgent}'s own token: it may only report that agent's hook events`,
+        {
+          hint: "an agent's token serves its own hook pokes only; driving agents takes the user's API token",
+        },
+      );
     }
     // The browser attaches the cookie to any request to us, wherever it comes from; only a
     // request that names our origin is the dashboard's own (CSRF and WebSocket hijacking).

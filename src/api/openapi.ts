@@ -127,6 +127,7 @@ function operation(route: RouteDoc): OpenApiOperation {
       : {}),
     responses,
     ...(route.public ? { security: [] } : {}),
+    ...(route.agentScoped ? { security: [{ bearer: [] }, { agentToken: [] }] } : {}),
   };
 }
 
@@ -190,6 +191,12 @@ export function buildOpenApi(
           type: 'http',
           scheme: 'bearer',
           description: 'The token stored (mode 0600) in the state dir as `token`.',
+        },
+        agentToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "An agent's own token (FLOTILLA_AGENT_TOKEN in its environment): accepted only on the routes that list it, for that agent's own id.",
         },
       },
     },

@@ -44,6 +44,8 @@ export interface ApiServerOptions {
   rateLimits?: RateLimits;
   /** Where dashboard sessions are kept across restarts (hashes only); memory only when absent. */
   sessionFile?: string;
+  /** Recognises agents' own tokens (see guard.ts); without it only the API token and sessions count. */
+  agentOfToken?: (presented: string) => string | null;
 }
 
 const SECURITY_HEADERS = {
@@ -107,6 +109,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
     token: opts.token,
     sessions,
     limiter: new RateLimiter(opts.rateLimits),
+    ...(opts.agentOfToken === undefined ? {} : { agentOfToken: opts.agentOfToken }),
     hostPolicy: () => {
       const address = app.server.address() as AddressInfo | null;
       return { port: address?.port, bindHost: opts.bindHost, allowedHosts: opts.allowedHosts };

@@ -3,6 +3,7 @@
  * CLI formats it. Values of secret-looking keys are never shown, whatever the caller asks.
  */
 import { FlotillaError } from '../domain/errors.js';
+import { isSecretName, REDACTED, redactSecrets } from '../domain/secrets.js';
 import { lookupPath } from './keys.js';
 import { getIn, isPlainObject } from './layers.js';
 import { leafEntries } from './leaves.js';
@@ -10,18 +11,15 @@ import { evaluateConfig, type LoadedConfig, type LoadOptions } from './load.js';
 import { type ConfigProblem, formatOrigin, formatProblem, type Origin } from './origin.js';
 import { didYouMean } from './suggest.js';
 
+export { REDACTED } from '../domain/secrets.js';
 export { displayPath, formatOrigin, formatProblem } from './origin.js';
 
-/** Shown instead of a secret value. */
-export const REDACTED = '<redacted>';
-
-const SECRET_NAME = /(token|secret|password|passwd|api[_-]?key|credentials?)$/i;
-
 /**
- * Keys whose last segment names a secret (`…token`, `…secret`, `…password`, `…api_key`): their
+ * Keys whose last segment names a secret (`…token`, `…SECRET…`, `…password…`, `…_KEY`): their
  * values are never displayed. Config stores env var *names* (`token_env`), which are not secret.
+ * The rule itself is `isSecretName` (domain/secrets.ts), shared with every other view.
  */
-export const isSecretKey = (path: string): boolean => SECRET_NAME.test(path.split('.').at(-1) ?? '');
+export const isSecretKey = (path: string): boolean => isSecretName(path.split('.').at(-1) ?? '');
 
 /** One row of `config show`. */
 export interface ConfigRow {
@@ -47,7 +45,7 @@ export function configRows(loaded: LoadedConfig, opts: { cwd?: string } = {}): C
   return leafEntries(loaded.config).map(({ segments, value }) => {
     const path = segments.join('.');
     const secret = isSecretKey(path);
-    const shown = secret ? REDACTED : value;
+    const shown = secret ? REDACTED : redactSecrets(value);
     const origin = loaded.origins.get(path) ?? { kind: 'default' };
     return {
       path,
@@ -60,16 +58,9 @@ export function configRows(loaded: LoadedConfig, opts: { cwd?: string } = {}): C
   });
 }
 
-/** A deep copy with every secret value replaced, for `config show --json`. */
+/** A deep copy with every secret value replaced and URL passwords masked, for `config show --json`. */
 export function redactConfig<T>(value: T, path = ''): T {
-  if (Array.isArray(value)) return value.map((v) => redactConfig(v, path)) as T;
-  if (!isPlainObject(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    const child = path ? `${path}.${k}` : k;
-    out[k] = isSecretKey(child) && v !== null ? REDACTED : redactConfig(v, child);
-  }
-  return out as T;
+  return redactSecrets(value, path.split('.').at(-1) ?? '');
 }
 
 /**

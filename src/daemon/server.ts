@@ -16,6 +16,7 @@ import { ensureStateDir, type StatePaths } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Logger } from '../log/logger.js';
+import { agentOfToken } from '../supervisor/agent-token.js';
 import { createDaemonLogger } from './logger.js';
 import type { DaemonContext, DaemonPlugin } from './plugin.js';
 import {
@@ -267,6 +268,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
       routes,
       rootRoutes,
       sessionFile: join(paths.home, 'sessions.json'),
+      agentOfToken: (presented) => agentOfToken(paths.agentsDir, presented),
       ...(tls === null ? {} : { tls: { cert: tls.cert, key: tls.key } }),
     });
     checkpoint();

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { AgentAdapter, AgentEntryConfig, LaunchContext, LaunchSpec } from '../agents/types.js';
 import type { AgentMode } from '../domain/agent.js';
 import type { Task } from '../domain/task.js';
+import { AGENT_TOKEN_VAR, mintAgentToken } from './agent-token.js';
 import { agentDirOf, type SupervisorContext } from './context.js';
 import { ENV_FILE_NAME, ENV_FILE_VAR, writeEnvFile } from './env-file.js';
 import { launcherCommand, resolveAgentCommand } from './launcher.js';
@@ -122,6 +123,8 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
     FLOTILLA_PORT_BASE: String(input.portBase),
     FLOTILLA_PORT_COUNT: String(portCount),
     ...(ctx.daemonUrl ? { FLOTILLA_DAEMON_URL: ctx.daemonUrl } : {}),
+    // Its hook's credential, good for nothing but this agent's own hook pokes (agent-token.ts).
+    [AGENT_TOKEN_VAR]: mintAgentToken(agentDir, input.agentId),
   };
   // Secrets never go on tmux's command line (readable by every user in /proc): see env-file.ts.
   const envFile = join(agentDir, ENV_FILE_NAME);

@@ -247,6 +247,8 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
       summary: "Tell the daemon the agent's hook appended to its events file",
       tags,
       params: IdParams,
+      // The one route an agent's own token reaches (its `flotilla hook` pokes).
+      agentScoped: true,
       response: { 200: z.object({ read: z.number().int().min(0) }) },
       handler: async ({ params }) => ({ read: await supervisor().hookPoke(params.id) }),
     });

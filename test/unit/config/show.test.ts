@@ -76,10 +76,76 @@ describe('config show', () => {
       'client_secret',
       'db.password',
       'env.ANTHROPIC_API_KEY',
+      'env.AWS_SECRET_ACCESS_KEY',
+      'env.STRIPE_KEY',
+      'env.DB_PASSWORD_HASH',
+      'env.SLACK_BOT_TOKEN',
+      'env.private-key',
     ])
       expect(isSecretKey(secret), secret).toBe(true);
-    for (const plain of ['integrations.github.token_env', 'server.tls.key', 'server.port'])
+    for (const plain of [
+      'integrations.github.token_env',
+      'integrations.notify.slack.webhook_url_env',
+      'server.tls.key',
+      'server.port',
+      'env.AWS_ACCESS_KEY_ID',
+      'env.KEYBOARD',
+    ])
       expect(isSecretKey(plain), plain).toBe(false);
+  });
+
+  it('redacts every secret-looking env name and the password of any URL, in rows, JSON and get', () => {
+    const repo = join(tmp.dir, 'repo');
+    tmp.write(
+      'repo/flotilla.yaml',
+      [
+        'agents:',
+        '  claude-code:',
+        '    env:',
+        '      AWS_SECRET_ACCESS_KEY: wJalrXUtnFEMI-aws',
+        '      AWS_ACCESS_KEY_ID: AKIAEXAMPLE',
+        '      STRIPE_KEY: sk-stripe-1',
+        '      NPM_TOKEN: npm-tok-1',
+        '      DB_PASSWORD_FILE_CONTENT: pw-1',
+        '      MY_SECRET_THING: s3cr3t-1',
+        '      DATABASE_URL: postgres://app:hunter2@db.internal:5432/app',
+        '      MIRROR: see https://bob:p@ss:w0rd@git.example/x and https://open.example/y',
+        '      EDITOR: vim',
+        'integrations:',
+        '  jira:',
+        '    base_url: https://me:jira-pass@acme.atlassian.net',
+        '',
+      ].join('\n'),
+    );
+    const loaded = loadConfig({ repoRoot: repo, env: tmp.env, cwd: repo });
+    const secrets = [
+      'wJalrXUtnFEMI-aws',
+      'sk-stripe-1',
+      'npm-tok-1',
+      'pw-1',
+      's3cr3t-1',
+      'hunter2',
+      'p@ss:w0rd',
+      'jira-pass',
+    ];
+    const rows = JSON.stringify(configRows(loaded));
+    const json = JSON.stringify(redactConfig(loaded.config));
+    const got = JSON.stringify(configValue(loaded, 'agents.claude-code.env'));
+    for (const text of [rows, json, got]) {
+      for (const secret of secrets) expect(text, secret).not.toContain(secret);
+      expect(text).toContain('postgres://app:<redacted>@db.internal:5432/app');
+      expect(text).toContain('https://bob:<redacted>@git.example/x and https://open.example/y');
+    }
+    expect(json).toContain('"EDITOR":"vim"');
+    expect(got).toContain('"EDITOR":"vim"');
+    // An access key id is an identifier, not a secret; the row of a secret says so.
+    expect(json).toContain('AKIAEXAMPLE');
+    const env = (loaded.config.agents['claude-code']?.env ?? {}) as Record<string, string>;
+    expect(Object.keys(redactConfig(env))).toEqual(Object.keys(env));
+    expect(configRows(loaded).find((r) => r.path.endsWith('AWS_SECRET_ACCESS_KEY'))?.secret).toBe(true);
+    expect(JSON.stringify(configValue(loaded, 'integrations.jira.base_url').value)).toBe(
+      '"https://me:<redacted>@acme.atlassian.net"',
+    );
   });
 
   it('formats origins for humans', () => {

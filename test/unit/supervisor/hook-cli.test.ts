@@ -55,8 +55,9 @@ describe('runHook', () => {
     expect(Date.parse(l.ts)).not.toBeNaN();
   });
 
-  it('writes the line before it tells the daemon found in daemon.json, with the token', async () => {
-    writeFileSync(join(home, 'token'), 'sekrit\n');
+  it("writes the line before it tells the daemon found in daemon.json, with the agent's own token", async () => {
+    // The daemon's token file is there, but an agent's hook never sends it.
+    writeFileSync(join(home, 'token'), 'daemon-sekrit\n');
     let seenOnArrival: string | null = null;
     let request: IncomingMessage | null = null;
     server = createServer((req, res) => {
@@ -73,7 +74,7 @@ describe('runHook', () => {
     // daemon.json (the daemon as it runs now) wins over the URL the agent was started with.
     await runHook(
       ['hook', 'Stop'],
-      env({ FLOTILLA_DAEMON_URL: 'http://127.0.0.1:9' }),
+      env({ FLOTILLA_DAEMON_URL: 'http://127.0.0.1:9', FLOTILLA_AGENT_TOKEN: 'agent-sekrit' }),
       '{"hook_event_name":"Stop"}',
     );
     expect(seenOnArrival).toContain('"event":"Stop"');
@@ -81,7 +82,7 @@ describe('runHook', () => {
     const req = request as unknown as IncomingMessage;
     expect(req.url).toBe(`/api/v1/agents/${AGENT}/hook-events`);
     expect(req.method).toBe('POST');
-    expect(req.headers.authorization).toBe('Bearer sekrit');
+    expect(req.headers.authorization).toBe('Bearer agent-sekrit');
   });
 
   it('gives up on a daemon that never answers within about 300 ms', async () => {
