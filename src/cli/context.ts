@@ -4,7 +4,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { StatePaths } from '../config/paths.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/index.js';
-import { detectColor, type Style } from './output.js';
+import { detectColor, neutralise, type Style } from './output.js';
 
 /** Global flags every command sees. */
 export interface GlobalOptions {
@@ -41,13 +41,16 @@ export class CliContext {
     return Boolean(process.stdin.isTTY);
   }
 
+  /** Human output: control characters in it (task text, agent output) are neutralised. */
   out(text: string): void {
-    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = neutralise(text, this.style);
+    process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   /** Progress and notices; suppressed by --quiet. Never mixed into stdout so pipes stay clean. */
   info(text: string): void {
-    if (!this.globals.quiet) process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = neutralise(text, this.style);
+    if (!this.globals.quiet) process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   json(value: unknown): void {

@@ -1,5 +1,5 @@
 import { ERROR_CODES, FlotillaError, isFlotillaError } from '../domain/errors.js';
-import { paint, type Style } from './output.js';
+import { neutralise, paint, type Style } from './output.js';
 
 /** Exit codes beyond the per-error-code ones. */
 export const EXIT = { ok: 0, usage: 2, bug: 70 } as const;
@@ -54,7 +54,8 @@ export function printError(err: unknown, opts: ErrorPrintOptions): number {
       }
       if (err.hint) text += `${paint(opts.style, 'dim', 'hint:')} ${err.hint}\n`;
       if (opts.verbose && err.stack) text += `${err.stack}\n`;
-      opts.write(text);
+      // Messages echo user input (an id, a title): no control character reaches the terminal.
+      opts.write(neutralise(text, opts.style));
     }
     return ERROR_CODES[err.code].exit;
   }
@@ -69,9 +70,12 @@ export function printError(err: unknown, opts: ErrorPrintOptions): number {
     opts.write(`${JSON.stringify({ error: bug.toJSON() })}\n`);
   } else {
     opts.write(
-      `${paint(opts.style, 'red', 'error:')} ${bug.message}\n${paint(opts.style, 'dim', 'hint:')} ${bug.hint}\n`,
+      neutralise(
+        `${paint(opts.style, 'red', 'error:')} ${bug.message}\n${paint(opts.style, 'dim', 'hint:')} ${bug.hint}\n`,
+        opts.style,
+      ),
     );
-    if (opts.verbose && e.stack) opts.write(`${e.stack}\n`);
+    if (opts.verbose && e.stack) opts.write(neutralise(`${e.stack}\n`, opts.style));
   }
   return EXIT.bug;
 }

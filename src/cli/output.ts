@@ -42,6 +42,34 @@ export function detectColor(
 const ANSI = /\u001b\[[0-9;]*m/g;
 export const visibleLength = (s: string): number => [...s.replace(ANSI, '')].length;
 
+/**
+ * Our own colour codes (`paint`): the only escapes human output carries, and only in colour.
+ * Everything else that a terminal would act on is shown as a visible escape instead: C0 controls
+ * but newline and tab (ESC starts OSC 0 "retitle", OSC 52 "write the clipboard", CSI 2J "clear";
+ * CR overwrites a line), DEL, C1 controls (U+009B is a one-byte CSI) and the bidi overrides
+ * that make text read other than it is (Trojan Source).
+ */
+const NEUTRALISE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /(\u001b\[(?:1|2|22|3[1-6]|39|90)m)|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Human text made safe for a terminal: `ESC` → `\x1b`, CR → `\r`, U+009B → `\u009b`…;
+ * newlines and tabs are kept. Every human line the CLI prints goes through it (the sinks in
+ * CliContext and printError, and `table`); `--json` never does, so it stays byte-exact.
+ */
+export function neutralise(text: string, style: Style = { color: false }): string {
+  return text.replace(NEUTRALISE, (match, own: string | undefined) => {
+    if (own !== undefined && style.color) return own;
+    const code = match.charCodeAt(0);
+    if (match.length > 1) return `\\x1b${match.slice(1)}`;
+    if (code === 0x0d) return '\\r';
+    return code < 0x80
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 export interface Column<T> {
   header: string;
   value: (row: T) => string;
@@ -58,7 +86,10 @@ function truncate(s: string, max: number | undefined): string {
 
 /** Render rows as an aligned table with a header line. Returns the text without a trailing newline. */
 export function table<T>(rows: readonly T[], columns: readonly Column<T>[], style: Style): string {
-  const cells = rows.map((row) => columns.map((c) => truncate(oneLine(c.value(row)), c.max)));
+  // Neutralised before measuring: a visible escape is wider than the control it stands for.
+  const cells = rows.map((row) =>
+    columns.map((c) => truncate(neutralise(oneLine(c.value(row)), style), c.max)),
+  );
   const widths = columns.map((c, i) =>
     Math.max(visibleLength(c.header), ...cells.map((r) => visibleLength(r[i] ?? ''))),
   );
