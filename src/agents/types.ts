@@ -1,5 +1,6 @@
 import type { AgentMode, AgentStatus, StatusSource, Task } from '../domain/index.js';
 import type { ADAPTER_KINDS } from '../domain/values.js';
+import type { DialogAnswer, ScreenPlan } from './screen-plan.js';
 
 /**
  * The contract between the supervisor and one kind of agent CLI. An adapter is pure: it builds
@@ -110,6 +111,14 @@ export interface UsageReport {
 
 export type PermissionDecision = 'approve' | 'deny';
 
+/** Commands to name in errors of screen actions: how to look, how to answer. */
+export interface ActionHints {
+  /** "flotilla attach <id>" */
+  attach: string;
+  /** "flotilla approve <id>, or flotilla deny <id> [--message TEXT]" */
+  answer: string;
+}
+
 export interface AgentAdapter {
   readonly kind: AdapterKind;
   readonly signals: AdapterSignals;
@@ -144,14 +153,19 @@ export interface AgentAdapter {
   /** Classify the visible pane text. Null = no opinion (keep the current status). */
   fromPane(screen: string): StatusSignal | null;
   /**
-   * Keys that answer an open dialog on screen — a permission prompt (approve/deny), or a
-   * first-run dialog (trust folder) when `skip_first_run_dialogs` allows. Null if no such
-   * dialog is visible. Options are found by their text, never assumed by number.
-   * Send the keys ONE per tmux send-keys call and let the TUI redraw in between: measured with
-   * Claude Code 2.1.197, `send-keys Down Enter` in one call confirmed the option the cursor was
-   * on before the Down (a bypass dialog answered "No, exit").
+   * The protocol that answers the permission dialog on screen as the user said (see
+   * screen-plan.ts: one key per step, each verified on screen before the next). Null when no
+   * dialog is visible; throws a FlotillaError when the answer cannot be given (a dialog that is
+   * not a permission, no such option, a message this agent cannot take). First-run dialogs are
+   * never answered here: see firstRunKeys.
    */
-  answerDialog(screen: string, decision: PermissionDecision): string[] | null;
+  answerDialog(screen: string, answer: DialogAnswer, hints: ActionHints): ScreenPlan | null;
+  /**
+   * The protocol that delivers a user's message (already checked: text only, LF line breaks) and
+   * verifies it was taken; throws when the screen cannot take it now (a dialog is open). Absent:
+   * the text is typed and Enter pressed with nothing to verify on screen.
+   */
+  sendPlan?(screen: string, text: string, hints: ActionHints): ScreenPlan;
   /**
    * Keys towards answering a first-run dialog (trust this folder) if one is on screen, possibly
    * one step per call (claude-code: `Down`, then `Enter` once the cursor is seen moved): call

@@ -93,8 +93,17 @@ export class FlotillaClient {
     return this.http.request('POST', `${API}/up`, body, { timeoutMs: START_TIMEOUT_MS });
   }
 
-  agentAction(id: string, action: 'stop' | 'restart' | 'approve' | 'deny'): Promise<AgentView> {
+  agentAction(id: string, action: 'stop' | 'restart'): Promise<AgentView> {
     return this.http.request('POST', `${API}/agents/${encodeURIComponent(id)}/${action}`, {});
+  }
+
+  /** Answers the agent's permission dialog; the answer names the option confirmed. */
+  answer(
+    id: string,
+    body: { decision: 'approve'; always?: boolean } | { decision: 'deny'; message?: string },
+  ): Promise<AgentView & { answered: string }> {
+    const { decision, ...rest } = body;
+    return this.http.request('POST', `${API}/agents/${encodeURIComponent(id)}/${decision}`, rest);
   }
 
   send(id: string, text: string): Promise<{ ok: boolean }> {

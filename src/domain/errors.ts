@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   AMBIGUOUS_ID: { exit: 2, http: 409 },
   CONFLICT: { exit: 4, http: 409 },
   DEPENDENCY_CYCLE: { exit: 4, http: 409 },
+  /** A dialog is open on the agent's screen: the action would have answered it. */
+  DIALOG_OPEN: { exit: 4, http: 409 },
+  /** The screen stopped matching what a screen action expected; nothing more was sent. */
+  DIALOG_CHANGED: { exit: 4, http: 409 },
   NOT_A_GIT_REPO: { exit: 6, http: 400 },
   REPO_NOT_REGISTERED: { exit: 6, http: 400 },
   TOOL_MISSING: { exit: 6, http: 500 },

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { HookLine } from '../agents/hook-cli.js';
-import type { AdapterKind, PermissionDecision } from '../agents/types.js';
+import { checkMessageText } from '../agents/message-text.js';
+import type { DialogAnswer } from '../agents/screen-plan.js';
+import type { ActionHints, AdapterKind, StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import {
@@ -18,11 +20,13 @@ import { type StartLocks, type StartOptions, startAgent } from './launch.js';
 import { Lifecycle } from './lifecycle.js';
 import { tailFile } from './logs.js';
 import { AgentMachines, isLive } from './machine.js';
+import { KeyedMutex } from './mutex.js';
 import type { ResourceSample } from './procfs.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type RemoveOptions, type RemoveOutcome, removeAgent } from './remove.js';
 import { RepoConfigs } from './repo-config.js';
 import { RuntimeTable, touch } from './runtime.js';
+import { runScreenPlan, type ScreenIo } from './screen-protocol.js';
 import { observeStream, streams } from './stream-watch.js';
 import type { UsageTotals } from './usage.js';
 
@@ -46,6 +50,8 @@ export class Supervisor {
   private readonly lifecycle: Lifecycle;
   private readonly health: HealthMonitor;
   private readonly locks: StartLocks = { ports: new Set(), tasks: new Set() };
+  /** One screen action at a time per agent: two protocols' keys must never interleave. */
+  private readonly screenLocks = new KeyedMutex();
   private readonly unsubscribe: () => void;
   private booted = false;
 
@@ -140,21 +146,47 @@ export class Supervisor {
     return removeAgent(this.ctx, this.lifecycle, await this.resolve(agentIdOrPrefix), options);
   }
 
-  /** Types `text` into the agent literally, then Enter. */
+  /**
+   * Delivers a message as text, never as keys (control characters are refused; a multi-line
+   * message is one bracketed paste), and, where the adapter can read its screen, verifies the
+   * agent took it. Refused while a dialog is open: the Enter would have answered it.
+   */
   async send(agentIdOrPrefix: string, text: string): Promise<void> {
     const agent = await this.requireLive(agentIdOrPrefix, 'send text to');
-    await this.ctx.tmux.sendText(agent.tmuxSession, text, { enter: true });
+    const hints = actionHints(agent.id);
+    const message = checkMessageText(text, {
+      label: 'message',
+      multiline: true,
+      attachHint: `to press keys in the agent's terminal, attach: ${hints.attach}`,
+    });
+    const adapter = adapterOf(this.ctx, agent);
+    await this.screenLocks.run(agent.id, async () => {
+      const io = this.screenIo(agent);
+      if (adapter.sendPlan) {
+        const plan = adapter.sendPlan(await io.capture(), message, hints);
+        await runScreenPlan(io, plan, { attachHint: hints.attach });
+      } else {
+        // No screen model for this agent: typed and submitted, with nothing to verify.
+        await io.text(message);
+        await io.key('Enter');
+      }
+    });
     touch(this.ctx.runtime.get(agent.id), this.ctx.now());
+    // The prompt is in: working now, not when the UserPromptSubmit hook lands up to 2 s later.
+    await this.lifecycle.applySignal(agent.id, { status: 'working', source: 'user', detail: 'message sent' });
   }
 
-  /** Answers the permission dialog on screen: yes. */
-  approve(agentIdOrPrefix: string): Promise<void> {
-    return this.answer(agentIdOrPrefix, 'approve');
+  /** Answers the permission dialog on screen: yes, once (or for this command from now on). */
+  approve(agentIdOrPrefix: string, options: { always?: boolean } = {}): Promise<string> {
+    return this.answer(agentIdOrPrefix, { decision: 'approve', ...(options.always ? { always: true } : {}) });
   }
 
-  /** Answers the permission dialog on screen: no. */
-  deny(agentIdOrPrefix: string): Promise<void> {
-    return this.answer(agentIdOrPrefix, 'deny');
+  /** Answers the permission dialog on screen: no, optionally telling the model what to do instead. */
+  deny(agentIdOrPrefix: string, options: { message?: string } = {}): Promise<string> {
+    return this.answer(agentIdOrPrefix, {
+      decision: 'deny',
+      ...(options.message === undefined ? {} : { message: options.message }),
+    });
   }
 
   /** The last `lines` lines the agent's pane printed (escape sequences removed unless `raw`). */
@@ -239,24 +271,57 @@ export class Supervisor {
     return this.health.tick();
   }
 
-  private async answer(agentIdOrPrefix: string, decision: PermissionDecision): Promise<void> {
+  /** Runs the adapter's answer protocol; returns the option chosen ("Yes", "No, <message>"). */
+  private async answer(agentIdOrPrefix: string, request: DialogAnswer): Promise<string> {
     const agent = await this.requireLive(agentIdOrPrefix, 'answer a dialog of');
-    const screen = await this.ctx.tmux.capturePane(agent.tmuxSession);
-    const keys = adapterOf(this.ctx, agent).answerDialog(screen, decision);
-    if (!keys) {
-      throw new FlotillaError('CONFLICT', `agent ${agent.id}: no permission dialog is open`, {
-        hint: `see its screen with: flotilla attach ${agent.id}`,
-      });
-    }
-    await this.ctx.tmux.sendKeys(agent.tmuxSession, keys);
+    const hints = actionHints(agent.id);
+    const answer: DialogAnswer =
+      request.decision === 'deny' && request.message !== undefined
+        ? {
+            decision: 'deny',
+            message: checkMessageText(request.message, {
+              label: 'deny message',
+              multiline: false,
+              attachHint: `to press keys in the agent's terminal, attach: ${hints.attach}`,
+            }),
+          }
+        : request;
+    const chosen = await this.screenLocks.run(agent.id, async () => {
+      const io = this.screenIo(agent);
+      const plan = adapterOf(this.ctx, agent).answerDialog(await io.capture(), answer, hints);
+      if (!plan) {
+        throw new FlotillaError('CONFLICT', `agent ${agent.id}: no permission dialog is open`, {
+          hint: `see its screen with: ${hints.attach}`,
+        });
+      }
+      await runScreenPlan(io, plan, { attachHint: hints.attach });
+      return plan.chosen;
+    });
     touch(this.ctx.runtime.get(agent.id), this.ctx.now());
-    if (decision === 'approve') {
-      await this.lifecycle.applySignal(agent.id, {
-        status: 'working',
-        source: 'user',
-        detail: 'permission granted',
-      });
-    }
+    const after: StatusSignal =
+      answer.decision === 'approve'
+        ? { status: 'working', source: 'user', detail: `permission granted: ${chosen}` }
+        : answer.message !== undefined
+          ? { status: 'working', source: 'user', detail: 'permission denied, with a message for the agent' }
+          : // A plain "No" ends the turn: Claude Code asks "What should Claude do instead?".
+            {
+              status: 'needs_input',
+              source: 'user',
+              detail: 'permission denied: waiting for what to do instead',
+            };
+    await this.lifecycle.applySignal(agent.id, after);
+    return chosen;
+  }
+
+  /** The pane, as a screen protocol sees it: capture, one key, literal text or one paste. */
+  private screenIo(agent: Agent): ScreenIo {
+    const { tmux } = this.ctx;
+    const session = agent.tmuxSession;
+    return {
+      capture: () => tmux.capturePane(session),
+      key: (key) => tmux.sendKeys(session, [key]),
+      text: (text) => (text.includes('\n') ? tmux.pasteText(session, text) : tmux.sendText(session, text)),
+    };
   }
 
   private async onHook(ref: AgentRef, line: HookLine): Promise<void> {
@@ -295,4 +360,12 @@ export class Supervisor {
     }
     return agent;
   }
+}
+
+/** The commands errors of screen actions name. */
+function actionHints(agentId: string): ActionHints {
+  return {
+    attach: `flotilla attach ${agentId}`,
+    answer: `answer it first: flotilla approve ${agentId}, or flotilla deny ${agentId} --message "what to do instead"`,
+  };
 }

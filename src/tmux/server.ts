@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FlotillaError, NotFoundError } from '../domain/errors.js';
 import { type AttachOptions, attachArgv } from './attach.js';
 import { TmuxClient, type TmuxOutcome, type TmuxServerOptions, unexpected } from './client.js';
@@ -251,6 +255,32 @@ export class TmuxServer {
       );
     }
     if (options.enter) await this.sendKeys(name, ['Enter']);
+  }
+
+  /**
+   * Paste `text` into the agent pane as one bracketed paste (`paste-buffer -p`): a TUI that asked
+   * for bracketed paste (Claude Code does) takes its line breaks as part of one message, never as
+   * Enter. The text goes to tmux as a file (0600, removed after), never through a shell or argv.
+   */
+  async pasteText(name: string, text: string): Promise<void> {
+    const dir = await mkdtemp(join(tmpdir(), 'flotilla-paste-'));
+    const file = join(dir, 'text');
+    const buffer = `flotilla-${randomBytes(6).toString('hex')}`;
+    try {
+      await writeFile(file, text, { mode: 0o600 });
+      this.expectOk(
+        await this.client.exec(['load-buffer', '-b', buffer, file]),
+        name,
+        `could not load text for tmux session ${name}`,
+      );
+      this.expectOk(
+        await this.client.exec(['paste-buffer', '-p', '-d', '-b', buffer, '-t', agentPaneTarget(name)]),
+        name,
+        `could not paste text into tmux session ${name}`,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** Press named keys (`Enter`, `Down`, `Escape`, `C-c`, `M-x`, `F1`…) in the agent pane. */

@@ -4,6 +4,7 @@ import { shorten } from '../json.js';
 import { screenLines } from '../pane.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
 import { findLimitReset } from '../reset-time.js';
+import { type DialogAnswer, letterPlan, type ScreenPlan } from '../screen-plan.js';
 import type { AgentAdapter, LaunchContext, LaunchSpec, StatusSignal, UsageReport } from '../types.js';
 
 /**
@@ -113,13 +114,17 @@ function fromPane(screen: string): StatusSignal | null {
   return { status: 'working', source: 'pane', detail: shorten(last) };
 }
 
-/** Aider asks y/n questions: a letter and Enter answer them. */
-function answerDialog(screen: string, decision: 'approve' | 'deny'): string[] | null {
+/** The y/n question on the last line, or null. */
+function question(screen: string): string | null {
   const last = screenLines(screen)
     .filter((l) => l.trim() !== '')
     .at(-1);
-  if (last === undefined || !QUESTION_RE.test(last)) return null;
-  return [decision === 'approve' ? 'y' : 'n', 'Enter'];
+  return last !== undefined && QUESTION_RE.test(last) ? last : null;
+}
+
+/** Aider asks y/n questions: a letter and Enter answer them. */
+function answerDialog(screen: string, answer: DialogAnswer): ScreenPlan | null {
+  return letterPlan(question, screen, answer);
 }
 
 /** litellm rate-limit errors: "… Please try again in 20s", "… retry after 2026-11-25T03:00:00Z". */

@@ -1,7 +1,8 @@
 import type { AgentAdapter } from '../types.js';
+import { claudeAnswerPlan, claudeSendPlan } from './actions.js';
 import { claudeStatusFromHook } from './hooks.js';
 import { claudeLaunch, claudeResume } from './launch.js';
-import { claudeAnswerDialog, claudeFirstRunKeys, claudeStatusFromPane } from './screen.js';
+import { claudeFirstRunKeys, claudeStatusFromPane } from './screen.js';
 import { claudeFromStreamLine } from './stream.js';
 import { detectClaudeUsageLimit } from './usage-limit.js';
 
@@ -18,7 +19,8 @@ export const claudeCodeAdapter: AgentAdapter = {
   fromHook: claudeStatusFromHook,
   fromStreamLine: claudeFromStreamLine,
   fromPane: claudeStatusFromPane,
-  answerDialog: claudeAnswerDialog,
+  answerDialog: (screen, answer, hints) => claudeAnswerPlan(screen, answer, hints.attach),
+  sendPlan: claudeSendPlan,
   firstRunKeys: claudeFirstRunKeys,
   detectUsageLimit: detectClaudeUsageLimit,
 };

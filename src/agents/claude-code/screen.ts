@@ -1,7 +1,7 @@
 import { type DialogOptions, decisionKeys, findOptions, firstYes, oneTimeYes } from '../dialog.js';
 import { shorten } from '../json.js';
 import { isRule, screenLines } from '../pane.js';
-import type { PermissionDecision, StatusSignal } from '../types.js';
+import type { StatusSignal } from '../types.js';
 
 /**
  * Reading Claude Code's TUI from a pane capture. Footers and option lists change between
@@ -160,17 +160,6 @@ export function claudeStatusFromPane(screen: string): StatusSignal | null {
     );
   }
   return null;
-}
-
-/**
- * Keys that answer the open dialog: approve = the one-time "Yes" of a permission dialog (never
- * "Yes, and don't ask again…"), or the "Yes…" option of a first-run dialog; deny = the "No…"
- * option. Null when no known dialog is open. Send the keys one at a time (see keysToOption).
- */
-export function claudeAnswerDialog(screen: string, decision: PermissionDecision): string[] | null {
-  const dialog = readClaudeScreen(screen).dialog;
-  if (dialog === null || dialog.kind === 'other') return null;
-  return decisionKeys(dialog.options, decision, dialog.kind === 'permission' ? oneTimeYes : firstYes);
 }
 
 /**

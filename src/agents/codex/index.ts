@@ -1,9 +1,10 @@
 import { agentEnv, capturedSessionId, promptFile, resumePromptOf } from '../common.js';
-import { decisionKeys, findOptions, isYesNo } from '../dialog.js';
+import { findOptions, firstNo, isYesNo, oneTimeYes } from '../dialog.js';
 import { arr, asRecord, num, parseJsonLine, rec, shorten, str } from '../json.js';
 import { matchPanePatterns, screenLines } from '../pane.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
 import { findLimitReset } from '../reset-time.js';
+import { type DialogAnswer, optionListPlan, type ScreenPlan, type SeenDialog } from '../screen-plan.js';
 import type {
   AgentAdapter,
   AgentEntryConfig,
@@ -141,9 +142,20 @@ function fromPane(screen: string): StatusSignal | null {
   return matchPanePatterns(screen, PATTERNS);
 }
 
-function answerDialog(screen: string, decision: 'approve' | 'deny'): string[] | null {
-  const options = findOptions(screenLines(screen).slice(-20));
-  return options === null ? null : decisionKeys(options, decision);
+/** The approval list near the bottom of the screen; its identity is the text just above it. */
+function readApproval(screen: string): SeenDialog | null {
+  const lines = screenLines(screen).slice(-20);
+  const options = findOptions(lines);
+  if (!isYesNo(options)) return null;
+  const above = lines
+    .slice(Math.max(0, options.firstLine - 3), options.firstLine)
+    .join(' ')
+    .trim();
+  return { options, identity: shorten(above || 'approval requested') };
+}
+
+function answerDialog(screen: string, answer: DialogAnswer): ScreenPlan | null {
+  return optionListPlan(readApproval, screen, answer, { yes: oneTimeYes, no: firstNo });
 }
 
 /** "You've hit your usage limit. … try again in 2 hours 5 minutes." / "… try again at 3:45 PM." */

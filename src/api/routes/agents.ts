@@ -30,6 +30,16 @@ export const AgentStartBodySchema = z
   })
   .strict();
 export const AgentSendBodySchema = z.object({ text: z.string().min(1).max(100_000) }).strict();
+export const ApproveBodySchema = z
+  .object({ always: z.boolean().optional().describe('choose "Yes, and don\'t ask again for …"') })
+  .strict();
+export const DenyBodySchema = z
+  .object({
+    message: z.string().min(1).max(2_000).optional().describe('one line the model gets with the refusal'),
+  })
+  .strict();
+/** An agent after a dialog answer, with the option that was confirmed ("Yes", "No, <message>"). */
+export const AgentAnswerSchema = AgentViewSchema.extend({ answered: z.string() });
 export const UpBodySchema = z
   .object({ max: z.number().int().min(1).max(1000).optional(), repo: z.string().min(1).max(64).optional() })
   .strict();
@@ -189,13 +199,38 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
     byId('POST', '/agents/:id/restart', 'Restart an agent, resuming its own conversation', (id) =>
       supervisor().restart(id),
     );
-    byId('POST', '/agents/:id/approve', 'Approve the permission dialog the agent shows', async (id) => {
-      await supervisor().approve(id);
-      return supervisor().get(id);
+    defineRoute(api, {
+      method: 'POST',
+      url: '/agents/:id/approve',
+      summary:
+        'Approve the permission dialog the agent shows: once, or (always) for this command from now on. ' +
+        'Each key is verified on screen; 409 DIALOG_CHANGED when the screen stops matching',
+      tags,
+      params: IdParams,
+      body: ApproveBodySchema,
+      response: { 200: AgentAnswerSchema },
+      handler: async ({ params, body }) => {
+        const answered = await supervisor().approve(params.id, body.always ? { always: true } : {});
+        return { ...(await view(await supervisor().get(params.id))), answered };
+      },
     });
-    byId('POST', '/agents/:id/deny', 'Deny the permission dialog the agent shows', async (id) => {
-      await supervisor().deny(id);
-      return supervisor().get(id);
+    defineRoute(api, {
+      method: 'POST',
+      url: '/agents/:id/deny',
+      summary:
+        'Deny the permission dialog the agent shows, optionally telling the model what to do instead; ' +
+        'verified on screen (the dialog closes and the call is marked rejected)',
+      tags,
+      params: IdParams,
+      body: DenyBodySchema,
+      response: { 200: AgentAnswerSchema },
+      handler: async ({ params, body }) => {
+        const answered = await supervisor().deny(
+          params.id,
+          body.message === undefined ? {} : { message: body.message },
+        );
+        return { ...(await view(await supervisor().get(params.id))), answered };
+      },
     });
 
     defineRoute(api, {

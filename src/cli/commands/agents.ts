@@ -166,9 +166,11 @@ export function registerAgentCommands(program: Command, run: Runner): void {
 
   program
     .command('send')
-    .description('type a message into an agent and press Enter')
+    .description(
+      'send a message to an agent as text (never keys) and check it was taken; refused while a dialog is open',
+    )
     .argument('<agent>', 'agent id or unique prefix')
-    .argument('<text>', 'what to type (sent literally)')
+    .argument('<text>', 'the message; line breaks keep it one message; control characters are refused')
     .action((id: string, text: string, _opts: unknown, cmd: Command) =>
       run(cmd, async (ctx) => {
         await (await clientFor(ctx)).send(id, text);
@@ -176,9 +178,41 @@ export function registerAgentCommands(program: Command, run: Runner): void {
       }),
     );
 
+  program
+    .command('approve')
+    .description('answer "yes" to the permission dialog an agent is showing (each key checked on screen)')
+    .argument('<agent>', 'agent id or unique prefix')
+    .option('--always', 'choose "Yes, and don\'t ask again" for this command instead of yes once')
+    .option('--json', 'print the agent as JSON')
+    .action((id: string, opts: { always?: boolean; json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const agent = await (await clientFor(ctx)).answer(id, {
+          decision: 'approve',
+          ...(opts.always ? { always: true } : {}),
+        });
+        if (opts.json) return ctx.json(agent);
+        printAgentLine(ctx, `approved ("${agent.answered}")`, agent);
+      }),
+    );
+
+  program
+    .command('deny')
+    .description('answer "no" to the permission dialog an agent is showing; the command does not run')
+    .argument('<agent>', 'agent id or unique prefix')
+    .option('-m, --message <text>', 'one line the agent is told with the refusal (what to do instead)')
+    .option('--json', 'print the agent as JSON')
+    .action((id: string, opts: { message?: string; json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const agent = await (await clientFor(ctx)).answer(id, {
+          decision: 'deny',
+          ...(opts.message === undefined ? {} : { message: opts.message }),
+        });
+        if (opts.json) return ctx.json(agent);
+        printAgentLine(ctx, `denied ("${agent.answered}")`, agent);
+      }),
+    );
+
   for (const [name, description, verb] of [
-    ['approve', 'answer "yes" to the permission dialog an agent is showing', 'approved'],
-    ['deny', 'answer "no" to the permission dialog an agent is showing', 'denied'],
     ['stop', 'stop an agent (SIGINT, then SIGTERM, then SIGKILL); its worktree and branch stay', 'stopped'],
     ['restart', 'restart an agent, resuming the same conversation', 'restarted'],
   ] as const) {

@@ -1,3 +1,4 @@
+import { letterPlan } from '../../../src/agents/screen-plan.js';
 import type { AgentAdapter, LaunchContext, LaunchSpec, StatusSignal } from '../../../src/agents/types.js';
 import { AgentStatusSchema } from '../../../src/domain/agent.js';
 
@@ -65,9 +66,9 @@ export const fakeAdapter: AgentAdapter = {
     if (/thinking\.\.\.\s*$/.test(screen.trimEnd())) return { status: 'working', source: 'pane' };
     return null;
   },
-  answerDialog(screen, decision) {
-    if (!/Allow\? \[y\/n\]\s*$/.test(screen.trimEnd())) return null;
-    return [decision === 'approve' ? 'y' : 'n', 'Enter'];
+  answerDialog(screen, answer) {
+    const question = (text: string) => (/Allow\? \[y\/n\]\s*$/.test(text.trimEnd()) ? 'Allow?' : null);
+    return letterPlan(question, screen, answer);
   },
   detectUsageLimit(text) {
     const m = /usage limit reached, resets at (\S+)/.exec(text);

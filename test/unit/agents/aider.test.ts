@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { aiderAdapter } from '../../../src/agents/aider/index.js';
 import { CONTINUE_PROMPT } from '../../../src/agents/prompt.js';
+import type { DialogAnswer, ScreenPlan } from '../../../src/agents/screen-plan.js';
 import { launchContext } from './fixtures.js';
+
+const HINTS = { attach: 'flotilla attach a1', answer: 'flotilla approve a1' };
+const answer = (decision: DialogAnswer['decision']): DialogAnswer => ({ decision });
+const keysOf = (plan: ScreenPlan | null) =>
+  plan?.steps.map((s) => ('key' in s.input ? s.input.key : `text:${s.input.text}`)) ?? null;
 
 const ctx = (o: Parameters<typeof launchContext>[0] = {}) =>
   launchContext({ ...o, config: { adapter: 'aider', command: 'aider', ...o.config } });
@@ -60,12 +66,12 @@ describe('aider signals', () => {
   it('pane: question, prompt, output', () => {
     const q = "Add src/app.py to the chat? (Y)es/(N)o/(D)on't ask again [Yes]: ";
     expect(aiderAdapter.fromPane(`some text\n${q}\n`)).toMatchObject({ status: 'needs_permission' });
-    expect(aiderAdapter.answerDialog(`${q}\n`, 'approve')).toEqual(['y', 'Enter']);
-    expect(aiderAdapter.answerDialog(`${q}\n`, 'deny')).toEqual(['n', 'Enter']);
+    expect(keysOf(aiderAdapter.answerDialog(`${q}\n`, answer('approve'), HINTS))).toEqual(['y', 'Enter']);
+    expect(keysOf(aiderAdapter.answerDialog(`${q}\n`, answer('deny'), HINTS))).toEqual(['n', 'Enter']);
     expect(aiderAdapter.fromPane('Tokens: 2k sent\n────\narchitect> \n')?.status).toBe('needs_input');
     expect(aiderAdapter.fromPane('────\n> \n')?.status).toBe('needs_input');
     expect(aiderAdapter.fromPane('Here is the change:\n```python\n')?.status).toBe('working');
-    expect(aiderAdapter.answerDialog('> \n', 'approve')).toBeNull();
+    expect(keysOf(aiderAdapter.answerDialog('> \n', answer('approve'), HINTS))).toBeNull();
     expect(aiderAdapter.fromPane('\n\n')).toBeNull();
   });
 

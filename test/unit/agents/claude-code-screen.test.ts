@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { claudeCodeAdapter, readClaudeScreen } from '../../../src/agents/claude-code/index.js';
+import type { DialogAnswer, ScreenPlan } from '../../../src/agents/screen-plan.js';
 import { claudeFixture } from './fixtures.js';
+
+const APPROVE: DialogAnswer = { decision: 'approve' };
+const DENY: DialogAnswer = { decision: 'deny' };
+const HINTS = { attach: 'flotilla attach a1', answer: 'flotilla approve a1' };
+const keysOf = (plan: ScreenPlan | null) =>
+  plan?.steps.map((s) => ('key' in s.input ? s.input.key : `text:${s.input.text}`)) ?? null;
 
 const classify = (name: string) => claudeCodeAdapter.fromPane(claudeFixture(name));
 
@@ -115,13 +122,13 @@ describe('claude-code fromPane on synthetic variants', () => {
       status: 'needs_permission',
       detail: 'Edit file: hello.txt',
     });
-    expect(claudeCodeAdapter.answerDialog(screen, 'deny')).toEqual(['Down', 'Down', 'Enter']);
+    expect(keysOf(claudeCodeAdapter.answerDialog(screen, DENY, HINTS))).toEqual(['Down', 'Down', 'Enter']);
   });
 
   it('a stale dialog above the input box is not open', () => {
     const stale = `${claudeFixture('4-permission.txt').trimEnd()}\n${box('● Done.', '? for shortcuts')}`;
     expect(claudeCodeAdapter.fromPane(stale)?.status).toBe('needs_input');
-    expect(claudeCodeAdapter.answerDialog(stale, 'approve')).toBeNull();
+    expect(claudeCodeAdapter.answerDialog(stale, APPROVE, HINTS)).toBeNull();
   });
 
   it('a markdown numbered list in the transcript is not a dialog', () => {
@@ -135,7 +142,7 @@ describe('claude-code fromPane on synthetic variants', () => {
       status: 'needs_input',
       detail: expect.stringContaining('dialog'),
     });
-    expect(claudeCodeAdapter.answerDialog(screen, 'approve')).toBeNull();
+    expect(() => claudeCodeAdapter.answerDialog(screen, APPROVE, HINTS)).toThrow(/not a tool permission/);
   });
 
   it('blank or unrelated screens → null', () => {
@@ -144,58 +151,73 @@ describe('claude-code fromPane on synthetic variants', () => {
   });
 });
 
-describe('claude-code answerDialog', () => {
+describe('claude-code answerDialog (the keys of the plan; each is verified on screen: see screen-protocol tests)', () => {
   it('approve = the one-time "Yes", deny = "No", by text (2.1.197)', () => {
     const screen = claudeFixture('4-permission.txt');
-    expect(claudeCodeAdapter.answerDialog(screen, 'approve')).toEqual(['Enter']);
-    expect(claudeCodeAdapter.answerDialog(screen, 'deny')).toEqual(['Down', 'Down', 'Enter']);
+    expect(keysOf(claudeCodeAdapter.answerDialog(screen, APPROVE, HINTS))).toEqual(['Enter']);
+    expect(keysOf(claudeCodeAdapter.answerDialog(screen, DENY, HINTS))).toEqual(['Down', 'Down', 'Enter']);
   });
 
-  it('finds "No" as option 4 in the 2.1.331 list', () => {
-    expect(claudeCodeAdapter.answerDialog(PERMISSION_2_1_331, 'deny')).toEqual([
+  it('always = "Yes, and don\'t ask again for …"; deny with a message = Tab on "No", the text, Enter', () => {
+    const screen = claudeFixture('4-permission.txt');
+    const always = claudeCodeAdapter.answerDialog(screen, { decision: 'approve', always: true }, HINTS);
+    expect(keysOf(always)).toEqual(['Down', 'Enter']);
+    expect(always?.chosen).toMatch(/^Yes, and don't ask again/);
+    const told = claudeCodeAdapter.answerDialog(screen, { decision: 'deny', message: 'use npm ci' }, HINTS);
+    expect(keysOf(told)).toEqual(['Down', 'Down', 'Tab', 'text:use npm ci', 'Enter']);
+    expect(told?.chosen).toBe('No, use npm ci');
+  });
+
+  it('finds "No" as option 4 in the 2.1.331 list, and never takes "switch to auto mode" for always', () => {
+    expect(keysOf(claudeCodeAdapter.answerDialog(PERMISSION_2_1_331, DENY, HINTS))).toEqual([
       'Down',
       'Down',
       'Down',
       'Enter',
     ]);
-    expect(claudeCodeAdapter.answerDialog(PERMISSION_2_1_331, 'approve')).toEqual(['Enter']);
+    expect(keysOf(claudeCodeAdapter.answerDialog(PERMISSION_2_1_331, APPROVE, HINTS))).toEqual(['Enter']);
+    const always = claudeCodeAdapter.answerDialog(
+      PERMISSION_2_1_331,
+      { decision: 'approve', always: true },
+      HINTS,
+    );
+    expect(always?.chosen).not.toMatch(/auto mode/);
   });
 
   it('moves up from wherever the cursor is', () => {
     const screen = claudeFixture('4-permission.txt')
       .replace(' ❯ 1. Yes', '   1. Yes')
       .replace('   3. No', ' ❯ 3. No');
-    expect(claudeCodeAdapter.answerDialog(screen, 'approve')).toEqual(['Up', 'Up', 'Enter']);
-    expect(claudeCodeAdapter.answerDialog(screen, 'deny')).toEqual(['Enter']);
+    expect(keysOf(claudeCodeAdapter.answerDialog(screen, APPROVE, HINTS))).toEqual(['Up', 'Up', 'Enter']);
+    expect(keysOf(claudeCodeAdapter.answerDialog(screen, DENY, HINTS))).toEqual(['Enter']);
   });
 
-  it('never picks "Yes, and don\'t ask again"', () => {
+  it('never picks "Yes, and don\'t ask again" for a one-time approve', () => {
     const screen = claudeFixture('4-permission.txt').replace('1. Yes\n', '1. Yes, and always allow\n');
     // No one-time yes left: refuse rather than approve forever.
-    expect(claudeCodeAdapter.answerDialog(screen, 'approve')).toBeNull();
+    expect(() => claudeCodeAdapter.answerDialog(screen, APPROVE, HINTS)).toThrow(
+      /no one-time "Yes" option|not a tool permission/,
+    );
   });
 
-  it('answers first-run dialogs when a user asks', () => {
-    expect(claudeCodeAdapter.answerDialog(claudeFixture('apikey-dialog.2.1.197.txt'), 'approve')).toEqual([
-      'Up',
-      'Enter',
-    ]);
-    expect(claudeCodeAdapter.answerDialog(claudeFixture('apikey-dialog.2.1.197.txt'), 'deny')).toEqual([
-      'Enter',
-    ]);
-    expect(claudeCodeAdapter.answerDialog(claudeFixture('bypass-dialog.2.1.197.txt'), 'approve')).toEqual([
-      'Down',
-      'Enter',
-    ]);
-    expect(claudeCodeAdapter.answerDialog(claudeFixture('trust-dialog.2.1.197.txt'), 'deny')).toEqual([
-      'Down',
-      'Enter',
-    ]);
+  it('never answers first-run dialogs (trust, API key, bypass): the user does, in the terminal', () => {
+    for (const name of [
+      'apikey-dialog.2.1.197.txt',
+      'bypass-dialog.2.1.197.txt',
+      'trust-dialog.2.1.197.txt',
+    ]) {
+      expect(() => claudeCodeAdapter.answerDialog(claudeFixture(name), APPROVE, HINTS), name).toThrow(
+        /not a tool permission/,
+      );
+      expect(() => claudeCodeAdapter.answerDialog(claudeFixture(name), DENY, HINTS), name).toThrow(
+        /not a tool permission/,
+      );
+    }
   });
 
   it('null when no dialog is open', () => {
     for (const name of ['1-idle.txt', '2-typed.txt', '3-working.txt', '5-done.txt', '6-exited.txt']) {
-      expect(claudeCodeAdapter.answerDialog(claudeFixture(name), 'approve'), name).toBeNull();
+      expect(claudeCodeAdapter.answerDialog(claudeFixture(name), APPROVE, HINTS), name).toBeNull();
     }
   });
 });

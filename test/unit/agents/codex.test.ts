@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { codexAdapter } from '../../../src/agents/codex/index.js';
 import { CONTINUE_PROMPT } from '../../../src/agents/prompt.js';
+import type { DialogAnswer, ScreenPlan } from '../../../src/agents/screen-plan.js';
 import { launchContext } from './fixtures.js';
+
+const HINTS = { attach: 'flotilla attach a1', answer: 'flotilla approve a1' };
+const answer = (decision: DialogAnswer['decision']): DialogAnswer => ({ decision });
+const keysOf = (plan: ScreenPlan | null) =>
+  plan?.steps.map((s) => ('key' in s.input ? s.input.key : `text:${s.input.text}`)) ?? null;
 
 const THREAD = '0199a213-81c0-7800-8aa1-bbab2a035a53';
 const ctx = (o: Parameters<typeof launchContext>[0] = {}) =>
@@ -86,8 +92,12 @@ describe('codex signals', () => {
     const approval =
       "Would you like to run the following command?\n\n  $ git push\n\n› 1. Yes, proceed (y)\n  2. Yes, and don't ask again for this command (a)\n  3. No, and tell Codex what to do differently (esc)\n";
     expect(codexAdapter.fromPane(approval)?.status).toBe('needs_permission');
-    expect(codexAdapter.answerDialog(approval, 'approve')).toEqual(['Enter']);
-    expect(codexAdapter.answerDialog(approval, 'deny')).toEqual(['Down', 'Down', 'Enter']);
+    expect(keysOf(codexAdapter.answerDialog(approval, answer('approve'), HINTS))).toEqual(['Enter']);
+    expect(keysOf(codexAdapter.answerDialog(approval, answer('deny'), HINTS))).toEqual([
+      'Down',
+      'Down',
+      'Enter',
+    ]);
     expect(
       codexAdapter.fromPane('• Working (12s • esc to interrupt)\n\n› Ask Codex to do anything\n')?.status,
     ).toBe('working');

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createCustomAdapter } from '../../../src/agents/custom/index.js';
+import type { DialogAnswer, ScreenPlan } from '../../../src/agents/screen-plan.js';
 import type { AgentEntryConfig } from '../../../src/agents/types.js';
 import { launchContext } from './fixtures.js';
+
+const HINTS = { attach: 'flotilla attach a1', answer: 'flotilla approve a1' };
+const answer = (decision: DialogAnswer['decision']): DialogAnswer => ({ decision });
+const keysOf = (plan: ScreenPlan | null) =>
+  plan?.steps.map((s) => ('key' in s.input ? s.input.key : `text:${s.input.text}`)) ?? null;
 
 const ctx = (config: Partial<AgentEntryConfig> = {}) =>
   launchContext({ sessionId: null, config: { adapter: 'custom', command: 'my-agent', ...config } });
@@ -46,6 +52,6 @@ describe('custom adapter', () => {
     expect(withPatterns.fromPane('done\n$ \n')?.status).toBe('needs_input');
     expect(withPatterns.fromPane('Delete? [y/N]\n')?.status).toBe('needs_permission');
     expect(withPatterns.fromPane('nothing known\n')).toBeNull();
-    expect(withPatterns.answerDialog('Delete? [y/N]', 'approve')).toBeNull();
+    expect(keysOf(withPatterns.answerDialog('Delete? [y/N]', answer('approve'), HINTS))).toBeNull();
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { geminiAdapter } from '../../../src/agents/gemini/index.js';
 import { CONTINUE_PROMPT } from '../../../src/agents/prompt.js';
+import type { DialogAnswer, ScreenPlan } from '../../../src/agents/screen-plan.js';
 import { launchContext } from './fixtures.js';
+
+const HINTS = { attach: 'flotilla attach a1', answer: 'flotilla approve a1' };
+const answer = (decision: DialogAnswer['decision']): DialogAnswer => ({ decision });
+const keysOf = (plan: ScreenPlan | null) =>
+  plan?.steps.map((s) => ('key' in s.input ? s.input.key : `text:${s.input.text}`)) ?? null;
 
 const SESSION = 'c0ffee00-1234-4abc-8def-0123456789ab';
 const ctx = (o: Parameters<typeof launchContext>[0] = {}) =>
@@ -86,8 +92,12 @@ describe('gemini signals', () => {
     const confirm =
       " Allow execution of: 'git'?\n\n ● 1. Yes, allow once\n   2. Yes, allow always ...\n   3. No, suggest changes (esc)\n";
     expect(geminiAdapter.fromPane(confirm)?.status).toBe('needs_permission');
-    expect(geminiAdapter.answerDialog(confirm, 'approve')).toEqual(['Enter']);
-    expect(geminiAdapter.answerDialog(confirm, 'deny')).toEqual(['Down', 'Down', 'Enter']);
+    expect(keysOf(geminiAdapter.answerDialog(confirm, answer('approve'), HINTS))).toEqual(['Enter']);
+    expect(keysOf(geminiAdapter.answerDialog(confirm, answer('deny'), HINTS))).toEqual([
+      'Down',
+      'Down',
+      'Enter',
+    ]);
     expect(
       geminiAdapter.fromPane(
         '⠏ Reading files (esc to cancel, 5s)\n╭──╮\n│ >   Type your message or @path/to/file │\n',
