@@ -85,7 +85,7 @@ export class FlotillaClient {
     return this.http.request('GET', `${API}/agents/${encodeURIComponent(id)}`);
   }
 
-  startAgent(body: { task: string; agent?: string; mode?: string }): Promise<AgentView> {
+  startAgent(body: { task: string; agent?: string; mode?: string; force?: boolean }): Promise<AgentView> {
     return this.http.request('POST', `${API}/agents`, body, { timeoutMs: START_TIMEOUT_MS });
   }
 
@@ -141,7 +141,13 @@ export class FlotillaClient {
 /** What `POST /up` answers. */
 export interface UpResponse {
   started: AgentView[];
-  skipped: { taskId: string; title: string; reason: string; code?: string }[];
+  skipped: {
+    taskId: string;
+    title: string;
+    reason: string;
+    code?: string;
+    blockedBy?: { id: string; title: string; status: string }[];
+  }[];
   running: number;
   limit: number;
 }

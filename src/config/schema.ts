@@ -99,7 +99,9 @@ const LimitsSchema = z.strictObject({
     .min(1)
     .max(1000)
     .default(4)
-    .describe('Most agents running at once; the scheduler queues the rest.'),
+    .describe(
+      'Most agents running at once (a restarting one counts); `start` and `up` refuse more. `start --force` overrides it, `up --max N` sets another limit for one run.',
+    ),
   cpu_percent: z
     .number()
     .min(1)

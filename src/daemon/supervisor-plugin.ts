@@ -4,6 +4,7 @@ import { configRoutes } from '../api/routes/config.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { worktreeRoutes } from '../api/routes/worktrees.js';
 import { EventBus } from '../events/bus.js';
+import { Admission } from '../scheduler/admission.js';
 import { Supervisor } from '../supervisor/index.js';
 import { TmuxServer } from '../tmux/index.js';
 import type { CorePlugin } from './core-plugin.js';
@@ -27,10 +28,20 @@ export class SupervisorPlugin implements DaemonPlugin {
 
   routes(api: FastifyInstance, ctx: DaemonContext): void {
     const store = this.core.store;
+    // One admission per daemon: it alone counts slots, so concurrent starts cannot overshoot.
+    const admission = new Admission({
+      resolveTask: (id) => store.tasks.resolve(id),
+      getTask: (id) => store.tasks.get(id),
+      readyTasks: (repoId) => store.tasks.ready(repoId),
+      todoTasks: (repoId) => store.tasks.list({ status: ['todo'], ...(repoId ? { repoId } : {}) }),
+      agents: () => this.instance.list(),
+      launch: (taskId, options) => this.instance.start(taskId, options),
+      maxConcurrent: () => ctx.config.limits.max_concurrent,
+    });
     agentRoutes({
       store,
       supervisor: () => this.instance,
-      maxConcurrent: () => ctx.config.limits.max_concurrent,
+      admission,
       tmuxSocket: () => ctx.config.tmux.socket,
     })(api);
     worktreeRoutes(store)(api);

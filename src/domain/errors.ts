@@ -28,6 +28,10 @@ export const ERROR_CODES = {
   DAEMON_UNREACHABLE: { exit: 7, http: 503 },
   PROCESS_FAILED: { exit: 1, http: 500 },
   TIMEOUT: { exit: 1, http: 504 },
+  /** A task's dependencies are not all done (`--force` starts it anyway). */
+  BLOCKED: { exit: 4, http: 409 },
+  /** `limits.max_concurrent` agents are live already. */
+  LIMIT_REACHED: { exit: 4, http: 409 },
   UNAUTHORIZED: { exit: 8, http: 401 },
   FORBIDDEN: { exit: 8, http: 403 },
   RATE_LIMITED: { exit: 1, http: 429 },

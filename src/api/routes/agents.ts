@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AdapterNameSchema, type Agent, AgentModeSchema } from '../../domain/agent.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { LIVE_AGENT_STATUSES } from '../../domain/values.js';
-import { up } from '../../scheduler/up.js';
+import type { Admission } from '../../scheduler/admission.js';
 import type { Store } from '../../store/index.js';
 import type { Supervisor } from '../../supervisor/index.js';
 import { defineRoute } from '../define.js';
@@ -27,6 +27,8 @@ export const AgentStartBodySchema = z
     task: z.string().min(1).max(64),
     agent: AdapterNameSchema.optional(),
     mode: AgentModeSchema.optional(),
+    // Start even if the task's dependencies are not done or limits.max_concurrent agents run.
+    force: z.boolean().optional(),
   })
   .strict();
 export const AgentSendBodySchema = z.object({ text: z.string().min(1).max(100_000) }).strict();
@@ -57,12 +59,13 @@ const LogsQuery = z
 export interface AgentRoutesOptions {
   store: Store;
   supervisor: () => Supervisor;
-  maxConcurrent: () => number;
+  /** The gate every new agent passes (dependencies, the concurrency limit). */
+  admission: Admission;
   tmuxSocket: () => string;
 }
 
 /** Agents: start, up, list, stop, restart, remove, send text, approve/deny, logs, hook pokes. */
-export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: AgentRoutesOptions) {
+export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentRoutesOptions) {
   /** Views of many agents with one query for their task titles (not one per agent). */
   const views = async (agents: Agent[]): Promise<AgentView[]> => {
     const titles = await store.tasks.titles([...new Set(agents.map((a) => a.taskId))]);
@@ -133,14 +136,16 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
     defineRoute(api, {
       method: 'POST',
       url: '/agents',
-      summary: 'Start an agent on a task, in its own worktree and tmux session',
+      summary:
+        'Start an agent on a task, in its own worktree and tmux session (refused while its dependencies are not done or limits.max_concurrent agents run, unless force)',
       tags,
       body: AgentStartBodySchema,
       response: { 201: AgentViewSchema },
       handler: async ({ body, reply }) => {
-        const agent = await supervisor().start(body.task, {
+        const agent = await admission.start(body.task, {
           ...(body.agent ? { agent: body.agent } : {}),
           ...(body.mode ? { mode: body.mode } : {}),
+          force: body.force ?? false,
           actor: 'api',
         });
         reply.code(201);
@@ -151,7 +156,8 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
     defineRoute(api, {
       method: 'POST',
       url: '/up',
-      summary: 'Start agents on ready tasks, in priority order, within the concurrency limit',
+      summary:
+        'Start agents on ready tasks, in priority order, within the concurrency limit; says why each other todo task was not started',
       tags,
       body: UpBodySchema,
       response: { 200: UpResultSchema },
@@ -162,14 +168,10 @@ export function agentRoutes({ store, supervisor, maxConcurrent, tmuxSocket }: Ag
           if (!repo) throw new NotFoundError('repo', body.repo, 'list repos with: flotilla repo list');
           repoId = repo.id;
         }
-        const result = await up(
-          {
-            readyTasks: (repo) => store.tasks.ready(repo),
-            liveAgents: () => supervisor().list(),
-            start: (taskId) => supervisor().start(taskId, { actor: 'scheduler' }),
-          },
-          { limit: body.max ?? maxConcurrent(), ...(repoId ? { repoId } : {}) },
-        );
+        const result = await admission.up({
+          ...(body.max ? { limit: body.max } : {}),
+          ...(repoId ? { repoId } : {}),
+        });
         return { ...result, started: await views(result.started) };
       },
     });

@@ -67,7 +67,15 @@ export const AgentRemoveSchema = z.object({ agent: AgentSchema, worktree: Remove
 export const UpResultSchema = z.object({
   started: z.array(AgentViewSchema),
   skipped: z.array(
-    z.object({ taskId: z.string(), title: z.string(), reason: z.string(), code: z.string().optional() }),
+    z.object({
+      taskId: z.string(),
+      title: z.string(),
+      reason: z.string(),
+      /** BLOCKED, LIMIT_REACHED, ALREADY_RUNNING, or the error code its start failed with. */
+      code: z.string().optional(),
+      /** For BLOCKED: the dependencies that are not done. */
+      blockedBy: z.array(z.object({ id: z.string(), title: z.string(), status: z.string() })).optional(),
+    }),
   ),
   running: z.number().int(),
   limit: z.number().int(),

@@ -62,6 +62,13 @@ export function newLines(prev: string[], cur: string[]): string[] {
   return cur;
 }
 
+interface StartFlags {
+  agent?: string;
+  mode?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
 export function registerAgentCommands(program: Command, run: Runner): void {
   program
     .command('start')
@@ -69,8 +76,12 @@ export function registerAgentCommands(program: Command, run: Runner): void {
     .argument('<task>', 'task id or unique prefix')
     .option('-a, --agent <name>', 'which configured agent (default: the `agent` config key)')
     .option('-m, --mode <mode>', 'interactive (the TUI, attachable) | headless')
+    .option(
+      '-f, --force',
+      'start even if its dependencies are not done or limits.max_concurrent agents are running',
+    )
     .option('--json', 'print the agent as JSON')
-    .action((task: string, opts: { agent?: string; mode?: string; json?: boolean }, cmd: Command) =>
+    .action((task: string, opts: StartFlags, cmd: Command) =>
       run(cmd, async (ctx) => {
         if (opts.mode !== undefined && opts.mode !== 'interactive' && opts.mode !== 'headless') {
           throw new FlotillaError('INVALID_INPUT', `unknown mode '${opts.mode}'`, {
@@ -81,6 +92,7 @@ export function registerAgentCommands(program: Command, run: Runner): void {
           task,
           ...(opts.agent ? { agent: opts.agent } : {}),
           ...(opts.mode ? { mode: opts.mode } : {}),
+          ...(opts.force ? { force: true } : {}),
         });
         if (opts.json) return ctx.json(agent);
         printAgentLine(ctx, paint(ctx.style, 'green', 'started'), agent);
@@ -92,10 +104,15 @@ export function registerAgentCommands(program: Command, run: Runner): void {
 
   program
     .command('up')
-    .description('start agents for every ready todo task (dependencies done), within limits.max_concurrent')
+    .description(
+      'start agents for every ready todo task (dependencies done), within limits.max_concurrent; says why each other todo task was not started',
+    )
     .option('--max <n>', 'at most n agents running (overrides limits.max_concurrent)')
     .option('--repo <name>', 'only tasks of this repo (name or id)')
-    .option('--json', 'print JSON: {started, skipped, running, limit}')
+    .option(
+      '--json',
+      'print JSON: {started, skipped: [{taskId, title, reason, code, blockedBy?}], running, limit}',
+    )
     .action((opts: { max?: string; repo?: string; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
         const result = await (await clientFor(ctx)).up({

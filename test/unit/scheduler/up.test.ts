@@ -25,7 +25,8 @@ describe('up (scheduler)', () => {
     const result = await up(
       {
         readyTasks: async () => ['t1', 't2', 't3', 't4'].map(task),
-        liveAgents: async () => [agentFor('t0', 'working')],
+        blockedTasks: async () => [],
+        agents: async () => [agentFor('t0', 'working')],
         start: async (id) => agentFor(id),
       },
       { limit: 3 },
@@ -41,7 +42,8 @@ describe('up (scheduler)', () => {
     const result = await up(
       {
         readyTasks: async () => ['t1', 't2', 't3'].map(task),
-        liveAgents: async () => [],
+        blockedTasks: async () => [],
+        agents: async () => [],
         start: async (id) => {
           if (id === 't1') throw new FlotillaError('TOOL_MISSING', 'claude is not installed');
           return agentFor(id);
@@ -61,7 +63,8 @@ describe('up (scheduler)', () => {
     const result = await up(
       {
         readyTasks: async () => Array.from({ length: 10 }, (_, i) => task(`t${i}`)),
-        liveAgents: async () => [],
+        blockedTasks: async () => [],
+        agents: async () => [],
         start: async (id) => {
           peak = Math.max(peak, ++inFlight);
           await new Promise((r) => setTimeout(r, 20));
@@ -76,12 +79,13 @@ describe('up (scheduler)', () => {
     expect(peak).toBeLessThanOrEqual(3);
   });
 
-  it('skips tasks that already have a live agent', async () => {
+  it('skips tasks that already have a live agent, and says so', async () => {
     const started: string[] = [];
-    await up(
+    const result = await up(
       {
         readyTasks: async () => ['t1', 't2'].map(task),
-        liveAgents: async () => [agentFor('t1', 'needs_input')],
+        blockedTasks: async () => [],
+        agents: async () => [agentFor('t1', 'needs_input')],
         start: async (id) => {
           started.push(id);
           return agentFor(id);
@@ -90,5 +94,41 @@ describe('up (scheduler)', () => {
       { limit: 5 },
     );
     expect(started).toEqual(['t2']);
+    expect(result.skipped).toEqual([
+      {
+        taskId: 't1',
+        title: 'task t1',
+        reason: 'already running: agent at1 (needs_input)',
+        code: 'ALREADY_RUNNING',
+      },
+    ]);
+  });
+
+  it('names what blocks each todo task it did not start, and reports a start refused by admission as the limit', async () => {
+    const result = await up(
+      {
+        readyTasks: async () => ['t1', 't2'].map(task),
+        blockedTasks: async () => [
+          { task: task('t3'), blockers: [{ id: 'dep001', title: 'Schema first', status: 'in_progress' }] },
+        ],
+        agents: async () => [],
+        start: async (id) => {
+          if (id === 't2') throw new FlotillaError('LIMIT_REACHED', 'another up took the last slot');
+          return agentFor(id);
+        },
+      },
+      { limit: 4 },
+    );
+    expect(result.started.map((a) => a.taskId)).toEqual(['t1']);
+    expect(result.skipped).toEqual([
+      { taskId: 't2', title: 'task t2', reason: 'limit of 4 agents reached', code: 'LIMIT_REACHED' },
+      {
+        taskId: 't3',
+        title: 'task t3',
+        reason: 'blocked by "Schema first" (dep001, in_progress)',
+        code: 'BLOCKED',
+        blockedBy: [{ id: 'dep001', title: 'Schema first', status: 'in_progress' }],
+      },
+    ]);
   });
 });

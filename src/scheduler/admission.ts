@@ -1,0 +1,143 @@
+import type { Agent, AgentMode } from '../domain/agent.js';
+import { FlotillaError } from '../domain/errors.js';
+import type { Actor } from '../domain/event.js';
+import type { Task } from '../domain/task.js';
+import { KeyedMutex } from '../supervisor/mutex.js';
+import { type Blocker, describeBlockers, holdsSlot } from './slots.js';
+import { type UpResult, up } from './up.js';
+
+/**
+ * Admission: the one gate every new agent passes, whether `start` asked for it or `up` did.
+ * It refuses a task whose dependencies are not done, and a start beyond the concurrency limit.
+ *
+ * Counting live agents and taking a slot is one serialized step: two `up` at once each counted
+ * 0 live agents and started 4, so 8 ran under `max_concurrent: 4`. A slot is held from admission
+ * until the launch has committed its agent row (which then counts as live) or failed, so starts
+ * still in flight count too. `force` skips both refusals, but a forced start still takes a slot.
+ */
+
+/** What admission needs from the daemon. */
+export interface AdmissionDeps {
+  resolveTask(idOrPrefix: string): Promise<Task>;
+  getTask(id: string): Promise<Task | null>;
+  /** `todo` tasks whose dependencies are all done, in the order `up` takes them. */
+  readyTasks(repoId?: string): Promise<Task[]>;
+  /** Every `todo` task. */
+  todoTasks(repoId?: string): Promise<Task[]>;
+  /** Agents (any status); those that hold a slot are picked here. */
+  agents(): Promise<Agent[]>;
+  /** The actual start, all or nothing (the supervisor's). */
+  launch(taskId: string, options: LaunchOptions): Promise<Agent>;
+  /** `limits.max_concurrent`, read on each admission (config may change). */
+  maxConcurrent(): number;
+}
+
+export interface LaunchOptions {
+  agent?: string;
+  mode?: AgentMode;
+  actor?: Actor;
+}
+
+export interface AdmitOptions extends LaunchOptions {
+  /** Start even if dependencies are not done or the limit is reached. */
+  force?: boolean;
+  /** The limit for this request (`up --max`); default `limits.max_concurrent`. */
+  limit?: number;
+}
+
+export class Admission {
+  private readonly gate = new KeyedMutex();
+  /** Tasks admitted whose launch has not finished yet. */
+  private readonly inFlight = new Set<string>();
+
+  constructor(private readonly deps: AdmissionDeps) {}
+
+  /** Starts an agent on a task if admission allows it; refuses with BLOCKED or LIMIT_REACHED. */
+  async start(taskIdOrPrefix: string, options: AdmitOptions = {}): Promise<Agent> {
+    const { force = false, limit: asked, ...launch } = options;
+    const task = await this.deps.resolveTask(taskIdOrPrefix);
+    if (!force) {
+      const blockers = await this.blockers(task);
+      if (blockers.length > 0) throw blockedError(task, blockers);
+    }
+    const limit = asked ?? this.deps.maxConcurrent();
+    const reserved = await this.gate.run('admit', async () => {
+      const live = await this.occupied();
+      // A task already live or in flight is refused by the launch itself, with its own message.
+      if (live.has(task.id) || this.inFlight.has(task.id)) return false;
+      const used = live.size + this.inFlight.size;
+      if (!force && used >= limit) throw limitError(task, used, limit, asked !== undefined);
+      this.inFlight.add(task.id);
+      return true;
+    });
+    try {
+      return await this.deps.launch(task.id, launch);
+    } finally {
+      if (reserved) this.inFlight.delete(task.id);
+    }
+  }
+
+  /** `flotilla up`: starts ready tasks through this gate and says why each other todo task was not. */
+  up(options: { limit?: number; repoId?: string } = {}): Promise<UpResult> {
+    const { deps } = this;
+    return up(
+      {
+        readyTasks: (repoId) => deps.readyTasks(repoId),
+        blockedTasks: async (repoId) => {
+          const ready = new Set((await deps.readyTasks(repoId)).map((t) => t.id));
+          const out: { task: Task; blockers: Blocker[] }[] = [];
+          for (const task of await deps.todoTasks(repoId)) {
+            if (!ready.has(task.id)) out.push({ task, blockers: await this.blockers(task) });
+          }
+          return out;
+        },
+        agents: () => deps.agents(),
+        start: (taskId, limit) => this.start(taskId, { limit, actor: 'scheduler' }),
+      },
+      {
+        limit: options.limit ?? deps.maxConcurrent(),
+        ...(options.repoId ? { repoId: options.repoId } : {}),
+      },
+    );
+  }
+
+  /** The task's dependencies that are not done, in its own order. */
+  async blockers(task: Task): Promise<Blocker[]> {
+    const out: Blocker[] = [];
+    for (const id of task.dependsOn) {
+      const dep = await this.deps.getTask(id);
+      if (dep && dep.status !== 'done') out.push({ id: dep.id, title: dep.title, status: dep.status });
+    }
+    return out;
+  }
+
+  /** Task ids with an agent holding a slot (one task has at most one such agent). */
+  private async occupied(): Promise<Set<string>> {
+    return new Set((await this.deps.agents()).filter(holdsSlot).map((a) => a.taskId));
+  }
+}
+
+function blockedError(task: Task, blockers: Blocker[]): FlotillaError {
+  const n = blockers.length;
+  return new FlotillaError(
+    'BLOCKED',
+    `task ${task.id} "${task.title}" waits on ${n} unfinished ${n === 1 ? 'dependency' : 'dependencies'}: ${describeBlockers(blockers)}`,
+    {
+      hint: `finish ${n === 1 ? 'it' : 'them'} first (flotilla task show ${blockers[0]?.id}), or start anyway with: flotilla start ${task.id} --force`,
+    },
+  );
+}
+
+function limitError(task: Task, used: number, limit: number, fromRequest: boolean): FlotillaError {
+  const source = fromRequest ? '--max' : 'limits.max_concurrent';
+  return new FlotillaError(
+    'LIMIT_REACHED',
+    `cannot start task ${task.id}: ${used} agents are running (or starting), the limit is ${limit} (${source})`,
+    {
+      hint:
+        'stop one (flotilla ps; flotilla stop AGENT), or raise limits.max_concurrent in ' +
+        '~/.config/flotilla/config.yaml or FLOTILLA_LIMITS__MAX_CONCURRENT and run flotilla daemon restart, ' +
+        `or start anyway with: flotilla start ${task.id} --force`,
+    },
+  );
+}
