@@ -10,7 +10,11 @@ export default defineConfig({
     hookTimeout: 30_000,
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     projects: [
-      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        // Installs the newest Claude Code into the test cache once per run (skips, never fails).
+        test: { name: 'node', include: ['test/**/*.test.ts'], globalSetup: ['test/helpers/global-setup.ts'] },
+      },
       // The dashboard's components, rendered in happy-dom (jsdom 31 needs Node 22).
       {
         extends: true,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { stringify } from 'yaml';
 import type { AgentView } from '../../src/api/routes/agents.js';
 import type { FlotillaEvent } from '../../src/domain/event.js';
@@ -38,6 +39,34 @@ import { checkLoopbackOnly, type LoopbackNamespace, startLoopbackNamespace } fro
 /** The pinned Claude Code CLI (devDependency). */
 export const CLAUDE = join(ROOT, 'node_modules', '.bin', 'claude');
 
+/** A Claude Code to run scenarios on; `skip` says why it cannot run here (the tests print it). */
+export interface ClaudeVersion {
+  /** `pinned` (the devDependency) or `newest` (npm's latest, from the test cache). */
+  label: 'pinned' | 'newest';
+  version: string;
+  path: string;
+  skip: string | null;
+}
+
+/**
+ * The pinned Claude Code and the newest one on npm (installed by test/helpers/global-setup.ts),
+ * so a scenario runs on the version the project was built against and on what users have.
+ */
+export function claudeVersions(): ClaudeVersion[] {
+  let pinned = 'unknown';
+  try {
+    const pkg = join(ROOT, 'node_modules', '@anthropic-ai', 'claude-code', 'package.json');
+    pinned = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  } catch {}
+  const latest = inject('claudeLatest') ?? { ok: false, reason: 'the vitest globalSetup did not run' };
+  return [
+    { label: 'pinned', version: pinned, path: CLAUDE, skip: null },
+    latest.ok
+      ? { label: 'newest', version: latest.version, path: latest.path, skip: null }
+      : { label: 'newest', version: 'unknown', path: '', skip: latest.reason },
+  ];
+}
+
 /** Why e2e tests cannot run here, or null. Checked once per file. */
 export async function e2eSkipReason(): Promise<string | null> {
   try {
@@ -62,6 +91,10 @@ export interface E2eOptions {
   script: SimScriptInput;
   /** Merged over the base config (deep for `agents`, shallow elsewhere). */
   config?: Record<string, unknown>;
+  /** The Claude Code binary the agents run (default: the pinned one). */
+  claude?: string;
+  /** Pre-trust the sandbox repo in Claude's HOME (default true); false shows the trust dialog. */
+  trustRepo?: boolean;
 }
 
 /** A sandbox with its sim server, namespace, tmux socket and daemon. */
@@ -113,8 +146,9 @@ export async function makeE2eWorld(options: E2eOptions): Promise<E2eWorld> {
   const modelEnv = simClaudeEnv(ns.baseUrl);
   const { ANTHROPIC_BASE_URL: _u, ANTHROPIC_API_KEY: _k, ...networkOff } = modelEnv;
   Object.assign(sb.env, { FLOTILLA_TMUX__SOCKET: tmuxSocket, ...networkOff });
-  await seedClaudeHome(sb.home, { trustedPaths: [sb.repo, realpathSync(sb.repo)] });
-  const claudeEntry = { command: CLAUDE, env: modelEnv };
+  const trusted = options.trustRepo === false ? [] : [sb.repo, realpathSync(sb.repo)];
+  await seedClaudeHome(sb.home, { trustedPaths: trusted });
+  const claudeEntry = { command: options.claude ?? CLAUDE, env: modelEnv };
   const base: Record<string, unknown> = {
     agents: {
       // Default permission mode: Bash opens the approval dialog.
