@@ -1,12 +1,13 @@
 import type { PermissionDecision } from './types.js';
 
 /**
- * Numbered-option dialogs as TUIs draw them (`❯ 1. Yes`, `  2. No`). Options are found by their
- * text, never assumed by number: Claude Code 2.1.331 inserted "3. Yes, and switch to auto mode",
- * which made "No" option 4.
+ * Option dialogs as TUIs draw them: numbered (`❯ 1. Yes`, `  2. No`) or, in Claude Code 2.1.33x's
+ * first-run dialogs, unnumbered (`  No, exit` / `❯ Yes, I trust this folder`). Options are found
+ * by their text, never assumed by number: Claude Code 2.1.331 inserted "3. Yes, and switch to
+ * auto mode", which made "No" option 4.
  */
 
-/** One option of a dialog: its number, its text and the screen line it is on. */
+/** One option of a dialog: its number (its position when unnumbered), its text and its line. */
 export interface DialogOption {
   n: number;
   text: string;
@@ -27,10 +28,17 @@ const OPTION_RE = /^\s*(?<cursor>[❯›▶►>●▌])?\s*(?<n>\d{1,2})\.\s+(?<
 const MAX_GAP = 2;
 
 /**
- * The last numbered option list on the screen that has exactly one highlighted option, or null.
- * Lists without a cursor are transcript text (a markdown list), not a dialog.
+ * The last option list on the screen (numbered or not) that has exactly one highlighted option,
+ * or null. Lists without a cursor are transcript text (a markdown list), not a dialog.
  */
 export function findOptions(lines: readonly string[]): DialogOptions | null {
+  const numbered = findNumbered(lines);
+  const plain = findUnnumbered(lines);
+  if (numbered === null || plain === null) return numbered ?? plain;
+  return plain.firstLine > numbered.lastLine ? plain : numbered;
+}
+
+function findNumbered(lines: readonly string[]): DialogOptions | null {
   let best: DialogOptions | null = null;
   let group: { options: DialogOption[]; cursors: number[]; gap: number } | null = null;
   const close = () => {
@@ -63,6 +71,47 @@ export function findOptions(lines: readonly string[]): DialogOptions | null {
   });
   close();
   return best;
+}
+
+/** A cursor line of an unnumbered list: `❯ Yes, I trust this folder` (not `❯ 1. …`). */
+const PLAIN_CURSOR_RE = /^(?<lead>\s*[❯›▶►]\s+)(?<text>(?!\d{1,2}\.\s)\S.*)$/u;
+/**
+ * The hint line Claude Code draws under a chooser ("Enter to confirm · Esc to cancel"). An
+ * unnumbered list must have one right below it: without numbers, a `❯` line with aligned lines
+ * around it is also what a multi-line prompt looks like in the transcript.
+ */
+const CHOOSER_HINT_RE = /Enter to (?:confirm|select)|Esc to (?:cancel|exit|go back)|↑\/↓/i;
+
+/**
+ * The last unnumbered list: a cursor line whose siblings start in the cursor text's column
+ * (same indent, no glyph), contiguous, followed within two lines by a chooser hint.
+ */
+function findUnnumbered(lines: readonly string[]): DialogOptions | null {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = PLAIN_CURSOR_RE.exec(lines[i] ?? '');
+    if (!m?.groups) continue;
+    const indent = m.groups.lead?.length ?? 0;
+    const sibling = (line: string | undefined) =>
+      line !== undefined &&
+      line.length > indent &&
+      /^\s*$/.test(line.slice(0, indent)) &&
+      line[indent] !== ' ' &&
+      !CHOOSER_HINT_RE.test(line);
+    let first = i;
+    let last = i;
+    while (sibling(lines[first - 1])) first--;
+    while (sibling(lines[last + 1])) last++;
+    if (last === first) continue;
+    const after = lines.slice(last + 1, last + 4).filter((l) => l.trim() !== '');
+    if (!after[0] || !CHOOSER_HINT_RE.test(after[0])) continue;
+    const options = lines.slice(first, last + 1).map((line, k) => ({
+      n: k + 1,
+      text: cleanText(line.slice(indent)),
+      line: first + k,
+    }));
+    return { options, cursor: i - first, firstLine: first, lastLine: last };
+  }
+  return null;
 }
 
 /** Option text without a trailing shortcut hint such as "(esc)" or "(y)". */

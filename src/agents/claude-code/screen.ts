@@ -8,7 +8,8 @@ import type { StatusSignal } from '../types.js';
  * versions, so every status rests on more than one clue: the input box (a `❯` line between two
  * rules), the footer (`? for shortcuts`, `esc to interrupt`), the spinner line above the box
  * (`✢ Orchestrating…`, `✻ API error · Retrying in 36s · attempt 7/10`), and numbered option
- * lists with a `❯` cursor. Screens of 2.1.197 are in test/fixtures/claude-code/.
+ * lists with a `❯` cursor (unnumbered in 2.1.33x's first-run dialogs). Screens of 2.1.197 and
+ * 2.1.332 are in test/fixtures/claude-code/.
  */
 
 /** Which dialog is open. `other` is a choice Flotilla does not know how to answer. */
@@ -100,7 +101,8 @@ function describeDialog(lines: readonly string[], options: DialogOptions): Claud
     return {
       kind: 'api-key',
       options,
-      detail: 'custom API key dialog: use ANTHROPIC_API_KEY from the environment?',
+      detail:
+        'Claude Code asks whether to use the API key in ANTHROPIC_API_KEY: answer it in `flotilla attach <agent>`',
     };
   }
   if (/Bypass Permissions mode/i.test(text)) {
@@ -121,10 +123,27 @@ function lastRuleBefore(lines: readonly string[], index: number): number {
   return -1;
 }
 
-/** "Bash command: git add -A && git commit …" from the dialog's header lines. */
+/** The dashed frame 2.1.332 draws around the command (`╌╌╌…`). */
+const FRAME_RE = /^\s*╌{10,}\s*$/u;
+
+/**
+ * "Bash command: git add -A && git commit …" from the dialog's header lines. 2.1.197 puts the
+ * command right under the title; 2.1.332 puts a "Tip: auto mode…" line and the description
+ * first and the command inside a dashed frame, so the framed lines win when there are any.
+ */
 function permissionDetail(body: readonly string[], question: string | undefined): string {
-  const content = body.map((l) => l.trim()).filter((l) => l !== '');
-  const [title, subject] = content;
+  const frames = body.flatMap((l, i) => (FRAME_RE.test(l) ? [i] : []));
+  const framed =
+    frames.length >= 2
+      ? body
+          .slice((frames[0] ?? 0) + 1, frames[1])
+          .map((l) => l.trim())
+          .filter((l) => l !== '')
+          .join(' ')
+      : '';
+  const content = body.map((l) => l.trim()).filter((l) => l !== '' && !/^Tip:/i.test(l) && !FRAME_RE.test(l));
+  const title = content[0];
+  const subject = framed !== '' ? framed : content[1];
   if (
     title !== undefined &&
     subject !== undefined &&
@@ -147,6 +166,8 @@ export function claudeStatusFromPane(screen: string): StatusSignal | null {
   const s = readClaudeScreen(screen);
   if (s.exited) return null;
   if (s.dialog !== null) {
+    // Not a tool permission: approve must never accept a key (it changes billing), so it is a question for the user.
+    if (s.dialog.kind === 'api-key') return pane('needs_input', s.dialog.detail);
     return s.dialog.kind === 'other'
       ? pane('needs_input', s.dialog.detail)
       : pane('needs_permission', s.dialog.detail);

@@ -55,13 +55,13 @@ describe('claude-code fromPane on real 2.1.197 screens', () => {
     expect(readClaudeScreen(claudeFixture('6-exited.txt')).exited).toBe(true);
   });
 
-  it('first-run dialogs → needs_permission naming the dialog', () => {
+  it('first-run dialogs → needs_permission naming the dialog; the API key one is a question (needs_input)', () => {
     expect(classify('trust-dialog.2.1.197.txt')).toMatchObject({
       status: 'needs_permission',
       detail: expect.stringContaining('trust'),
     });
     expect(classify('apikey-dialog.2.1.197.txt')).toMatchObject({
-      status: 'needs_permission',
+      status: 'needs_input',
       detail: expect.stringContaining('API key'),
     });
     expect(classify('bypass-dialog.2.1.197.txt')).toMatchObject({
@@ -223,18 +223,13 @@ describe('claude-code answerDialog (the keys of the plan; each is verified on sc
 });
 
 describe('claude-code firstRunKeys', () => {
-  it('trusts the folder: Enter in 2.1.197; Down, then Enter, when "No, exit" comes first (2.1.331)', () => {
-    const screen = claudeFixture('trust-dialog.2.1.197.txt');
-    expect(claudeCodeAdapter.firstRunKeys?.(screen)).toEqual(['Enter']);
-    const swapped = screen
-      .replace('❯ 1. Yes, I trust this folder', '❯ 1. No, exit')
-      .replace('  2. No, exit', '  2. Yes, I trust this folder');
-    // One key per call: the cursor must be seen on "Yes" before Enter is sent.
-    expect(claudeCodeAdapter.firstRunKeys?.(swapped)).toEqual(['Down']);
-    const moved = swapped
-      .replace('❯ 1. No, exit', '  1. No, exit')
-      .replace('  2. Yes, I trust this folder', '❯ 2. Yes, I trust this folder');
-    expect(claudeCodeAdapter.firstRunKeys?.(moved)).toEqual(['Enter']);
+  it('trusts the folder: Enter in 2.1.197; Down, then Enter, when "No, exit" comes first (2.1.332, unnumbered)', () => {
+    expect(claudeCodeAdapter.firstRunKeys?.(claudeFixture('trust-dialog.2.1.197.txt'))).toEqual(['Enter']);
+    // One key per call: the cursor must be seen on "Yes" before Enter is sent (real captures).
+    expect(claudeCodeAdapter.firstRunKeys?.(claudeFixture('trust-dialog.2.1.332.txt'))).toEqual(['Down']);
+    expect(claudeCodeAdapter.firstRunKeys?.(claudeFixture('trust-dialog-yes.2.1.332.txt'))).toEqual([
+      'Enter',
+    ]);
   });
 
   it('older wording ("Do you trust the files in this folder?" / "Yes, proceed")', () => {

@@ -8,6 +8,7 @@ import {
   oneTimeYes,
 } from '../../../src/agents/dialog.js';
 import { screenLines } from '../../../src/agents/pane.js';
+import { claudeFixture } from './fixtures.js';
 
 const opts = (...texts: string[]) => texts.map((text, i) => ({ n: i + 1, text, line: i }));
 
@@ -45,6 +46,51 @@ describe('findOptions', () => {
   it('requires numbers in sequence from 1', () => {
     expect(findOptions(['❯ 2. Yes', '  3. No'])).toBeNull();
     expect(findOptions(['❯ 1. Yes', '  3. No'])).toBeNull();
+  });
+});
+
+describe('findOptions on unnumbered lists (Claude Code 2.1.332 first-run dialogs, real captures)', () => {
+  const texts = (name: string) => {
+    const found = findOptions(screenLines(claudeFixture(name)));
+    return found && { texts: found.options.map((o) => o.text), cursor: found.cursor };
+  };
+
+  it('reads the trust dialog and where its cursor is', () => {
+    expect(texts('trust-dialog.2.1.332.txt')).toEqual({
+      texts: ['No, exit', 'Yes, I trust this folder'],
+      cursor: 0,
+    });
+    expect(texts('trust-dialog-yes.2.1.332.txt')).toEqual({
+      texts: ['No, exit', 'Yes, I trust this folder'],
+      cursor: 1,
+    });
+  });
+
+  it('reads the API key dialog ("No (recommended)" preselected)', () => {
+    expect(texts('apikey-dialog.2.1.332.txt')).toEqual({ texts: ['Yes', 'No'], cursor: 1 });
+  });
+
+  it('still reads the numbered permission list of the same version', () => {
+    expect(texts('permission-dialog.2.1.332.txt')?.texts).toEqual([
+      'Yes',
+      'Yes, and always allow access to /home/dev/repo from this project',
+      'Yes, and switch to auto mode · auto mode handles these prompts for you',
+      'No',
+    ]);
+  });
+
+  it('a prompt echoed in the transcript is not a dialog, even when it spans lines', () => {
+    for (const name of ['idle.2.1.332.txt', 'working.2.1.332.txt', 'turn-done.2.1.332.txt']) {
+      expect(findOptions(screenLines(claudeFixture(name))), name).toBeNull();
+    }
+    const multiLine = ['❯ first line of my prompt', '  second line', '  third line', '', '● Done.', ''];
+    expect(findOptions(multiLine)).toBeNull();
+  });
+
+  it('needs a chooser hint under the list and at least two options', () => {
+    expect(findOptions(['  No', '❯ Yes', '', '  Enter to confirm · Esc to cancel'])?.cursor).toBe(1);
+    expect(findOptions(['  No', '❯ Yes', '', '  some text'])).toBeNull();
+    expect(findOptions(['❯ Yes', '', '  Enter to confirm · Esc to cancel'])).toBeNull();
   });
 });
 
