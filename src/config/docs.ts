@@ -67,7 +67,10 @@ A relative path is relative to the directory of the file that sets it (the repo 
 The state directory is \`FLOTILLA_HOME\`, by default \`$XDG_DATA_HOME/flotilla\` (usually
 \`~/.local/share/flotilla\`). It holds the database (\`flotilla.db\`), \`logs/\`, per-agent files
 under \`agents/\`, and the API token (\`token\`, readable by you only). Flotilla creates it with
-mode 0700.
+mode 0700. A database file that is not a database, is corrupt, or is empty (0 bytes) while the
+directory holds anything else is refused with \`DB_ERROR\` and left as it is: restore it from a
+backup, or move it aside (\`mv flotilla.db flotilla.db.empty\`) to start a new one. Only a fresh
+install starts a new database from an empty file.
 
 ## Errors
 
@@ -86,9 +89,12 @@ FLOTILLA_LIMTS__MAX_CONCURRENT: not a known config variable (did you mean FLOTIL
 ## Secrets
 
 Configuration never holds a secret itself: keys such as \`integrations.github.token_env\` name the
-environment variable that holds it. Values of keys whose name ends in \`token\`, \`secret\`,
-\`password\` or \`api_key\` (for example an agent \`env\` entry \`ANTHROPIC_API_KEY\`) are never
-displayed by \`flotilla config show\`.
+environment variable that holds it. Values of keys whose name mentions a secret, a password or
+a credential, or ends in \`token\`, \`api_key\`, \`_key\`/\`-key\`, \`authorization\` or \`cookie\` (for
+example the agent \`env\` entries \`ANTHROPIC_API_KEY\`, \`AWS_SECRET_ACCESS_KEY\`, \`NPM_TOKEN\`) are
+never displayed by \`flotilla config show\`, \`config get\` or \`GET /api/v1/config\`; neither is the
+password of any URL (\`postgres://app:<redacted>@db/app\`). Names ending in \`_env\` name a variable
+and are shown; so are a bare \`key\` (a file path) and \`AWS_ACCESS_KEY_ID\` (an identifier).
 
 An agent's \`env\` reaches its process through a file in the agent's state dir (mode 0600, emptied by
 the launcher once read), never through a command line, where any local user could read it in
