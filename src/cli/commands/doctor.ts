@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { CLAUDE_CODE_NEWEST_TESTED } from '../../agents/claude-code/tested.js';
 import { isFlotillaError } from '../../domain/errors.js';
 import type { CliContext } from '../context.js';
 import type { Runner } from '../main.js';
@@ -33,6 +34,22 @@ export function versionAtLeast(found: string, min: string): boolean {
     if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
   }
   return true;
+}
+
+/**
+ * A Claude Code newer than any Flotilla was tested with may draw its dialogs differently (2.1.332
+ * dropped the option numbers of its first-run dialogs): worth a warning, not a failure.
+ */
+function claudeVersionCheck(name: string, command: string, version: string, isDefault: boolean): DoctorCheck {
+  const detail = `${command} ${version}${isDefault ? ' (default)' : ''}`;
+  const newer = /^\d+\.\d+\.\d+$/.test(version) && !versionAtLeast(CLAUDE_CODE_NEWEST_TESTED, version);
+  if (!newer) return { name, status: 'ok', detail: `${detail}, tested up to ${CLAUDE_CODE_NEWEST_TESTED}` };
+  return {
+    name,
+    status: 'warn',
+    detail: `${detail}: newer than ${CLAUDE_CODE_NEWEST_TESTED}, the newest Claude Code Flotilla was tested with`,
+    fix: `statuses and approvals read its screen and may misread a changed one; if they do, install @anthropic-ai/claude-code@${CLAUDE_CODE_NEWEST_TESTED} and report it`,
+  };
 }
 
 async function toolVersion(command: string, args: string[]): Promise<string | null> {
@@ -143,7 +160,9 @@ export async function runChecks(ctx: CliContext): Promise<DoctorCheck[]> {
   for (const [name, entry] of agents) {
     const version = await toolVersion(entry.command, ['--version']);
     const isDefault = name === defaultAgent;
-    if (version !== null) {
+    if (version !== null && entry.adapter === 'claude-code') {
+      checks.push(claudeVersionCheck(`agent ${name}`, entry.command, version, isDefault));
+    } else if (version !== null) {
       checks.push({
         name: `agent ${name}`,
         status: 'ok',
