@@ -56,7 +56,7 @@ export async function benchWebLatency() {
       const payload = working
         ? { ...base, hook_event_name: 'PreToolUse', tool_name: 'Bash', tool_input: { command: `echo ${i}` } }
         : { ...base, hook_event_name: 'Stop' };
-      const want = working ? 'working' : 'needs_input';
+      const want = working ? 'working' : 'idle';
       const seen = await page.evaluate(() => window.__statusLog.length);
       const t0 = Date.now();
       await fireHook(hookEnv, payload);

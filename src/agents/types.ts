@@ -1,4 +1,4 @@
-import type { AgentMode, AgentStatus, StatusSource, Task } from '../domain/index.js';
+import type { AgentMode, AgentStatus, PendingPermission, StatusSource, Task } from '../domain/index.js';
 import type { ADAPTER_KINDS } from '../domain/values.js';
 import type { DialogAnswer, ScreenPlan } from './screen-plan.js';
 
@@ -98,6 +98,10 @@ export interface StatusSignal {
   detail?: string;
   /** A usage/rate limit was reported; resume at this time. */
   resumeAt?: Date;
+  /** The agent's last message to the user (a turn's final text), when the signal carries it. */
+  lastMessage?: string;
+  /** The tool call a permission request asks about (with `needs_permission`). */
+  permission?: Omit<PendingPermission, 'requestedAt'>;
 }
 
 /** Token and cost figures parsed from an agent's output, when it reports them. */

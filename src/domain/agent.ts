@@ -6,7 +6,9 @@ import { AGENT_MODES, AGENT_STATUSES } from './values.js';
 export { AGENT_MODES, AGENT_STATUSES, LIVE_AGENT_STATUSES } from './values.js';
 
 /**
- * What an agent is doing. `needs_input` = waiting for the user's next prompt;
+ * What an agent is doing. `idle` = its turn ended with nothing asked (finished: the user's
+ * move, but nothing waits on them); `needs_input` = it asked the user something and waits for
+ * the answer;
  * `needs_permission` = a tool approval dialog is open; `exited` = finished by itself;
  * `stopped` = stopped by a user; `crashed` = died and (for now) not restarted.
  */
@@ -24,6 +26,20 @@ export type AgentMode = z.infer<typeof AgentModeSchema>;
 export const AdapterNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,39}$/, 'an agent name is lowercase letters, digits and dashes');
+
+/**
+ * The tool call a permission dialog (or a headless permission request) asks about: exactly what
+ * Approve would allow. `subject` is the command, file path, URL or pattern; `diff` what an
+ * Edit or Write would change, when the request carries it.
+ */
+export const PendingPermissionSchema = z.object({
+  tool: z.string(),
+  subject: z.string().nullable(),
+  diff: z.string().nullable(),
+  input: z.record(z.string(), z.unknown()),
+  requestedAt: TimestampSchema,
+});
+export type PendingPermission = z.infer<typeof PendingPermissionSchema>;
 
 /** One running agent instance working on one task. */
 export const AgentSchema = z.object({
@@ -43,6 +59,12 @@ export const AgentSchema = z.object({
   restartCount: z.number().int().min(0),
   pid: z.number().int().nullable(),
   exitCode: z.number().int().nullable(),
+  /** What the current status is about: the question asked, the tool call, why it ended. */
+  statusDetail: z.string().nullable(),
+  /** The agent's last message to the user (the text its last turn ended with), when known. */
+  lastMessage: z.string().nullable(),
+  /** The permission request open now; null unless the status is `needs_permission`. */
+  pendingPermission: PendingPermissionSchema.nullable(),
   createdAt: TimestampSchema,
   updatedAt: TimestampSchema,
   /** Set by `agent rm`: the row is kept for history (costs, audit) but hidden by default. */

@@ -1,5 +1,5 @@
 import type { Selectable, Updateable } from 'kysely';
-import type { Agent, AgentStatus, StatusSource } from '../domain/agent.js';
+import type { Agent, AgentStatus, PendingPermission, StatusSource } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
 import { AGENT_STATUSES, LIVE_AGENT_STATUSES } from '../domain/values.js';
@@ -56,12 +56,32 @@ function toAgent(row: Selectable<AgentsTable>): Agent {
       restartCount: row.restart_count,
       pid: row.pid,
       exitCode: row.exit_code,
+      statusDetail: row.status_detail ?? null,
+      lastMessage: row.last_message ?? null,
+      pendingPermission: parsePending(row.pending_permission ?? null),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
       removedAt: row.removed_at,
     },
     row.id,
   );
+}
+
+/** A stored permission request; an unreadable one is dropped rather than failing the whole row. */
+function parsePending(json: string | null): PendingPermission | null {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as PendingPermission;
+  } catch {
+    return null;
+  }
+}
+
+/** What `setFacts` records about the current status; `undefined` leaves a fact as it is. */
+export interface AgentFacts {
+  statusDetail?: string | null;
+  lastMessage?: string | null;
+  pendingPermission?: PendingPermission | null;
 }
 
 /** Agent instances. The daemon is their only writer; the CLI reads. */
@@ -99,6 +119,9 @@ export class AgentStore {
         restartCount: 0,
         pid: a.pid,
         exitCode: null,
+        statusDetail: null,
+        lastMessage: null,
+        pendingPermission: null,
         createdAt: now,
         updatedAt: now,
         removedAt: null,
@@ -236,12 +259,51 @@ export class AgentStore {
       const now = storeNow();
       await ctx.db
         .updateTable('agents')
-        .set({ status, status_source: source, status_since: now, updated_at: now })
+        .set({
+          status,
+          status_source: source,
+          status_since: now,
+          updated_at: now,
+          status_detail: detail ?? null,
+          // A request is open only while the dialog is: any other status closes it.
+          ...(status === 'needs_permission' ? {} : { pending_permission: null }),
+        })
         .where('id', '=', before.id)
         .execute();
       const data = { from: before.status, to: status, source, ...(detail === undefined ? {} : { detail }) };
       await appendEvent(ctx, 'agent.status_changed', actor, refs(before), data, now);
-      return { ...before, status, statusSource: source, statusSince: now, updatedAt: now };
+      const pendingPermission = status === 'needs_permission' ? before.pendingPermission : null;
+      return {
+        ...before,
+        status,
+        statusSource: source,
+        statusSince: now,
+        updatedAt: now,
+        statusDetail: detail ?? null,
+        pendingPermission,
+      };
+    });
+  }
+
+  /**
+   * Records what the current status is about (no event: the status did not change, and the list
+   * a client reads is rebuilt at least every second). Facts left `undefined` stay as they are.
+   */
+  async setFacts(id: string, facts: AgentFacts): Promise<void> {
+    const set: {
+      status_detail?: string | null;
+      last_message?: string | null;
+      pending_permission?: string | null;
+    } = {};
+    if (facts.statusDetail !== undefined) set.status_detail = facts.statusDetail;
+    if (facts.lastMessage !== undefined) set.last_message = facts.lastMessage;
+    if (facts.pendingPermission !== undefined) {
+      set.pending_permission =
+        facts.pendingPermission === null ? null : JSON.stringify(facts.pendingPermission);
+    }
+    if (Object.keys(set).length === 0) return;
+    await this.ctx.write(async (ctx) => {
+      await ctx.db.updateTable('agents').set(set).where('id', '=', id).execute();
     });
   }
 

@@ -55,6 +55,10 @@ export interface AgentsTable {
   restart_count: number;
   pid: number | null;
   exit_code: number | null;
+  status_detail: string | null;
+  last_message: string | null;
+  /** JSON of a PendingPermission. */
+  pending_permission: string | null;
   created_at: string;
   updated_at: string;
   removed_at: string | null;

@@ -9,6 +9,7 @@ import { type HeldAgent, isLive } from './machine.js';
 import { relaunch } from './relaunch.js';
 import { type AgentExit, decideRestart, describeExit, exitKind } from './restart.js';
 import { clearTimers } from './runtime.js';
+import { recordStatusFacts } from './status-facts.js';
 import { killAgentProcess, readLastWords } from './stop.js';
 import { readSupervision, writeRestartAt, writeResumeAt } from './supervision-store.js';
 
@@ -208,6 +209,7 @@ export class Lifecycle {
       }
       const result = await held.set(signal.status, signal.source, signal.detail);
       if (result.changed) rt.lastActivityAt = ctx.now();
+      await recordStatusFacts(ctx, held.agent, signal, result.changed);
       const ready = held.agent.status === 'idle' || held.agent.status === 'needs_input';
       if (ready && rt.pendingPrompt !== null) {
         const text = rt.pendingPrompt;

@@ -31,7 +31,7 @@ await describeInBrowser('the agent page', () => {
     prepare: async (w) => {
       const task = await w.addTask('Say the word', '[[sim:greet]] say the word');
       agentId = (await w.json<{ id: string }>(['start', task.id])).id;
-      await w.waitForAgent(agentId, (a) => a.status === 'needs_input', 'the agent to finish its turn');
+      await w.waitForAgent(agentId, (a) => a.status === 'idle', 'the agent to finish its turn');
     },
     timeoutMs: 90_000,
   });

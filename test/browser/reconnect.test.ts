@@ -92,12 +92,8 @@ await describeInBrowser('a daemon restart', () => {
     const agent = await w.json<{ id: string }>(['start', task.id]);
     const card = `[data-testid="agent-card"][data-agent-id="${agent.id}"]`;
     await withScreen(w, agent.id, page.locator(card).waitFor({ timeout: 30_000 }));
-    await w.waitForAgent(agent.id, (a) => a.status === 'needs_input', 'the agent to finish its turn');
-    await withScreen(
-      w,
-      agent.id,
-      page.locator(`${card}[data-status="needs_input"]`).waitFor({ timeout: 15_000 }),
-    );
+    await w.waitForAgent(agent.id, (a) => a.status === 'idle', 'the agent to finish its turn');
+    await withScreen(w, agent.id, page.locator(`${card}[data-status="idle"]`).waitFor({ timeout: 15_000 }));
     expect(await states(), 'the page was never reloaded').not.toBeNull();
     await screenshot(page, 'reconnect-after');
   }, 120_000);

@@ -48,7 +48,7 @@ function useChatWorld(config: Record<string, unknown>) {
     prepare: async (w) => {
       const task = await w.addTask('Chat through the terminal', '[[sim:chat]] wait for me');
       agentId = (await w.json<{ id: string }>(['start', task.id])).id;
-      await w.waitForAgent(agentId, (a) => a.status === 'needs_input', 'the agent to end its first turn');
+      await w.waitForAgent(agentId, (a) => a.status === 'idle', 'the agent to end its first turn');
     },
     timeoutMs: 90_000,
   });
@@ -125,13 +125,11 @@ await describeInBrowser('typing into the terminal (server.terminal_input: true)'
     expect(request.lastUserText.trim()).toBe(MESSAGE);
     expect(request.step, 'the conversation went on to its second step').toBe(1);
     await withScreen(w, id, rows.filter({ hasText: REPLY }).waitFor({ timeout: 30_000 }));
-    await w.waitForAgent(id, (a) => a.status === 'needs_input', 'the answered turn to end', 30_000);
-    await page
-      .locator(`header[data-agent-id="${id}"][data-status="needs_input"]`)
-      .waitFor({ timeout: 10_000 });
+    await w.waitForAgent(id, (a) => a.status === 'idle', 'the answered turn to end', 30_000);
+    await page.locator(`header[data-agent-id="${id}"][data-status="idle"]`).waitFor({ timeout: 10_000 });
     const seen = (await statuses()) ?? [];
     expect(seen, `the header went working and back: ${seen.join(' → ')}`).toContain('working');
-    expect(seen.at(-1)).toBe('needs_input');
+    expect(seen.at(-1)).toBe('idle');
     // Clicking into the terminal scrolled the page; a full-page shot from there draws the sticky
     // header over the agent's.
     await page.evaluate(() =>
@@ -169,7 +167,7 @@ await describeInBrowser('typing into the terminal (read-only, the default)', () 
     expect(inputs, 'no terminal.input frame was sent').toEqual([]);
     expect(await w.screen(id)).not.toContain(MESSAGE);
     expect(w.sim.requests.slice(seenBefore).filter((r) => r.kind === 'script')).toEqual([]);
-    expect((await w.agent(id)).status).toBe('needs_input');
+    expect((await w.agent(id)).status).toBe('idle');
     await page.context().close();
   }, 60_000);
 });

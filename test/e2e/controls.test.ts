@@ -96,7 +96,7 @@ describe.skipIf(skip !== null)(`e2e: controls do what they say${skip ? ` (skippe
     expect(refusal.content).toContain('the user said:\nuse a scratch file in /tmp instead');
     await w.waitForAgent(
       agent.id,
-      (a) => a.status === 'needs_input' && a.statusSource === 'hook',
+      (a) => a.status === 'idle' && a.statusSource === 'hook',
       'the turn to end',
     );
     expect(existsSync(marker('told')), 'the denied command did not run').toBe(false);
@@ -122,7 +122,7 @@ describe.skipIf(skip !== null)(`e2e: controls do what they say${skip ? ` (skippe
     await waitFor(() => existsSync(marker('busy')), 'the approved command to run', { timeoutMs: 20_000 });
     await w.waitForAgent(
       agent.id,
-      (a) => a.status === 'needs_input' && a.statusSource === 'hook',
+      (a) => a.status === 'idle' && a.statusSource === 'hook',
       'the turn to end',
     );
   }, 120_000);
@@ -132,7 +132,7 @@ describe.skipIf(skip !== null)(`e2e: controls do what they say${skip ? ` (skippe
     expect((await w.flotilla(['approve', agent.id])).code).toBe(0);
     await w.waitForAgent(
       agent.id,
-      (a) => a.status === 'needs_input' && a.statusSource === 'hook',
+      (a) => a.status === 'idle' && a.statusSource === 'hook',
       'the turn to end',
     );
     expect(existsSync(marker('approve'))).toBe(true);
@@ -146,7 +146,7 @@ describe.skipIf(skip !== null)(`e2e: controls do what they say${skip ? ` (skippe
       );
     }
     expect(requestsOf(agent.sessionId).length, 'no refused message reached the model').toBe(before);
-    expect((await w.agent(agent.id)).status).toBe('needs_input');
+    expect((await w.agent(agent.id)).status).toBe('idle');
 
     const message =
       'First line: keep "quotes" & $HOME\nsecond line — ünïcödé 🚀\n\nfourth line after a blank one';
@@ -159,7 +159,7 @@ describe.skipIf(skip !== null)(`e2e: controls do what they say${skip ? ` (skippe
     expect(req.lastUserText).toBe(message);
     await w.waitForAgent(
       agent.id,
-      (a) => a.status === 'needs_input' && a.statusSource === 'hook',
+      (a) => a.status === 'idle' && a.statusSource === 'hook',
       'the turn to end',
     );
     expect(requestsOf(agent.sessionId).length, 'one message, not several prompts').toBe(before + 1);

@@ -94,7 +94,7 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
       expect(await git(['rev-list', '--count', `main..${a.branch}`])).toBe('1');
       expect(await git(['diff', '--name-only', `main...${a.branch}`])).toBe(a.file);
       expect(await git(['show', `${a.branch}:${a.file}`])).toBe((t?.content ?? '').trimEnd());
-      expect(a.status).toBe('needs_input');
+      expect(a.status).toBe('idle');
     }
     expect(await git(['rev-parse', 'main'])).toBe(summary.baseCommit);
     expect(await git(['status', '--porcelain'])).toBe('');

@@ -81,7 +81,7 @@ describe.skipIf(skip !== null)(
         ).catch(async (e: Error) => {
           throw new Error(`${e.message}\nscreen:\n${await w.screen(a.agentId)}`);
         });
-        await w.waitForAgent(a.agentId, (x) => x.status === 'needs_input', 'its turn to end (Stop hook)');
+        await w.waitForAgent(a.agentId, (x) => x.status === 'idle', 'its turn to end (Stop hook)');
       }
       for (const [key, a] of byKey) {
         const commits = w.sb

@@ -77,7 +77,7 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
     await w?.cleanup();
   }, 60_000);
 
-  it('an approval: working → needs_permission → (approve) → working → needs_input, each within 1 s of its hook', async () => {
+  it('an approval: working → needs_permission → (approve) → working → idle, each within 1 s of its hook', async () => {
     const task = await w.addTask('Commit with approval', '[[sim:perm]] commit, with my approval');
     const agent = await w.json<{ id: string; sessionId: string }>(['start', task.id]);
     Object.assign(P, { id: agent.id, sessionId: agent.sessionId });
@@ -91,11 +91,7 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
         intervalMs: 300,
       },
     );
-    await w.waitForAgent(
-      P.id,
-      (a) => a.status === 'needs_input' && a.statusSource === 'hook',
-      'the turn to end',
-    );
+    await w.waitForAgent(P.id, (a) => a.status === 'idle' && a.statusSource === 'hook', 'the turn to end');
     expect(w.sb.git(['log', '--format=%s', '-1', (await w.agent(P.id)).branch]).trim()).toBe('approved');
 
     const changes = await w.events({ agent: P.id, type: 'agent.status_changed', order: 'asc' });
@@ -104,18 +100,18 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
       'working',
       'needs_permission',
       'working',
-      'needs_input',
+      'idle',
     ]);
     const lines = w.hookLines(P.id);
     const hookFor: Record<string, string> = {
       needs_permission: 'PermissionRequest',
-      needs_input: 'Stop',
+      idle: 'Stop',
       working: 'UserPromptSubmit',
     };
     const firstOf = (to: string) => changes.find((e) => e.data.to === to && e.data.source === 'hook');
-    for (const to of ['working', 'needs_permission', 'needs_input']) {
-      const change = to === 'needs_input' ? changes.at(-1) : firstOf(to);
-      const line = lines.filter((l) => l.event === hookFor[to]).at(to === 'needs_input' ? -1 : 0);
+    for (const to of ['working', 'needs_permission', 'idle']) {
+      const change = to === 'idle' ? changes.at(-1) : firstOf(to);
+      const line = lines.filter((l) => l.event === hookFor[to]).at(to === 'idle' ? -1 : 0);
       expect(change?.data.source, `${to} came from a hook`).toBe('hook');
       expect(line, `${hookFor[to]} in events.jsonl`).toBeDefined();
       const lag = Date.parse(change?.ts as string) - Date.parse(line?.ts as string);
@@ -135,7 +131,7 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
     process.kill(pid, 'SIGKILL');
     const after = await w.waitForAgent(
       P.id,
-      (a) => a.restartCount === 1 && a.status === 'needs_input',
+      (a) => a.restartCount === 1 && a.status === 'idle',
       'a restart that resumes the conversation',
     );
     expect(after.sessionId).toBe(P.sessionId);
@@ -164,7 +160,7 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
     expect(req.lastUserText).toBe('carry on please');
     expect(req.messages.some((m) => m.role === 'assistant' && m.text.includes('Committed.'))).toBe(true);
     expect(req.messages.some((m) => m.toolUses.includes('Bash'))).toBe(true);
-    await w.waitForAgent(P.id, (a) => a.status === 'needs_input', 'the resumed turn to end');
+    await w.waitForAgent(P.id, (a) => a.status === 'idle', 'the resumed turn to end');
   }, 120_000);
 
   it('kill -9 of the daemon: the agent keeps working, the next daemon adopts it and records every hook once', async () => {
@@ -202,7 +198,7 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
     expect(await w.sessions()).toContain(agent.tmuxSession);
 
     // The next command starts a new daemon, which adopts the agent and reads what it missed.
-    const adopted = await w.waitForAgent(D.id, (a) => a.status === 'needs_input', 'the replayed Stop');
+    const adopted = await w.waitForAgent(D.id, (a) => a.status === 'idle', 'the replayed Stop');
     expect(w.daemonPid()).not.toBe(oldDaemon);
     expect(adopted.pid).toBe(D.pid);
     expect(adopted.restartCount).toBe(0);
@@ -226,7 +222,7 @@ describe.skipIf(skip !== null)(`e2e: status and recovery${skip ? ` (skipped: ${s
       const was = before.get(id);
       const now = await w.waitForAgent(
         id,
-        (a) => a.restartCount === (was?.restartCount ?? 0) + 1 && a.status === 'needs_input',
+        (a) => a.restartCount === (was?.restartCount ?? 0) + 1 && a.status === 'idle',
         'a restart after the tmux server died',
       );
       expect(now.sessionId).toBe(was?.sessionId);

@@ -1,5 +1,6 @@
 import type { AgentMode } from '../../domain/index.js';
 import { rec, shorten, str } from '../json.js';
+import { questionAsked } from '../question.js';
 import { hookShellCommand } from '../shell.js';
 import type { StatusSignal } from '../types.js';
 import { detectClaudeUsageLimit } from './usage-limit.js';
@@ -90,11 +91,16 @@ export function claudeStatusFromHook(
       // A resume without a prompt really does wait for the user.
       if (!interactive) return sig('working', 'session started');
       const source = str(payload, 'source') ?? 'started';
-      return source === 'startup' ? null : sig('needs_input', `session ${source}`);
+      // Resumed or cleared: the agent waits for the user's next message, having asked nothing.
+      return source === 'startup' ? null : sig('idle', `session ${source}`);
     }
     case 'UserPromptSubmit':
       return sig('working', shorten(`prompt: ${str(payload, 'prompt') ?? ''}`));
     case 'PreToolUse':
+      // AskUserQuestion is the agent asking: its dialog waits on the user's answer.
+      if (interactive && str(payload, 'tool_name') === 'AskUserQuestion') {
+        return sig('needs_input', shorten(`asks: ${askedQuestions(payload) ?? 'a question'}`));
+      }
       return sig('working', toolSummary(payload));
     case 'PostToolUse':
     case 'PostToolUseFailure':
@@ -102,13 +108,12 @@ export function claudeStatusFromHook(
     case 'PermissionRequest':
       // Headless runs cannot show a dialog: the call is denied, and the turn goes on.
       return interactive
-        ? sig('needs_permission', toolSummary(payload))
+        ? { ...sig('needs_permission', toolSummary(payload)), permission: permissionOf(payload) }
         : sig('working', `needs approval, denied in headless mode: ${toolSummary(payload)}`);
     case 'Notification':
       return fromNotification(payload, interactive);
     case 'Stop':
-      // Headless: the process exits after its last turn; liveness says `exited`.
-      return interactive ? sig('needs_input', 'turn ended') : sig('working', 'turn ended');
+      return fromStop(payload, interactive);
     case 'StopFailure':
       return fromStopFailure(payload, interactive, now);
     default:
@@ -123,7 +128,8 @@ function fromNotification(payload: Record<string, unknown>, interactive: boolean
   if (!interactive) return null;
   if (type === 'permission_prompt')
     return sig('needs_permission', shorten(message ?? 'permission requested'));
-  if (type === 'idle_prompt') return sig('needs_input', shorten(message ?? 'waiting for input'));
+  // `idle_prompt` comes ~60 s after any turn end: it says nothing the Stop hook did not, and must
+  // not turn a finished agent (or one waiting out a usage limit) into "waiting for you".
   return null;
 }
 
@@ -136,4 +142,74 @@ function fromStopFailure(payload: Record<string, unknown>, interactive: boolean,
   const detail = shorten(`turn failed (${error})${text === '' ? '' : `: ${text}`}`);
   // After a failed turn the TUI waits at its prompt; a headless run exits next.
   return sig(interactive ? 'needs_input' : 'working', detail, resumeAt);
+}
+
+/**
+ * A turn ended. Interactive: `needs_input` when its last message asks the user something (the
+ * rule in ../question.ts), else `idle` — finished, the user's move, nothing waits on them.
+ * Headless: the process exits after its last turn; liveness says `exited`.
+ */
+function fromStop(payload: Record<string, unknown>, interactive: boolean): StatusSignal {
+  const message = str(payload, 'last_assistant_message');
+  const withMessage = (s: StatusSignal): StatusSignal =>
+    message === undefined ? s : { ...s, lastMessage: message };
+  if (!interactive) return withMessage(sig('working', 'turn ended'));
+  const question = questionAsked(message);
+  return withMessage(
+    question === null ? sig('idle', 'finished its turn') : sig('needs_input', shorten(`asks: ${question}`)),
+  );
+}
+
+/** The questions of an AskUserQuestion call (`questions: [{question, options…}]`), joined. */
+function askedQuestions(payload: Record<string, unknown>): string | null {
+  const input = rec(payload, 'tool_input');
+  const list = input && Array.isArray(input.questions) ? input.questions : [];
+  const texts = list
+    .map((q) => (q !== null && typeof q === 'object' ? (q as Record<string, unknown>).question : undefined))
+    .filter((q): q is string => typeof q === 'string' && q.trim() !== '');
+  return texts.length === 0 ? null : texts.join(' / ');
+}
+
+/** What a PermissionRequest asks to run: the tool, its subject, and for Edit/Write a diff. */
+export function permissionOf(payload: Record<string, unknown>): NonNullable<StatusSignal['permission']> {
+  const tool = str(payload, 'tool_name') ?? 'a tool';
+  const input = rec(payload, 'tool_input') ?? {};
+  const subject =
+    str(input, 'command') ??
+    str(input, 'file_path') ??
+    str(input, 'notebook_path') ??
+    str(input, 'url') ??
+    str(input, 'pattern') ??
+    str(input, 'path') ??
+    null;
+  return { tool, subject, diff: toolDiff(tool, input), input };
+}
+
+/** A unified-style diff of what an Edit, MultiEdit or Write call would change, or null. */
+function toolDiff(tool: string, input: Record<string, unknown>): string | null {
+  const lines = (text: string, mark: string) =>
+    text
+      .split('\n')
+      .map((l) => `${mark}${l}`)
+      .join('\n');
+  const file = str(input, 'file_path');
+  const header = file === undefined ? '' : `--- ${file}\n+++ ${file}\n`;
+  if (tool === 'Write') {
+    const content = str(input, 'content');
+    return content === undefined ? null : `${header}${lines(content, '+')}`;
+  }
+  const edits =
+    tool === 'MultiEdit' && Array.isArray(input.edits)
+      ? input.edits.filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object')
+      : tool === 'Edit'
+        ? [input]
+        : [];
+  const hunks = edits.flatMap((e) => {
+    const before = str(e, 'old_string');
+    const after = str(e, 'new_string');
+    return before === undefined || after === undefined
+      ? []
+      : [`@@\n${lines(before, '-')}\n${lines(after, '+')}`];
+  });
+  return hunks.length === 0 ? null : `${header}${hunks.join('\n')}`;
 }

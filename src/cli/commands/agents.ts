@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AgentView } from '../../api/routes/agents.js';
 import type { AgentStatus } from '../../domain/agent.js';
 import { FlotillaError } from '../../domain/errors.js';
+import { agentNote, answerHint } from '../agent-notes.js';
 import { type CliContext, clientFor } from '../context.js';
 import type { Runner } from '../main.js';
 import { age, type ColorName, paint, type Style, table } from '../output.js';
@@ -43,6 +44,7 @@ function psTable(agents: AgentView[], style: Style): string {
       { header: 'RESTARTS', value: (a) => String(a.restartCount), align: 'right' },
       { header: 'CPU', value: (a) => pct(a.cpuPercent), align: 'right' },
       { header: 'RSS', value: (a) => mb(a.rssBytes), align: 'right' },
+      { header: 'NOTE', value: (a) => agentNote(a), max: 60 },
     ],
     style,
   );
@@ -50,6 +52,47 @@ function psTable(agents: AgentView[], style: Style): string {
 
 function printAgentLine(ctx: CliContext, verb: string, a: AgentView) {
   ctx.out(`${verb} ${paint(ctx.style, 'cyan', a.id)} ${statusText(ctx.style, a.status)}  ${a.branch}`);
+}
+
+const truncate = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/** `flotilla show`: every fact a user needs to decide without attaching. */
+function printAgentDetails(ctx: CliContext, a: AgentView): void {
+  const row = (label: string, value: string) =>
+    ctx.out(`${paint(ctx.style, 'bold', label.padEnd(11))} ${value}`);
+  row(
+    'agent',
+    `${paint(ctx.style, 'cyan', a.id)} (${a.adapter}${a.mode === 'headless' ? ', headless' : ''})`,
+  );
+  row('status', `${statusText(ctx.style, a.status)} for ${age(a.statusSince)} (from ${a.statusSource})`);
+  if (a.statusDetail) row('about', a.statusDetail);
+  row('task', `${a.taskId} ${a.taskTitle ?? ''}`.trim());
+  row('branch', a.branch);
+  row('worktree', a.worktreePath);
+  row('restarts', String(a.restartCount));
+  const p = a.pendingPermission;
+  if (a.status === 'needs_permission' && p) {
+    row('asks to run', `${p.tool}${p.subject === null ? '' : `: ${p.subject}`}`);
+    if (p.diff)
+      ctx.out(
+        p.diff
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n'),
+      );
+  }
+  if (a.lastMessage) {
+    ctx.out(paint(ctx.style, 'bold', 'last message'));
+    ctx.out(
+      a.lastMessage
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n'),
+    );
+  }
+  const hint = answerHint(a);
+  if (hint) row('answer', hint);
+  row('attach', `flotilla attach ${a.id}`);
 }
 
 /** New lines of `cur` after the part it shares with `prev` (both are tails of the same log). */
@@ -146,14 +189,32 @@ export function registerAgentCommands(program: Command, run: Runner): void {
         }
         const waiting = agents.filter((a) => WAITING.includes(a.status));
         if (waiting.length > 0) {
+          // What each one asks, in full (the table cuts it), and how to answer it.
           ctx.info(
-            paint(
-              ctx.style,
-              'yellow',
-              `${waiting.length} waiting for you: ${waiting.map((a) => `${a.id} (${a.status})`).join(', ')}`,
-            ),
+            paint(ctx.style, 'yellow', `${waiting.length} need${waiting.length === 1 ? 's' : ''} you:`),
           );
+          for (const a of waiting) {
+            ctx.info(
+              `  ${paint(ctx.style, 'cyan', a.id)}  ${statusText(ctx.style, a.status)}  ${truncate(agentNote(a), 200)}`,
+            );
+            ctx.info(`      ${answerHint(a) ?? ''}`);
+          }
         }
+      }),
+    );
+
+  program
+    .command('show')
+    .description(
+      'one agent in full: status and what it is about, the permission it asks for (with the diff), its last message',
+    )
+    .argument('<agent>', 'agent id or unique prefix')
+    .option('--json', 'print the agent as JSON')
+    .action((id: string, opts: { json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        const a = await (await clientFor(ctx)).getAgent(id);
+        if (opts.json) return ctx.json(a);
+        printAgentDetails(ctx, a);
       }),
     );
 

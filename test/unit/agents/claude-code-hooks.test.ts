@@ -19,8 +19,9 @@ describe('claude-code fromHook on captured payloads (2.1.331)', () => {
   it('maps the captured interactive sequence', () => {
     // The initial prompt is submitted at once: no false "waiting for you" at start-up.
     expect(fromHook(get('SessionStart'))).toBeNull();
+    // Resumed: its move is the user's, but it asked nothing.
     expect(fromHook({ ...get('SessionStart'), source: 'resume' })).toMatchObject({
-      status: 'needs_input',
+      status: 'idle',
       source: 'hook',
       detail: 'session resume',
     });
@@ -37,7 +38,15 @@ describe('claude-code fromHook on captured payloads (2.1.331)', () => {
       detail: 'Claude needs your permission',
     });
     expect(fromHook(get('PostToolUse'))?.status).toBe('working');
-    expect(fromHook(get('Stop'))).toMatchObject({ status: 'needs_input', detail: 'turn ended' });
+    // "Committed." ends a finished turn: idle (finished), not "waiting for you"; the message is kept.
+    expect(fromHook(get('Stop'))).toMatchObject({
+      status: 'idle',
+      detail: 'finished its turn',
+      lastMessage: 'Committed.',
+    });
+    expect(
+      fromHook({ ...get('Stop'), last_assistant_message: 'Should the docs go in README.md or docs/?' }),
+    ).toMatchObject({ status: 'needs_input', detail: 'asks: Should the docs go in README.md or docs/?' });
     expect(fromHook(get('SessionEnd'))).toBeNull();
   });
 
@@ -59,7 +68,24 @@ describe('claude-code fromHook on other payloads', () => {
       tool_input: { command: 'npm   publish\n--force', description: 'Publish' },
       permission_suggestions: [],
     });
-    expect(s).toEqual({ status: 'needs_permission', source: 'hook', detail: 'Bash: npm publish --force' });
+    expect(s).toEqual({
+      status: 'needs_permission',
+      source: 'hook',
+      detail: 'Bash: npm publish --force',
+      permission: {
+        tool: 'Bash',
+        subject: 'npm   publish\n--force',
+        diff: null,
+        input: { command: 'npm   publish\n--force', description: 'Publish' },
+      },
+    });
+    const edit = fromHook({
+      ...base,
+      hook_event_name: 'PermissionRequest',
+      tool_name: 'Edit',
+      tool_input: { file_path: '/w/a.txt', old_string: 'one\ntwo', new_string: 'one\n2' },
+    });
+    expect(edit?.permission?.diff).toBe('--- /w/a.txt\n+++ /w/a.txt\n@@\n-one\n-two\n+one\n+2');
     expect(
       fromHook({
         ...base,
@@ -79,6 +105,18 @@ describe('claude-code fromHook on other payloads', () => {
     ).toBe('working');
   });
 
+  it('AskUserQuestion is the agent asking: needs_input with the question', () => {
+    const s = fromHook({
+      ...base,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'AskUserQuestion',
+      tool_input: {
+        questions: [{ question: 'Which database?', header: 'DB', options: [], multiSelect: false }],
+      },
+    });
+    expect(s).toMatchObject({ status: 'needs_input', detail: 'asks: Which database?' });
+  });
+
   it('long commands are cut to one short line', () => {
     const s = fromHook({
       ...base,
@@ -90,7 +128,7 @@ describe('claude-code fromHook on other payloads', () => {
     expect(s?.detail?.endsWith('…')).toBe(true);
   });
 
-  it('Notification idle_prompt → needs_input; other notification types → null', () => {
+  it('Notification idle_prompt (60 s after any turn) changes nothing; other notification types → null', () => {
     expect(
       fromHook({
         ...base,
@@ -98,9 +136,7 @@ describe('claude-code fromHook on other payloads', () => {
         notification_type: 'idle_prompt',
         message: 'Claude is waiting for your input',
       }),
-    ).toMatchObject({
-      status: 'needs_input',
-    });
+    ).toBeNull();
     expect(
       fromHook({
         ...base,

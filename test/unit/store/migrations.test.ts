@@ -68,8 +68,25 @@ const seedV3: Seed = (db) => {
   ).run(T);
 };
 
+/** v4 keeps what a status is about with the agent: its detail, last message and open request. */
+const seedV4: Seed = (db) => {
+  seedV3(db);
+  db.prepare(
+    `update agents set status_detail = 'Bash: rm -rf build', last_message = 'Cleaning up.',
+       pending_permission = ? where id = 'a7b8c9'`,
+  ).run(
+    JSON.stringify({
+      tool: 'Bash',
+      subject: 'rm -rf build',
+      diff: null,
+      input: { command: 'rm -rf build' },
+      requestedAt: T,
+    }),
+  );
+};
+
 /** A seed per schema version. Version 2 only added an index, so its rows look like v1's. */
-const SEEDS: Record<number, Seed> = { 1: seedV1, 2: seedV1, 3: seedV3 };
+const SEEDS: Record<number, Seed> = { 1: seedV1, 2: seedV1, 3: seedV3, 4: seedV4 };
 
 function schemaOf(file: string): unknown[] {
   const db = new BetterSqlite3(file, { readonly: true });
@@ -125,6 +142,16 @@ describe('migrations', () => {
         sessionId: 'b6a1c2d3-0000-4000-8000-000000000001',
       });
       expect(await store.worktrees.usedPortBases()).toEqual([4100]);
+      const facts = await store.agents.get('a7b8c9');
+      if (k >= 4) {
+        expect(facts).toMatchObject({
+          statusDetail: 'Bash: rm -rf build',
+          lastMessage: 'Cleaning up.',
+          pendingPermission: { tool: 'Bash', subject: 'rm -rf build', diff: null },
+        });
+      } else {
+        expect(facts).toMatchObject({ statusDetail: null, lastMessage: null, pendingPermission: null });
+      }
       if (k >= 3) {
         const kept = await store.db
           .selectFrom('agent_supervision')

@@ -24,6 +24,9 @@ function fakeStore(initial: AgentStatus) {
     restartCount: 0,
     pid: null,
     exitCode: null,
+    statusDetail: null,
+    lastMessage: null,
+    pendingPermission: null,
     createdAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
   };

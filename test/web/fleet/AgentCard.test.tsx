@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../web/src/api/queries.js';
 import type { AgentView } from '../../../web/src/api/types.js';
 import { FleetView } from '../../../web/src/views/fleet/FleetView.js';
-import { agentView, refusal, renderWithQuery, repo, stubApi } from '../fixtures.js';
+import { agentView, refusal, renderWithQuery, repo, stubApi, T0 } from '../fixtures.js';
 
 afterEach(() => {
   cleanup();
@@ -87,11 +87,45 @@ describe('AgentCard', () => {
     expect(c.queryByRole('button', { name: 'Approve' })).toBeNull();
   });
 
-  it('a needs_input card says it waits for input, without approve/deny', async () => {
-    fleetOf([agentView({ status: 'needs_input' })]);
+  it('a needs_input card says it waits for an answer and shows the question, without approve/deny', async () => {
+    fleetOf([
+      agentView({ status: 'needs_input', statusDetail: 'asks: Should the docs go in README.md or docs/?' }),
+    ]);
     const c = within(await card('abc234'));
-    expect(c.getByText('Waiting for your input')).toBeTruthy();
+    expect(c.getByText('Waiting for your answer')).toBeTruthy();
+    expect(c.getByText('Should the docs go in README.md or docs/?')).toBeTruthy();
     expect(c.queryByRole('button', { name: 'Approve' })).toBeNull();
+  });
+
+  it('a needs_permission card shows exactly what Approve would allow, with the diff of an edit', async () => {
+    fleetOf([
+      agentView({
+        status: 'needs_permission',
+        pendingPermission: {
+          tool: 'Edit',
+          subject: '/w/src/app.ts',
+          diff: '--- /w/src/app.ts\n+++ /w/src/app.ts\n@@\n-const port = 80;\n+const port = 8080;',
+          input: {},
+          requestedAt: T0,
+        },
+      }),
+    ]);
+    const c = within(await card('abc234'));
+    expect(c.getByText('Waiting for your approval')).toBeTruthy();
+    expect(c.getByText('Edit')).toBeTruthy();
+    expect(c.getByText('/w/src/app.ts')).toBeTruthy();
+    expect(c.getByText(/\+const port = 8080;/)).toBeTruthy();
+  });
+
+  it('a finished turn is not a wait: "Finished — your move" and the last message, not counted as needing you', async () => {
+    fleetOf([
+      agentView({ status: 'idle', lastMessage: 'Done: the login redirect keeps ?next=. All tests pass.' }),
+    ]);
+    const c = within(await card('abc234'));
+    expect(c.getByText('Finished — your move')).toBeTruthy();
+    expect(c.getByText(/Done: the login redirect keeps/)).toBeTruthy();
+    expect(c.queryByText(/Waiting for your/)).toBeNull();
+    expect((await card('abc234')).className).not.toContain('agent-card-waiting');
   });
 
   it("a refused action shows the API's message and hint on the card", async () => {

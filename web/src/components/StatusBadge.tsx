@@ -3,6 +3,7 @@ import type { AgentStatus, TaskStatus } from '../api/types.js';
 const WORDS: Record<string, string> = {
   needs_permission: 'needs permission',
   needs_input: 'needs input',
+  idle: 'finished',
   in_progress: 'in progress',
 };
 

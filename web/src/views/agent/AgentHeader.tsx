@@ -1,4 +1,5 @@
 import type { AgentView } from '../../api/types.js';
+import { AgentAsk } from '../../components/AgentAsk.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { AgentControls } from './AgentControls.js';
@@ -41,6 +42,7 @@ export function AgentHeader({ agent }: { agent: AgentView }) {
           </div>
         )}
       </dl>
+      <AgentAsk agent={agent} full />
       <AgentControls agent={agent} />
     </header>
   );

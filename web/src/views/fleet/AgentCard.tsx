@@ -7,6 +7,7 @@
 import { memo } from 'react';
 import { Link } from 'wouter';
 import type { AgentView } from '../../api/types.js';
+import { AgentAsk } from '../../components/AgentAsk.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { CardActions } from './CardActions.js';
@@ -18,7 +19,7 @@ import './AgentCard.css';
 /** What a waiting card says, in words and an icon (colour is never the only cue). */
 const WAITING_NOTE: Partial<Record<AgentView['status'], { icon: string; text: string }>> = {
   needs_permission: { icon: '!', text: 'Waiting for your approval' },
-  needs_input: { icon: '?', text: 'Waiting for your input' },
+  needs_input: { icon: '?', text: 'Waiting for your answer' },
 };
 
 export const AgentCard = memo(function AgentCard({
@@ -59,6 +60,8 @@ export const AgentCard = memo(function AgentCard({
           {waiting.text}
         </p>
       )}
+      {agent.status === 'idle' && !agent.resumeAt && <p className="card-finished">Finished — your move</p>}
+      <AgentAsk agent={agent} />
 
       <h3 className="card-title" id={titleId}>
         {agent.taskTitle ? (
