@@ -242,9 +242,9 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
     if (request.authVia === 'agent' && !agentMayCall(request)) {
       throw new FlotillaError(
         'FORBIDDEN',
-        `this is agent ${request.tokenAgent}'s own token: it may only report that agent's hook events`,
+        `this is agent ${request.tokenAgent}'s own token: it may only report that agent's hook events and ask for its permissions`,
         {
-          hint: "an agent's token serves its own hook pokes only; driving agents takes the user's API token",
+          hint: "an agent's token serves its own hook pokes and permission requests only; driving agents (approve, deny, send…) takes the user's API token",
         },
       );
     }

@@ -4,7 +4,14 @@
  */
 import { z } from 'zod';
 import { AdapterNameSchema, AgentModeSchema } from '../domain/agent.js';
+import { ruleProblem } from '../domain/permission-rules.js';
 import { envVarName } from './format.js';
+
+/** One rule in Claude Code's syntax: `Tool` or `Tool(specifier)`. */
+const permissionRule = z.string().superRefine((text, ctx) => {
+  const problem = ruleProblem(text);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** Adapters Flotilla ships, with the executable each runs unless `command` says otherwise. */
 export const BUILTIN_AGENTS = {
@@ -50,6 +57,23 @@ const AgentEntrySchema = z.strictObject({
     .default('default')
     .describe(
       "Claude Code's permission mode (`--permission-mode`); ignored by other adapters. `bypassPermissions` lets the agent run any tool without asking.",
+    ),
+  permissions: z
+    .strictObject({
+      allow: z
+        .array(permissionRule)
+        .default(() => [])
+        .describe('Calls run with no question, e.g. `Bash(npm test:*)`, `Edit(src/**)`, `Read`.'),
+      deny: z
+        .array(permissionRule)
+        .default(() => [])
+        .describe(
+          'Calls refused with no question, e.g. `Bash(git push:*)`; deny rules win over allow rules.',
+        ),
+    })
+    .default(() => ({ allow: [], deny: [] }))
+    .describe(
+      "Claude Code, headless mode: rules in Claude Code's own syntax that answer the agent's permission requests without asking you. A request no rule matches shows the agent as `needs_permission` until `flotilla approve` or `deny`. Each automatic decision is recorded as an `agent.permission` event.",
     ),
   skip_first_run_dialogs: z
     .boolean()

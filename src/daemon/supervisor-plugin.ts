@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { agentRoutes } from '../api/routes/agents.js';
 import { configRoutes } from '../api/routes/config.js';
 import { eventRoutes } from '../api/routes/events.js';
+import { permissionRoutes } from '../api/routes/permissions.js';
 import { worktreeRoutes } from '../api/routes/worktrees.js';
 import { EventBus } from '../events/bus.js';
 import { Admission } from '../scheduler/admission.js';
@@ -44,6 +45,7 @@ export class SupervisorPlugin implements DaemonPlugin {
       admission,
       tmuxSocket: () => ctx.config.tmux.socket,
     })(api);
+    permissionRoutes(() => this.instance)(api);
     worktreeRoutes(store)(api);
     eventRoutes(store)(api);
     configRoutes({

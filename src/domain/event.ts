@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   'agent.hook',
   'agent.output',
   'agent.health',
+  // A headless agent's tool request decided by a rule or the user (data: PermissionEventDataSchema).
+  'agent.permission',
   'worktree.created',
   'worktree.removed',
   'daemon.started',

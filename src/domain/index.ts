@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './event.js';
 export * from './graph.js';
 export * from './ids.js';
+export * from './permission.js';
 export * from './repo.js';
 export * from './task.js';
 export * from './time.js';

@@ -5,6 +5,7 @@ import type { DialogAnswer } from '../agents/screen-plan.js';
 import type { ActionHints, AdapterKind, StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
+import type { PermissionAsk, PermissionReply, PermissionRequest } from '../domain/permission.js';
 import {
   adapterOf,
   agentDirOf,
@@ -21,6 +22,7 @@ import { Lifecycle } from './lifecycle.js';
 import { tailFile } from './logs.js';
 import { AgentMachines, isLive } from './machine.js';
 import { KeyedMutex } from './mutex.js';
+import { type EntryWithRules, PermissionBroker } from './permissions.js';
 import type { ResourceSample } from './procfs.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type RemoveOptions, type RemoveOutcome, removeAgent } from './remove.js';
@@ -52,6 +54,8 @@ export class Supervisor {
   private readonly locks: StartLocks = { ports: new Set(), tasks: new Set() };
   /** One screen action at a time per agent: two protocols' keys must never interleave. */
   private readonly screenLocks = new KeyedMutex();
+  /** Headless agents' permission requests (the `flotilla mcp` prompt tool). */
+  private readonly permissions: PermissionBroker;
   private readonly unsubscribe: () => void;
   private booted = false;
 
@@ -99,6 +103,10 @@ export class Supervisor {
       options.tickMs ?? 1_000,
       options.resourceEveryMs ?? 5_000,
     );
+    this.permissions = new PermissionBroker({
+      ctx: this.ctx,
+      applySignal: (id, signal) => this.lifecycle.applySignal(id, signal),
+    });
     // Every event the store commits reaches the bus (which drops one it already has).
     this.unsubscribe = options.store.onEvent((event) => options.bus.publish(event));
   }
@@ -116,6 +124,7 @@ export class Supervisor {
   /** Stops watching. Agents keep running in tmux; a new Supervisor adopts them. */
   async close(): Promise<void> {
     await this.health.stop();
+    this.permissions.close();
     this.ctx.ingestor.close();
     this.ctx.runtime.clearAllTimers();
     this.unsubscribe();
@@ -266,6 +275,24 @@ export class Supervisor {
     return this.ctx.ingestor.poke(agentId);
   }
 
+  /**
+   * A headless agent asks to run a tool (its `flotilla mcp` prompt tool): decided by its rules
+   * at once, else it shows `needs_permission` and this waits up to `waitMs` for approve/deny.
+   */
+  async askPermission(agentId: string, ask: PermissionAsk, waitMs: number): Promise<PermissionReply> {
+    const agent = await this.ctx.store.agents.get(agentId);
+    if (!agent) throw new FlotillaError('NOT_FOUND', `agent '${agentId}' not found`);
+    const entry = this.ctx.repoConfigs.forQuietly(agent.repoId).agents[agent.adapter] as
+      | EntryWithRules
+      | undefined;
+    return this.permissions.ask(agent, entry, ask, waitMs);
+  }
+
+  /** The permission request a headless agent waits on, or null. */
+  permissionRequest(agentId: string): PermissionRequest | null {
+    return this.permissions.pending(agentId);
+  }
+
   /** One health pass now (tests and benchmarks; the daemon ticks by itself after boot). */
   tick(): Promise<TickStats> {
     return this.health.tick();
@@ -286,6 +313,27 @@ export class Supervisor {
             }),
           }
         : request;
+    // A headless agent's request (the `flotilla mcp` prompt tool) is answered there, not on screen.
+    if (answer.decision === 'approve' && answer.always && this.permissions.pending(agent.id)) {
+      throw new FlotillaError(
+        'INVALID_INPUT',
+        `agent ${agent.id} runs headless: its request has no "don't ask again" option`,
+        {
+          hint: `approve it once (flotilla approve ${agent.id}), and allow such calls from now on with a rule in agents.${agent.adapter}.permissions.allow`,
+        },
+      );
+    }
+    const viaTool = await this.permissions.answer(agent, answer);
+    if (viaTool !== null) {
+      touch(this.ctx.runtime.get(agent.id), this.ctx.now());
+      const detail = answer.decision === 'approve' ? 'permission granted' : 'permission denied';
+      await this.lifecycle.applySignal(agent.id, {
+        status: 'working',
+        source: 'user',
+        detail: `${detail}: ${viaTool}`,
+      });
+      return viaTool;
+    }
     const chosen = await this.screenLocks.run(agent.id, async () => {
       const io = this.screenIo(agent);
       const plan = adapterOf(this.ctx, agent).answerDialog(await io.capture(), answer, hints);

@@ -2,6 +2,7 @@ import type { AgentAdapter } from '../types.js';
 import { claudeAnswerPlan, claudeSendPlan } from './actions.js';
 import { claudeStatusFromHook } from './hooks.js';
 import { claudeLaunch, claudeResume } from './launch.js';
+import { withPermissionTool } from './permission-tool.js';
 import { claudeFirstRunKeys, claudeStatusFromPane } from './screen.js';
 import { claudeFromStreamLine } from './stream.js';
 import { detectClaudeUsageLimit } from './usage-limit.js';
@@ -14,8 +15,9 @@ export const claudeCodeAdapter: AgentAdapter = {
   kind: 'claude-code',
   signals: { hooks: true, stream: true, pane: true },
   resumable: true,
-  launch: claudeLaunch,
-  resume: claudeResume,
+  // Headless runs ask Flotilla for permission (`flotilla mcp`, see permission-tool.ts).
+  launch: withPermissionTool(claudeLaunch),
+  resume: withPermissionTool(claudeResume),
   fromHook: claudeStatusFromHook,
   fromStreamLine: claudeFromStreamLine,
   fromPane: claudeStatusFromPane,

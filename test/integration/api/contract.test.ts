@@ -160,6 +160,16 @@ describe('every route against the document', () => {
     // No permission dialog is open: a refusal, answered with the error body.
     await check('POST', '/agents/{id}/approve', `/agents/${agent.id}/approve`, undefined, false);
     await check('POST', '/agents/{id}/deny', `/agents/${agent.id}/deny`, undefined, false);
+    // A headless agent's prompt tool asks; no rule decides, so after the wait it is pending.
+    const ask = { tool_name: 'Bash', input: { command: 'true' }, tool_use_id: 'toolu_contract' };
+    const asked = await check(
+      'POST',
+      '/agents/{id}/permission-requests',
+      `/agents/${agent.id}/permission-requests?wait_ms=0`,
+      ask,
+    );
+    expect(asked.json).toMatchObject({ state: 'pending', verdict: null });
+    await check('POST', '/agents/{id}/deny', `/agents/${agent.id}/deny`, { message: 'not now' });
     const limits = (await check('GET', '/limits', '/limits')).json as { usage: { live: number } };
     expect(limits.usage.live).toBe(1);
     const config = (await check('GET', '/config', '/config')).json as {

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PermissionAsk, PermissionReply, PermissionVerdict } from '../domain/permission.js';
+
+/**
+ * The prompt tool's side of a permission request: it asks the daemon with the agent's own token
+ * (FLOTILLA_AGENT_TOKEN, good for nothing but this agent's agent-scoped routes) and asks again
+ * until the request is decided. The daemon may restart meanwhile: its URL is read afresh from
+ * daemon.json on every try, and an unreachable daemon is retried for `unreachableMs` before the
+ * call is denied (never allowed) with a message saying why.
+ */
+
+/** Where the prompt tool finds its agent and the daemon (the agent's environment). */
+export interface AgentLink {
+  home: string;
+  agentId: string;
+  token: string;
+  /** The URL the agent was started with; daemon.json wins when it exists. */
+  daemonUrl: string | null;
+}
+
+export interface AskOptions {
+  /** How long one ask waits on the daemon's side. */
+  waitMs?: number;
+  /** How long a daemon may stay unreachable before the call is denied. */
+  unreachableMs?: number;
+  /** Pause between tries while the daemon is unreachable. */
+  retryMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Reads the link from the agent's environment, or says what is missing. */
+export function linkFromEnv(env: NodeJS.ProcessEnv): AgentLink | string {
+  const home = env.FLOTILLA_HOME;
+  const agentId = env.FLOTILLA_AGENT_ID;
+  const token = env.FLOTILLA_AGENT_TOKEN;
+  if (!home || !agentId || !token) {
+    return 'flotilla mcp runs inside a Flotilla agent (FLOTILLA_HOME, FLOTILLA_AGENT_ID and FLOTILLA_AGENT_TOKEN are not all set)';
+  }
+  return { home, agentId, token, daemonUrl: env.FLOTILLA_DAEMON_URL || null };
+}
+
+function daemonUrl(link: AgentLink): string | null {
+  try {
+    const info = JSON.parse(readFileSync(join(link.home, 'daemon.json'), 'utf8')) as { url?: unknown };
+    if (typeof info.url === 'string') return info.url;
+  } catch {}
+  return link.daemonUrl;
+}
+
+const deny = (message: string): PermissionVerdict => ({ behavior: 'deny', message });
+const pause = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+
+/** Asks until decided; resolves with the verdict for Claude Code (never rejects). */
+export async function askDaemon(
+  link: AgentLink,
+  ask: PermissionAsk,
+  options: AskOptions = {},
+): Promise<PermissionVerdict> {
+  const waitMs = options.waitMs ?? 25_000;
+  const unreachableMs = options.unreachableMs ?? 10 * 60_000;
+  const retryMs = options.retryMs ?? 1_000;
+  let downSince: number | null = null;
+  for (;;) {
+    if (options.signal?.aborted) return deny('The permission request was cancelled.');
+    const base = daemonUrl(link);
+    let failure: string;
+    if (base === null) failure = 'no daemon URL is known';
+    else {
+      try {
+        const url = new URL(
+          `api/v1/agents/${encodeURIComponent(link.agentId)}/permission-requests?wait_ms=${waitMs}`,
+          base.endsWith('/') ? base : `${base}/`,
+        );
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${link.token}` },
+          body: JSON.stringify(ask),
+          signal: AbortSignal.any([
+            AbortSignal.timeout(waitMs + 15_000),
+            ...(options.signal ? [options.signal] : []),
+          ]),
+        });
+        const text = await res.text();
+        if (res.ok) {
+          const reply = JSON.parse(text) as PermissionReply;
+          downSince = null;
+          if (reply.state === 'decided' && reply.verdict) return reply.verdict;
+          continue;
+        }
+        // 4xx: the agent is gone, stopped or the token retired; asking again cannot help.
+        if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+          return deny(`Flotilla refused the permission request (${res.status}): ${errorMessage(text)}`);
+        }
+        failure = `HTTP ${res.status}: ${errorMessage(text)}`;
+      } catch (err) {
+        failure = err instanceof Error ? err.message : String(err);
+      }
+    }
+    downSince ??= Date.now();
+    if (Date.now() - downSince >= unreachableMs) {
+      return deny(
+        `Flotilla's daemon did not answer the permission request for ${Math.round(unreachableMs / 1000)} s (${failure}); the tool was not run.`,
+      );
+    }
+    await pause(retryMs, options.signal);
+  }
+}
+
+function errorMessage(text: string): string {
+  try {
+    const body = JSON.parse(text) as { error?: { message?: string } };
+    if (body.error?.message) return body.error.message;
+  } catch {}
+  return text.slice(0, 300);
+}
