@@ -5,6 +5,10 @@
  * pokes the daemon over HTTP with a short timeout. It always exits 0 and prints nothing (Claude
  * Code reads a hook's stdout as instructions). Started through a fast path in bin/flotilla.js
  * that skips the CLI: node built-ins only here, no zod, kysely or pino.
+ *
+ * Claude Code agents run a per-agent sh script instead (claude-code/hook-script.ts), which
+ * writes the very same line without a Node start-up and hands here only what sh cannot do
+ * (a payload that is not a JSON object or is huge, a failed write).
  */
 import {
   appendFileSync,

@@ -9,8 +9,9 @@ import { commitHookEvent, readSupervision } from './supervision-store.js';
 
 /**
  * The daemon side of hooks. Each live agent's events file is read from a byte offset persisted
- * in the store, on three triggers: the hook's HTTP poke (fast), fs.watch (no daemon URL needed),
- * and every health tick (the fallback that always works). Each complete line becomes one
+ * in the store, on three triggers: fs.watch (the fast one: Claude Code's sh hook only appends a
+ * line, docs/adr/0012-hooks-without-node.md), the HTTP poke of `flotilla hook` (its fallback),
+ * and every health tick (the fallback that always works, e.g. where inotify does not). Each complete line becomes one
  * `agent.hook` event committed together with the new offset, so lines written while the daemon
  * was down are read when it is back, none twice; then the line is handed on (status).
  */

@@ -37,7 +37,9 @@ export function readWriteFailure(eventsFile: string, agentId: string): WriteFail
       ? 'disk full, most likely (not even the reason fitted)'
       : NO_ROOM.has(code)
         ? `disk full (${code})`
-        : `error ${code}`;
+        : code === 'WRITE_FAILED'
+          ? 'the sh hook could not write it nor start `flotilla hook` (a full disk, most likely)'
+          : `error ${code}`;
   const what = typeof event === 'string' ? `hook event ${event}` : 'a hook event';
   return {
     at,

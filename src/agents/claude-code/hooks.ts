@@ -3,6 +3,7 @@ import { rec, shorten, str } from '../json.js';
 import { questionAsked } from '../question.js';
 import { hookShellCommand } from '../shell.js';
 import type { StatusSignal } from '../types.js';
+import { HOOK_SHELL } from './hook-script.js';
 import { detectClaudeUsageLimit } from './usage-limit.js';
 
 /**
@@ -36,14 +37,23 @@ const TOOL_EVENTS: ReadonlySet<string> = new Set([
   'PermissionRequest',
 ]);
 
-/** Seconds Claude Code waits for one hook; `flotilla hook` appends a line and returns long before. */
+/** Seconds Claude Code waits for one hook; the hook appends a line and returns long before. */
 export const HOOK_TIMEOUT_S = 10;
 
-/** The `--settings` file content: one command hook per event, running `hookArgv <event>`. */
-export function hookSettings(hookArgv: readonly string[]): { hooks: Record<string, unknown[]> } {
+/**
+ * The `--settings` file content: one command hook per event. Every event runs the agent's sh
+ * hook script (`/bin/sh <agentDir>/hook.sh <event>`, hook-script.ts) when `script` is given:
+ * Claude Code waits for each hook in turn, so none of them may start Node on the agent's path.
+ * Without a script (no /bin/sh), `hookArgv <event>` (`flotilla hook`, Node) is the command.
+ */
+export function hookSettings(
+  hookArgv: readonly string[],
+  script: string | null = null,
+): { hooks: Record<string, unknown[]> } {
+  const argv = script === null ? hookArgv : [HOOK_SHELL, script];
   const hooks: Record<string, unknown[]> = {};
   for (const event of CLAUDE_HOOK_EVENTS) {
-    const command = { type: 'command', command: hookShellCommand(hookArgv, event), timeout: HOOK_TIMEOUT_S };
+    const command = { type: 'command', command: hookShellCommand(argv, event), timeout: HOOK_TIMEOUT_S };
     hooks[event] = [TOOL_EVENTS.has(event) ? { matcher: '*', hooks: [command] } : { hooks: [command] }];
   }
   return { hooks };

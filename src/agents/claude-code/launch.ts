@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FlotillaError } from '../../domain/index.js';
 import { agentEnv, PROMPT_FILE, promptFile, resumePromptOf } from '../common.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
 import type { LaunchContext, LaunchFile, LaunchSpec } from '../types.js';
+import { HOOK_SCRIPT_FILE, HOOK_SHELL, hookScript } from './hook-script.js';
 import { hookSettings } from './hooks.js';
 
 /**
@@ -47,13 +49,20 @@ function sessionIdOf(ctx: LaunchContext): string {
  * so the user's own settings are not touched).
  */
 function settingsFile(ctx: LaunchContext): LaunchFile {
-  const settings: Record<string, unknown> = { ...hookSettings(ctx.hookArgv) };
+  const script = existsSync(HOOK_SHELL) ? join(ctx.agentDir, HOOK_SCRIPT_FILE) : null;
+  const settings: Record<string, unknown> = { ...hookSettings(ctx.hookArgv, script) };
   if (ctx.config.permission_mode === 'bypassPermissions') settings.skipDangerousModePermissionPrompt = true;
   return {
     path: join(ctx.agentDir, SETTINGS_FILE),
     content: `${JSON.stringify(settings, null, 2)}\n`,
     mode: 0o600,
   };
+}
+
+/** The sh hook the settings file runs (hook-script.ts); written on every launch, like the settings. */
+function hookScriptFile(ctx: LaunchContext): LaunchFile {
+  const content = hookScript({ agentDir: ctx.agentDir, agentId: ctx.agentId, hookArgv: ctx.hookArgv });
+  return { path: join(ctx.agentDir, HOOK_SCRIPT_FILE), content, mode: 0o600 };
 }
 
 function baseArgs(ctx: LaunchContext, session: string[]): string[] {
@@ -71,7 +80,7 @@ function baseArgs(ctx: LaunchContext, session: string[]): string[] {
 }
 
 function withPrompt(ctx: LaunchContext, argv: string[], prompt: string | null): LaunchSpec {
-  const files = [settingsFile(ctx)];
+  const files = [settingsFile(ctx), hookScriptFile(ctx)];
   if (prompt === null) return { argv, env: agentEnv(ctx), files, promptVia: 'none' };
   const file = promptFile(ctx, prompt);
   files.push(file);

@@ -124,15 +124,17 @@ describe('claude-code hook settings', () => {
     expect(settings.hooks.Stop?.[0]?.hooks[0]).toMatchObject({ type: 'command', timeout: 10 });
   });
 
-  it('quotes the hook argv so a shell runs exactly it, silently and with status 0', () => {
+  it('runs the sh hook of the agent dir (no Node start-up), quoted, silently and with status 0', () => {
     const command = settings.hooks.PreToolUse?.[0]?.hooks[0]?.command ?? '';
     expect(command.endsWith(' >/dev/null 2>&1 || true')).toBe(true);
     const quoted = command.slice(0, -' >/dev/null 2>&1 || true'.length);
-    expect(shellWords(quoted)).toEqual([
-      "/opt/it's here/node",
-      '/opt/flotilla/main.js',
-      'hook',
-      'PreToolUse',
-    ]);
+    expect(shellWords(quoted)).toEqual(['/bin/sh', '/state/agents/ag_123/hook.sh', 'PreToolUse']);
+  });
+
+  it('writes the sh hook (0600) with the quoted `flotilla hook` argv as its fallback', () => {
+    const script = spec.files.find((f) => f.path === '/state/agents/ag_123/hook.sh');
+    expect(script?.mode).toBe(0o600);
+    expect(script?.content).toContain(`'/opt/it'\\''s here/node' '/opt/flotilla/main.js' 'hook' "$e"`);
+    expect(script?.content).toContain(`f='/state/agents/ag_123/events.jsonl'`);
   });
 });
