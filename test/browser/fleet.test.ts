@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
@@ -25,6 +25,8 @@ import {
 
 const MARKER_FILE = 'approved.txt';
 const MARKER_TEXT = 'approved in the browser';
+const DENIED_FILE = 'denied.txt';
+const REFUSAL = /doesn't want to proceed with this tool use/;
 
 await describeInBrowser('the fleet view', () => {
   const world = useBrowserWorld({
@@ -36,6 +38,13 @@ await describeInBrowser('the fleet view', () => {
             // Held back a few seconds, so `working` is on the card long enough to be seen.
             simStep.slow(4_000, simStep.bash(`echo '${MARKER_TEXT}' > ${MARKER_FILE}`, 'Write the marker')),
             simStep.text('Wrote the marker.'),
+          ],
+        },
+        {
+          name: 'deny',
+          steps: [
+            simStep.bash(`touch ${DENIED_FILE}`, 'Create the denied marker'),
+            simStep.text('Understood, I left it alone.'),
           ],
         },
       ],
@@ -139,11 +148,58 @@ await describeInBrowser('the fleet view', () => {
     expect(seen.indexOf('working'), `working came before needs_permission: ${order}`).toBeLessThan(
       seen.indexOf('needs_permission'),
     );
-    expect(seen.at(-1), order).toMatch(/^(needs_input|idle)$/);
+    // "Wrote the marker." asks nothing: finished, not waiting for the user.
+    expect(seen.at(-1), order).toBe('idle');
 
     const agent = await w.agent(agentId);
-    expect(agent.status).toMatch(/^(needs_input|idle)$/);
+    expect(agent.status).toBe('idle');
+    await card.getByText('Finished — your move').waitFor({ timeout: 5_000 });
     expect(readFileSync(join(agent.worktreePath, MARKER_FILE), 'utf8')).toBe(`${MARKER_TEXT}\n`);
     await screenshot(page, 'fleet-after-approval');
+  }, 150_000);
+
+  it('deny on the card: the card shows the command; after Deny it never runs and the model gets the refusal', async () => {
+    const w = world.e2e;
+    const task = await w.addTask('Touch the denied marker', '[[sim:deny]] create the denied marker');
+    const started = await w.json<{ id: string; sessionId: string; worktreePath: string }>(['start', task.id]);
+    const page = await world.signedInPage();
+    await openView(page, 'Fleet');
+    const cardSelector = `[data-testid="agent-card"][data-agent-id="${started.id}"]`;
+    await cardReaches(page, started.id, 'needs_permission');
+    const card = page.locator(cardSelector);
+    // Exactly what Approve would allow is on the card: the tool and the whole command.
+    await card
+      .getByText(`touch ${DENIED_FILE}`, { exact: true })
+      .waitFor({ timeout: 10_000 })
+      .catch(async (e: Error) => {
+        const api = await w.agent(started.id);
+        throw new Error(
+          `${e.message}\ncard: ${await card.textContent()}\napi: ${JSON.stringify(api.pendingPermission)} ${api.statusDetail}`,
+        );
+      });
+    await expect(card.getByText('Bash', { exact: true }).isVisible()).resolves.toBe(true);
+    await waitFor(
+      async () => (await w.screen(started.id)).includes('Do you want to proceed?'),
+      'the permission dialog on the agent screen',
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    await card.getByRole('button', { name: 'Deny', exact: true }).click();
+    await cardReaches(page, started.id, 'needs_input', 20_000);
+    await screenshot(page, 'fleet-after-deny');
+    expect(await w.screen(started.id)).toMatch(/Interrupted · What should Claude do instead\?/);
+    expect(readdirSync(started.worktreePath)).not.toContain(DENIED_FILE);
+    // The refusal reaches the model with the next message.
+    expect((await w.flotilla(['send', started.id, 'Leave it.'])).code).toBe(0);
+    await waitFor(
+      () =>
+        w.sim.requests.some(
+          (r) =>
+            r.sessionId === started.sessionId &&
+            r.toolResults.some((t) => t.isError && REFUSAL.test(t.content)),
+        ),
+      'the model to receive the refusal',
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(readdirSync(started.worktreePath)).not.toContain(DENIED_FILE);
   }, 150_000);
 });
