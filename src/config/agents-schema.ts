@@ -71,7 +71,7 @@ const AgentEntrySchema = z.strictObject({
           'Calls refused with no question, e.g. `Bash(git push:*)`; deny rules win over allow rules.',
         ),
     })
-    .default(() => ({ allow: [], deny: [] }))
+    .optional()
     .describe(
       "Claude Code, headless mode: rules in Claude Code's own syntax that answer the agent's permission requests without asking you. A request no rule matches shows the agent as `needs_permission` until `flotilla approve` or `deny`. Each automatic decision is recorded as an `agent.permission` event.",
     ),
