@@ -1,6 +1,7 @@
 import { type DialogOptions, decisionKeys, findOptions, firstYes, oneTimeYes } from '../dialog.js';
 import { shorten } from '../json.js';
 import { isRule, screenLines } from '../pane.js';
+import { questionAsked } from '../question.js';
 import type { StatusSignal } from '../types.js';
 
 /**
@@ -175,10 +176,37 @@ export function claudeStatusFromPane(screen: string): StatusSignal | null {
   // API retries keep the `❯` box on screen: the spinner wins over the box.
   if (s.busy !== null) return pane('working', shorten(s.busy));
   if (s.inputBox >= 0 || s.shortcutsFooter) {
-    return pane(
-      'needs_input',
-      s.typed === '' ? 'waiting for input' : shorten(`unsent text in the prompt box: ${s.typed}`),
-    );
+    if (s.typed !== '') return pane('needs_input', shorten(`unsent text in the prompt box: ${s.typed}`));
+    // An empty prompt box: asking the user, or simply finished? The same rule as the Stop hook,
+    // on the last message drawn above the box; a refused tool call is Claude Code's own question.
+    const lines = screenLines(screen);
+    const above = s.inputBox >= 0 ? lines.slice(0, s.inputBox) : lines;
+    if (above.slice(-8).some((l) => /What should Claude do instead\?/.test(l))) {
+      return pane('needs_input', 'asks: what should Claude do instead?');
+    }
+    const question = questionAsked(lastMessageOnScreen(above));
+    return question === null
+      ? pane('idle', 'waiting for the next message')
+      : pane('needs_input', shorten(`asks: ${question}`));
+  }
+  return null;
+}
+
+/**
+ * The text of the last `● ` block above the prompt box (a tool call's block is `● Tool(…)`, its
+ * result indented under `⎿`): the agent's last message as drawn, wrapped lines joined.
+ */
+export function lastMessageOnScreen(lines: readonly string[]): string | null {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^● (.*)$/u.exec(lines[i] ?? '');
+    if (!m) continue;
+    if (/^[A-Z][A-Za-z]*\(.*\)$/.test(m[1] ?? '')) return null;
+    const body = [m[1] ?? ''];
+    for (const next of lines.slice(i + 1)) {
+      if (!/^ {2}\S/.test(next) || /^ {2}⎿/.test(next)) break;
+      body.push(next.trim());
+    }
+    return body.join(' ');
   }
   return null;
 }

@@ -14,11 +14,11 @@ const classify = (name: string) => claudeCodeAdapter.fromPane(claudeFixture(name
 describe('claude-code fromPane on real 2.1.332 screens', () => {
   it('idle, working and a finished turn', () => {
     expect(classify('idle.2.1.332.txt')).toMatchObject({
-      status: 'needs_input',
-      detail: 'waiting for input',
+      status: 'idle',
+      detail: 'waiting for the next message',
     });
     expect(classify('working.2.1.332.txt')).toMatchObject({ status: 'working', detail: 'Cogitating…' });
-    expect(classify('turn-done.2.1.332.txt')).toMatchObject({ status: 'needs_input' });
+    expect(classify('turn-done.2.1.332.txt')).toMatchObject({ status: 'idle' });
   });
 
   it('a Bash permission dialog names the command, not the auto-mode tip', () => {

@@ -18,13 +18,13 @@ const PERMISSION_2_1_331 = claudeFixture('4-permission.txt').replace(
 );
 
 describe('claude-code fromPane on real 2.1.197 screens', () => {
-  it('idle: input box and "? for shortcuts" → needs_input', () => {
+  it('idle: input box and "? for shortcuts", nothing asked → idle', () => {
     expect(classify('1-idle.txt')).toMatchObject({
-      status: 'needs_input',
+      status: 'idle',
       source: 'pane',
-      detail: 'waiting for input',
+      detail: 'waiting for the next message',
     });
-    expect(classify('idle-fresh.2.1.197.txt')).toMatchObject({ status: 'needs_input' });
+    expect(classify('idle-fresh.2.1.197.txt')).toMatchObject({ status: 'idle' });
   });
 
   it('typed but not sent → needs_input, saying so', () => {
@@ -45,8 +45,16 @@ describe('claude-code fromPane on real 2.1.197 screens', () => {
     );
   });
 
-  it('finished turn → needs_input', () => {
-    expect(classify('5-done.txt')).toMatchObject({ status: 'needs_input' });
+  it('finished turn ("● Committed.") → idle; the same screen ending on a question → needs_input', () => {
+    expect(classify('5-done.txt')).toMatchObject({ status: 'idle' });
+    const asked = claudeFixture('5-done.txt').replace(
+      '● Committed.',
+      '● Committed. Should I push it too?\n  Or keep it local?',
+    );
+    expect(claudeCodeAdapter.fromPane(asked)).toMatchObject({
+      status: 'needs_input',
+      detail: 'asks: Should I push it too? Or keep it local?',
+    });
   });
 
   it('exited TUI → no opinion (liveness decides)', () => {
@@ -92,13 +100,11 @@ describe('claude-code fromPane on synthetic variants', () => {
   });
 
   it('a finished-turn summary ("✻ Cogitated for 3s") is not a spinner', () => {
-    expect(claudeCodeAdapter.fromPane(box('✻ Cogitated for 3s', '? for shortcuts'))?.status).toBe(
-      'needs_input',
-    );
+    expect(claudeCodeAdapter.fromPane(box('✻ Cogitated for 3s', '? for shortcuts'))?.status).toBe('idle');
   });
 
   it('a footer alone is enough when the box is drawn differently', () => {
-    expect(claudeCodeAdapter.fromPane('some output\n\n  ? for shortcuts\n')?.status).toBe('needs_input');
+    expect(claudeCodeAdapter.fromPane('some output\n\n  ? for shortcuts\n')?.status).toBe('idle');
     expect(claudeCodeAdapter.fromPane('some output\n\n  esc to interrupt\n')?.status).toBe('working');
   });
 
@@ -127,13 +133,13 @@ describe('claude-code fromPane on synthetic variants', () => {
 
   it('a stale dialog above the input box is not open', () => {
     const stale = `${claudeFixture('4-permission.txt').trimEnd()}\n${box('● Done.', '? for shortcuts')}`;
-    expect(claudeCodeAdapter.fromPane(stale)?.status).toBe('needs_input');
+    expect(claudeCodeAdapter.fromPane(stale)?.status).toBe('idle');
     expect(claudeCodeAdapter.answerDialog(stale, APPROVE, HINTS)).toBeNull();
   });
 
   it('a markdown numbered list in the transcript is not a dialog', () => {
     const screen = box('● Plan:\n  1. Yes we can\n  2. No problem', '? for shortcuts');
-    expect(claudeCodeAdapter.fromPane(screen)?.status).toBe('needs_input');
+    expect(claudeCodeAdapter.fromPane(screen)?.status).toBe('idle');
   });
 
   it('an unknown chooser → needs_input, and is never answered', () => {
@@ -248,12 +254,12 @@ describe('claude-code firstRunKeys', () => {
 describe('claude-code fromPane on the sim captures (docs/dev/claude-code-2.1.197)', () => {
   it('classifies each capture', () => {
     expect(classify('sim-working.txt')).toMatchObject({ status: 'working', detail: 'Gallivanting…' });
-    expect(classify('sim-turn-done.txt')?.status).toBe('needs_input');
+    expect(classify('sim-turn-done.txt')?.status).toBe('idle');
     expect(classify('sim-permission-dialog.txt')).toMatchObject({
       status: 'needs_permission',
       detail: expect.stringMatching(/^Bash command: echo one/),
     });
-    expect(classify('sim-api-error-400.txt')?.status).toBe('needs_input');
+    expect(classify('sim-api-error-400.txt')?.status).toBe('idle');
     // While the Stop hook runs the spinner still shows: the turn is not over yet.
     expect(classify('sim-resumed-with-prompt.txt')).toMatchObject({ status: 'working', detail: 'Osmosing…' });
   });
