@@ -9,8 +9,11 @@ export { AGENT_MODES, AGENT_STATUSES, LIVE_AGENT_STATUSES } from './values.js';
  * What an agent is doing. `idle` = its turn ended with nothing asked (finished: the user's
  * move, but nothing waits on them); `needs_input` = it asked the user something and waits for
  * the answer;
- * `needs_permission` = a tool approval dialog is open; `exited` = finished by itself;
- * `stopped` = stopped by a user; `crashed` = died and (for now) not restarted.
+ * `needs_permission` = a tool approval dialog is open; `rate_limited` = the API refused for a
+ * rate limit, usage limit or overload: Claude Code retries by itself, or Flotilla resumes it once
+ * at the reset (the agent view's `resumeAt`), whether its process is alive or not; `exited` =
+ * finished by itself; `stopped` = stopped by a user; `crashed` = died, or ended on an error that
+ * a restart cannot fix (a non-retryable API error), and is not restarted now.
  */
 export const AgentStatusSchema = z.enum(AGENT_STATUSES);
 export type AgentStatus = z.infer<typeof AgentStatusSchema>;

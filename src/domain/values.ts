@@ -37,19 +37,24 @@ export const AGENT_STATUSES = [
   'needs_input',
   'needs_permission',
   'idle',
+  'rate_limited',
   'exited',
   'stopped',
   'crashed',
   'restarting',
 ] as const;
 
-/** Statuses in which the agent process is expected to be alive. */
+/**
+ * Statuses of an agent that is on its task: its process is expected to be alive, or (only
+ * `rate_limited`, a headless run that gave up on a limit) to be relaunched by Flotilla at the reset.
+ */
 export const LIVE_AGENT_STATUSES: readonly (typeof AGENT_STATUSES)[number][] = [
   'starting',
   'working',
   'needs_input',
   'needs_permission',
   'idle',
+  'rate_limited',
 ];
 
 export const AGENT_MODES = ['interactive', 'headless'] as const;

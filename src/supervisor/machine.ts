@@ -16,11 +16,14 @@ const ENDINGS: readonly AgentStatus[] = ['exited', 'stopped', 'crashed', 'restar
 
 /** Allowed transitions: from → the statuses it may move to. */
 export const TRANSITIONS: Readonly<Record<AgentStatus, readonly AgentStatus[]>> = {
-  starting: [...LIVE, ...ENDINGS],
-  working: [...LIVE, ...ENDINGS],
-  needs_input: [...LIVE, ...ENDINGS],
-  needs_permission: [...LIVE, ...ENDINGS],
-  idle: [...LIVE, ...ENDINGS],
+  starting: [...LIVE, 'rate_limited', ...ENDINGS],
+  working: [...LIVE, 'rate_limited', ...ENDINGS],
+  needs_input: [...LIVE, 'rate_limited', ...ENDINGS],
+  needs_permission: [...LIVE, 'rate_limited', ...ENDINGS],
+  idle: [...LIVE, 'rate_limited', ...ENDINGS],
+  // Waiting out a limit, alive (the TUI at its prompt, Claude Code retrying) or not (a headless
+  // run that gave up): back to work, or relaunched at the reset, or ended.
+  rate_limited: [...LIVE, ...ENDINGS],
   // A finished agent may be restarted (by policy `always` or a user), or its pending restart
   // cancelled by a user's stop.
   exited: ['restarting', 'stopped'],
@@ -36,7 +39,7 @@ export function canTransition(from: AgentStatus, to: AgentStatus): boolean {
 
 /** True for the statuses in which the agent process should be running. */
 export function isLive(status: AgentStatus): boolean {
-  return status === 'starting' || LIVE.includes(status);
+  return status === 'starting' || status === 'rate_limited' || LIVE.includes(status);
 }
 
 /** The store operations the machine needs (the real `Store` has them). */

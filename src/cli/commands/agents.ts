@@ -14,6 +14,7 @@ const STATUS_COLOR: Record<AgentStatus, ColorName> = {
   needs_input: 'yellow',
   needs_permission: 'red',
   idle: 'gray',
+  rate_limited: 'magenta',
   exited: 'gray',
   stopped: 'gray',
   crashed: 'red',

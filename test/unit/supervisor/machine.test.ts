@@ -78,7 +78,16 @@ describe('transition table', () => {
       'needs_input',
       'needs_permission',
       'idle',
+      'rate_limited',
     ]);
+  });
+
+  it('lets a rate-limited agent go back to work, be relaunched at the reset, or end', () => {
+    for (const to of ['working', 'needs_input', 'restarting', 'stopped', 'crashed', 'exited'] as const) {
+      expect(canTransition('rate_limited', to)).toBe(true);
+    }
+    expect(canTransition('working', 'rate_limited')).toBe(true);
+    expect(canTransition('exited', 'rate_limited')).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@ const WORDS: Record<string, string> = {
   needs_permission: 'needs permission',
   needs_input: 'needs input',
   idle: 'finished',
+  rate_limited: 'rate limited',
   in_progress: 'in progress',
 };
 
