@@ -17,6 +17,14 @@ import type { AgentRuntime } from './runtime.js';
 const HOOK_AGENT_CAPTURE_MS = 2_000;
 /** Hook agents: the screen overrides the status only after hooks were silent this long. */
 const HOOK_QUIET_MS = 3_000;
+/**
+ * A first-run dialog gets no key until it has been on screen this long: Claude Code 2.1.332
+ * draws its trust dialog, then redraws it ~150 ms later with the cursor back on "No, exit"
+ * (measured), and a key sent in between is lost or lands on the wrong option.
+ */
+const FIRST_RUN_SETTLE_MS = 500;
+/** When each agent's first-run dialog was first seen (runtimes are dropped with their agent). */
+const firstRunSeenAt = new WeakMap<AgentRuntime, number>();
 
 /** Looks at the screen if due; returns the number of captures made (0 or 1). */
 export async function observePane(
@@ -28,7 +36,10 @@ export async function observePane(
 ): Promise<number> {
   const adapter = adapterOf(ctx, agent);
   const hooks = adapter.signals.hooks;
-  if (!rt.captureDue) return 0;
+  // A starting agent is looked at every tick: a first-run dialog drawn in the same second as the
+  // last capture leaves tmux's activity clock (whole seconds) unchanged, and the agent would
+  // wait on it forever (seen with 2.1.197 in the e2e tests, ~1 run in 4).
+  if (!rt.captureDue && agent.status !== 'starting') return 0;
   if (hooks && agent.status !== 'starting' && t - rt.lastCaptureAt < HOOK_AGENT_CAPTURE_MS) return 0;
   const screen = await ctx.tmux.capturePane(agent.tmuxSession);
   rt.lastCaptureAt = t;
@@ -40,6 +51,12 @@ export async function observePane(
   if (agent.status === 'starting' && entry?.skip_first_run_dialogs !== false && adapter.firstRunKeys) {
     const keys = adapter.firstRunKeys(screen);
     if (keys && keys.length > 0) {
+      const seenAt = firstRunSeenAt.get(rt) ?? t;
+      firstRunSeenAt.set(rt, seenAt);
+      if (t - seenAt < FIRST_RUN_SETTLE_MS) {
+        rt.captureDue = true;
+        return 1;
+      }
       ctx.logger.info({ agentId: agent.id, keys }, 'answering a first-run dialog');
       await ctx.tmux.sendKeys(agent.tmuxSession, keys);
       rt.captureDue = true;
