@@ -29,6 +29,15 @@ describe('claude-code launch', () => {
     expect(spec.env).toMatchObject({ HOME: '/home/dev', FLOTILLA_AGENT_ID: 'ag_123' });
   });
 
+  it('the default permission mode is passed too: without it 2.1.332 starts in auto mode (no dialogs)', () => {
+    for (const spec of [
+      claudeCodeAdapter.launch(launchContext()),
+      claudeCodeAdapter.resume(launchContext()),
+    ]) {
+      expect(spec.argv[spec.argv.indexOf('--permission-mode') + 1]).toBe('default');
+    }
+  });
+
   it('headless: -p with stream-json and --verbose', () => {
     const spec = claudeCodeAdapter.launch(launchContext({ mode: 'headless' }));
     expect(spec.argv.slice(0, 7)).toEqual([
