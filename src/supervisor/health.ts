@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Agent } from '../domain/agent.js';
 import { type PaneInfo, SESSION_PREFIX } from '../tmux/index.js';
 import type { SupervisorContext } from './context.js';
@@ -129,6 +130,7 @@ export class HealthMonitor {
       }
       if (await boundPaneLog(ctx, this.lifecycle, agent, rt)) stats.rotations++;
       await this.checkTimes(agent, rt, t);
+      await this.checkWorktree(agent, rt);
     }
     await ctx.ingestor.pokeAll();
     if (t - this.lastSampleAt >= this.resourceEveryMs) {
@@ -177,6 +179,25 @@ export class HealthMonitor {
         'stuck',
         `agent ${agent.id} has been working with no activity for ${stuckAfter} s`,
       );
+    }
+  }
+
+  /**
+   * A live agent whose worktree directory was deleted (by hand, or by a tool outside Flotilla)
+   * keeps running in a folder that no longer exists: every write it makes fails. Say so once,
+   * as a health event and a warning on the agent, and again if it comes back and goes again.
+   */
+  private async checkWorktree(agent: Agent, rt: AgentRuntime): Promise<void> {
+    const missing = !existsSync(agent.worktreePath);
+    if (missing && rt.worktreeMissing === null) {
+      rt.worktreeMissing = `its worktree ${agent.worktreePath} was deleted: the agent cannot save its work there`;
+      await healthEvent(this.ctx, agent, {
+        check: 'worktree',
+        level: 'error',
+        message: `agent ${agent.id}: ${rt.worktreeMissing}; stop it with: flotilla stop ${agent.id}`,
+      });
+    } else if (!missing && rt.worktreeMissing !== null) {
+      rt.worktreeMissing = null;
     }
   }
 

@@ -33,6 +33,8 @@ export interface AgentRuntime {
   pendingPrompt: string | null;
   /** Health warnings already reported in the current episode (stuck, cpu, memory, start-slow). */
   warned: Set<string>;
+  /** Set while the agent's worktree directory is gone: what to tell the user (its view's warning). */
+  worktreeMissing: string | null;
   /** Consecutive samples over the CPU limit. */
   cpuOver: number;
   meter: CpuMeter;
@@ -77,6 +79,7 @@ export class RuntimeTable {
         resumeAt: null,
         pendingPrompt: null,
         warned: new Set(),
+        worktreeMissing: null,
         cpuOver: 0,
         meter: new CpuMeter(),
         samples: [],

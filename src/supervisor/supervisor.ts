@@ -267,6 +267,11 @@ export class Supervisor {
     return this.ctx.ingestor.writeFailure(agentId);
   }
 
+  /** What is wrong with a live agent right now, for its view: a vanished worktree, a lost hook event. */
+  warning(agentId: string): string | null {
+    return this.ctx.runtime.peek(agentId)?.worktreeMissing ?? this.ctx.ingestor.writeFailure(agentId);
+  }
+
   /** The HTTP poke of `flotilla hook`: read the agent's new hook lines now. */
   async hookPoke(agentId: string): Promise<number> {
     const agent = await this.ctx.store.agents.get(agentId);

@@ -115,7 +115,7 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       kind: sup.kindOf(agent),
       resumeAt: sup.resumeAt(agent.id),
       tmuxSocket: tmuxSocket(),
-      warning: sup.hookWriteFailure(agent.id),
+      warning: sup.warning(agent.id),
     };
   };
 

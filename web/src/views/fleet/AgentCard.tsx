@@ -62,6 +62,11 @@ export const AgentCard = memo(function AgentCard({
       )}
       {agent.status === 'idle' && !agent.resumeAt && <p className="card-finished">Finished — your move</p>}
       <AgentAsk agent={agent} />
+      {agent.warning && (
+        <p className="card-warning" role="status">
+          <strong>Warning:</strong> {agent.warning}
+        </p>
+      )}
 
       <h3 className="card-title" id={titleId}>
         {agent.taskTitle ? (
