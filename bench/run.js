@@ -5,6 +5,7 @@ import { benchCliLatency } from './cli-latency.js';
 import { benchIdle } from './idle.js';
 import { benchSpawn } from './spawn.js';
 import { benchStatusLatency } from './status-latency.js';
+import { benchStatusLatencyClaude } from './status-latency-claude.js';
 import { benchWebLatency } from './web-latency.js';
 import { benchWebLoad } from './web-load.js';
 import { benchWsFanout } from './ws-fanout.js';
@@ -14,6 +15,7 @@ const benches = [
   ['cli', benchCliLatency],
   ['spawn', benchSpawn],
   ['status', benchStatusLatency],
+  ['status-claude', benchStatusLatencyClaude],
   ['idle', benchIdle],
   ['api-load', benchApiLoad],
   ['ws-fanout', benchWsFanout],
