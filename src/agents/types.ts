@@ -1,5 +1,6 @@
 import type { AgentMode, AgentStatus, PendingPermission, StatusSource, Task } from '../domain/index.js';
 import type { ADAPTER_KINDS } from '../domain/values.js';
+import type { RunEnd } from './run-end.js';
 import type { DialogAnswer, ScreenPlan } from './screen-plan.js';
 
 /**
@@ -102,6 +103,8 @@ export interface StatusSignal {
   lastMessage?: string;
   /** The tool call a permission request asks about (with `needs_permission`). */
   permission?: Omit<PendingPermission, 'requestedAt'>;
+  /** The run ended and the agent said how (a headless result, a failed turn): see run-end.ts. */
+  runEnd?: RunEnd;
 }
 
 /** Token and cost figures parsed from an agent's output, when it reports them. */

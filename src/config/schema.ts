@@ -161,6 +161,22 @@ const RestartSchema = z.strictObject({
     })
     .prefault({})
     .describe('More restarts than this within the window mark the agent crashed for good, and notify.'),
+  rate_limit: z
+    .strictObject({
+      initial_ms: int()
+        .min(1000)
+        .default(60000)
+        .describe('Wait before resuming an agent the API rate-limited when no reset time is known.'),
+      max_ms: int()
+        .min(1000)
+        .default(900000)
+        .describe('Longest such wait; each limit in a row waits `restart.backoff.factor` times longer.'),
+    })
+    .refine((b) => b.max_ms >= b.initial_ms, { message: 'max_ms must be at least initial_ms', path: ['max_ms'] })
+    .prefault({})
+    .describe(
+      'A rate-limited agent is never restarted as a crash: it is resumed once, at the reset the agent reported, or after this wait. It spends no restart.',
+    ),
 });
 
 const ServerSchema = z.strictObject({

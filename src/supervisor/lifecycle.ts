@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { shorten } from '../agents/json.js';
 import { CONTINUE_PROMPT } from '../agents/prompt.js';
+import type { RunEnd } from '../agents/run-end.js';
 import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
@@ -8,6 +10,7 @@ import { healthEvent } from './health-events.js';
 import { type HeldAgent, isLive } from './machine.js';
 import { relaunch } from './relaunch.js';
 import { type AgentExit, decideRestart, describeExit, exitKind } from './restart.js';
+import { rateLimitWait, recordRunEnd, runEndOf } from './run-ends.js';
 import { clearTimers } from './runtime.js';
 import { recordStatusFacts } from './status-facts.js';
 import { killAgentProcess, readLastWords } from './stop.js';
@@ -34,6 +37,10 @@ export class Lifecycle {
     const { ctx } = this;
     const rt = ctx.runtime.get(agentId);
     if (rt.generation !== generation) return;
+    // Waiting out a limit with its process gone (a headless run that gave up): nothing to judge
+    // until the resume (after a daemon restart the resume time is only in the store so far).
+    const waiting = rt.resumeAt ?? Date.parse((await readSupervision(ctx.store.db, agentId)).resumeAt ?? '');
+    if (waiting > ctx.now() && (await ctx.store.agents.get(agentId))?.status === 'rate_limited') return;
     await ctx.ingestor.poke(agentId).catch(() => 0);
     await readLastWords(ctx, this, agentId);
     await ctx.machines.run(agentId, async (held) => {
@@ -43,17 +50,33 @@ export class Lifecycle {
         await ctx.store.agents.update(agentId, { exitCode: exit.code }, 'supervisor');
       }
       const now = ctx.now();
+      const runEnd = runEndOf(rt);
       if (rt.resumeAt !== null && rt.resumeAt > now) {
-        await held.set(
-          'exited',
-          'liveness',
-          `usage limit, resumes at ${new Date(rt.resumeAt).toISOString()}`,
-        );
+        // A limit is never a crash and spends no restart: the one resume is already armed.
+        if (agent.status !== 'rate_limited') {
+          await held.set(
+            'rate_limited',
+            'liveness',
+            `${runEnd?.reason ?? 'rate limited'}; resumes at ${new Date(rt.resumeAt).toISOString()}`,
+          );
+        }
+        return;
+      }
+      if (runEnd?.outcome === 'api_error') {
+        // The same request would be refused again: a restart spends tokens and shows nothing new.
+        await held.set('crashed', 'liveness', `API error, not restarted: ${runEnd.reason}`);
+        await healthEvent(ctx, agent, {
+          check: 'api-error',
+          level: 'error',
+          final: true,
+          message: `agent ${agent.id} ended on an API error a restart would repeat: ${runEnd.reason}; task ${agent.taskId} stays ${agent.mode === 'headless' ? 'in progress' : 'as it is'}: fix the cause, then flotilla restart ${agent.id}`,
+        });
         return;
       }
       const kind = exitKind(exit);
       rt.diedWaiting = agent.status === 'needs_input' || agent.status === 'idle';
-      await held.set(kind === 'clean' ? 'exited' : 'crashed', 'liveness', describeExit(exit));
+      const said = runEnd && runEnd.outcome !== 'success' ? `: ${runEnd.reason}` : '';
+      await held.set(kind === 'clean' ? 'exited' : 'crashed', 'liveness', `${describeExit(exit)}${said}`);
       const { restarts } = await readSupervision(ctx.store.db, agentId);
       const decision = decideRestart(ctx.config.restart, kind, restarts, now);
       if (decision.action === 'restart') {
@@ -71,16 +94,32 @@ export class Lifecycle {
           lastOutput: rt.lastWords,
         });
       } else if (kind === 'clean') {
-        await this.onExited(held.agent);
+        await this.onExited(held.agent, runEnd);
       }
     });
   }
 
-  /** A headless agent that finished cleanly hands its task over for review. */
-  async onExited(agent: Agent): Promise<void> {
+  /**
+   * A headless agent that finished cleanly hands its task over for review, but only when its
+   * run said it succeeded: a run with denied tool calls or an error leaves the task in progress
+   * and says why (the agent's status detail and an `agent.health` event on the task). An agent
+   * whose output has no result (other adapters) hands over on a clean exit, as before.
+   */
+  async onExited(agent: Agent, runEnd: RunEnd | null = null): Promise<void> {
     if (agent.mode !== 'headless') return;
     const task = await this.ctx.store.tasks.get(agent.taskId);
-    if (task?.status === 'in_progress') await this.ctx.store.tasks.move(task.id, 'review', 'supervisor');
+    if (task?.status !== 'in_progress') return;
+    if (runEnd === null || runEnd.outcome === 'success') {
+      await this.ctx.store.tasks.move(task.id, 'review', 'supervisor');
+      return;
+    }
+    await healthEvent(this.ctx, agent, {
+      check: 'run-result',
+      level: 'warn',
+      final: true,
+      outcome: runEnd.outcome,
+      message: `task ${task.id} stays in progress, not moved to review: agent ${agent.id}'s run ${runEnd.outcome === 'denied' ? 'finished, but' : 'failed:'} ${runEnd.reason}. Fix it, then: flotilla restart ${agent.id}`,
+    });
   }
 
   async scheduleRestart(agentId: string, delayMs: number, reason: string): Promise<void> {
@@ -200,13 +239,30 @@ export class Lifecycle {
     const { ctx } = this;
     return ctx.machines.run(agentId, async (held) => {
       const rt = ctx.runtime.get(agentId);
-      if (signal.resumeAt && signal.resumeAt.getTime() > ctx.now()) {
-        await this.armResume(agentId, signal.resumeAt.getTime(), true);
+      const now = ctx.now();
+      if (signal.runEnd) recordRunEnd(rt, signal.runEnd);
+      const resetKnown = signal.resumeAt !== undefined && signal.resumeAt.getTime() > now;
+      // Rate-limited for good (the agent gave up, or said when the limit resets): Flotilla
+      // resumes it once, at the reset or after a capped backoff. A limit Claude Code is still
+      // retrying by itself (api_retry) is shown, and the next line overrides it.
+      if (resetKnown || (signal.status === 'rate_limited' && signal.runEnd)) {
+        const pending = rt.resumeAt !== null && rt.resumeAt > now;
+        if (resetKnown || !pending) {
+          const at = resetKnown
+            ? (signal.resumeAt as Date).getTime()
+            : now + rateLimitWait(rt, ctx.config.restart);
+          await this.armResume(agentId, at, true);
+        }
+        const at = new Date(rt.resumeAt ?? now).toISOString();
+        const why = signal.runEnd?.reason ?? signal.detail ?? 'usage limit';
         if (isLive(held.agent.status)) {
-          await held.set('idle', signal.source, `usage limit, resumes at ${signal.resumeAt.toISOString()}`);
+          await held.set('rate_limited', signal.source, shorten(`${why}; resumes at ${at}`, 300));
         }
         return;
       }
+      // Nothing overrides a limit being waited out (Claude Code's idle notification, a redraw)
+      // until the resume; stop and restart cancel it.
+      if (held.agent.status === 'rate_limited' && rt.resumeAt !== null && rt.resumeAt > now) return;
       const result = await held.set(signal.status, signal.source, signal.detail);
       if (result.changed) rt.lastActivityAt = ctx.now();
       await recordStatusFacts(ctx, held.agent, signal, result.changed);
@@ -248,12 +304,14 @@ export class Lifecycle {
       rt.resumeAt = null;
       await writeResumeAt(ctx.store.db, agentId, null);
       const { status, tmuxSession } = held.agent;
-      if (isLive(status)) {
+      const pane = await ctx.tmux.paneInfo(tmuxSession).catch(() => null);
+      const alive = pane !== null && !pane.paneDead;
+      if (isLive(status) && alive) {
         await ctx.tmux.sendText(tmuxSession, CONTINUE_PROMPT, { enter: true });
-        await held.set('working', 'supervisor', 'usage limit reset; resumed');
-      } else if (status === 'exited' || status === 'crashed') {
+        await held.set('working', 'supervisor', 'rate limit reset; resumed');
+      } else if (status === 'exited' || status === 'crashed' || status === 'rate_limited') {
         await relaunch(ctx, held, {
-          reason: 'usage limit reset',
+          reason: 'rate limit reset',
           byUser: false,
           countsTowardIntensity: false,
           resumePrompt: CONTINUE_PROMPT,

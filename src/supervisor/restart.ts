@@ -12,6 +12,8 @@ export interface RestartConfig {
   policy: RestartPolicy;
   backoff: { initial_ms: number; max_ms: number; factor: number };
   intensity: { max_restarts: number; window_seconds: number };
+  /** The wait before resuming an agent stopped by a rate limit whose reset is unknown. */
+  rate_limit?: { initial_ms: number; max_ms: number };
 }
 
 /** How an agent process ended. */

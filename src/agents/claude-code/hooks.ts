@@ -4,7 +4,7 @@ import { questionAsked } from '../question.js';
 import { hookShellCommand } from '../shell.js';
 import type { StatusSignal } from '../types.js';
 import { HOOK_SHELL } from './hook-script.js';
-import { detectClaudeUsageLimit } from './usage-limit.js';
+import { claudeRunEnd } from './run-result.js';
 
 /**
  * Claude Code hooks: the settings file Flotilla passes with `--settings` (the user's and the
@@ -143,15 +143,24 @@ function fromNotification(payload: Record<string, unknown>, interactive: boolean
   return null;
 }
 
+/**
+ * A turn that ended on an API error (`error`: rate_limit, invalid_request, unknown… — 2.1.197
+ * calls a 400 "unknown"; the text says `API Error: 400 …`). A limit is `rate_limited` with its
+ * reset when the text has one (Flotilla resumes once, at the reset or after a capped backoff);
+ * anything else: the TUI waits at its prompt with the error shown (`needs_input`), and a
+ * headless run exits next, ended as the error says (run-end.ts).
+ */
 function fromStopFailure(payload: Record<string, unknown>, interactive: boolean, now: Date): StatusSignal {
   const error = str(payload, 'error') ?? 'unknown';
   const text = [str(payload, 'error_details'), str(payload, 'last_assistant_message')]
     .filter((t): t is string => t !== undefined)
     .join('\n');
-  const resumeAt = detectClaudeUsageLimit(text, now) ?? undefined;
-  const detail = shorten(`turn failed (${error})${text === '' ? '' : `: ${text}`}`);
-  // After a failed turn the TUI waits at its prompt; a headless run exits next.
-  return sig(interactive ? 'needs_input' : 'working', detail, resumeAt);
+  const runEnd = claudeRunEnd(error, text, now);
+  const detail = shorten(`turn failed (${error})${text === '' ? '' : `: ${text}`}`, 300);
+  if (runEnd.outcome === 'rate_limited') {
+    return { ...sig('rate_limited', detail, runEnd.resumeAt), runEnd };
+  }
+  return interactive ? sig('needs_input', detail) : { ...sig('working', detail), runEnd };
 }
 
 /**

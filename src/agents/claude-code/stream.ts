@@ -1,7 +1,7 @@
 import { arr, asRecord, num, parseJsonLine, rec, shorten, str } from '../json.js';
 import type { StatusSignal, UsageReport } from '../types.js';
 import { toolSummary } from './hooks.js';
-import { detectClaudeUsageLimit } from './usage-limit.js';
+import { retryOfLine, runEndOfResult } from './run-result.js';
 
 /**
  * `claude -p --output-format stream-json --verbose` lines (see the reference captures):
@@ -29,7 +29,7 @@ export function claudeFromStreamLine(line: string, now: Date = new Date()): Stre
   if (obj === null) return null;
   switch (str(obj, 'type')) {
     case 'system':
-      return fromSystem(obj);
+      return fromSystem(obj, now);
     case 'assistant':
       return fromAssistant(obj);
     case 'user':
@@ -41,7 +41,7 @@ export function claudeFromStreamLine(line: string, now: Date = new Date()): Stre
   }
 }
 
-function fromSystem(obj: Record<string, unknown>): StreamInfo | null {
+function fromSystem(obj: Record<string, unknown>, now: Date): StreamInfo | null {
   const subtype = str(obj, 'subtype');
   if (subtype === 'init') {
     const sessionId = str(obj, 'session_id');
@@ -52,15 +52,14 @@ function fromSystem(obj: Record<string, unknown>): StreamInfo | null {
     };
   }
   if (subtype === 'api_retry') {
-    const status = num(obj, 'error_status');
-    const error = str(obj, 'error') ?? 'error';
-    const delay = num(obj, 'retry_delay_ms');
-    const attempt = num(obj, 'attempt');
-    const max = num(obj, 'max_retries');
-    const what = status === undefined ? error : `${status} ${error}`;
-    const when = delay === undefined ? '' : ` in ${Math.round(delay / 1000)}s`;
-    const count = attempt === undefined ? '' : ` (attempt ${attempt}${max === undefined ? '' : `/${max}`})`;
-    return { status: working(`API error ${what}, retrying${when}${count}`) };
+    // Claude Code waits and retries by itself: a 429/529 shows as `rate_limited` (no resume of
+    // Flotilla's: the next line says whether the retry worked), anything else as working.
+    const r = retryOfLine(obj);
+    const what = r.status === null ? r.error : `${r.status} ${r.error}`;
+    const at = r.delayMs === null ? '' : ` at ${new Date(now.getTime() + r.delayMs).toISOString()}`;
+    const count = r.attempt === null ? '' : ` (attempt ${r.attempt}${r.max === null ? '' : `/${r.max}`})`;
+    const detail = shorten(`API error ${what}: Claude Code retries${at}${count}`);
+    return { status: r.limited ? { status: 'rate_limited', source: 'stream', detail } : working(detail) };
   }
   return null;
 }
@@ -85,24 +84,22 @@ function fromResult(obj: Record<string, unknown>, now: Date): StreamInfo {
   if (cacheWrite !== undefined) usage.cacheWriteTokens = cacheWrite;
   if (cost !== undefined) usage.costUsd = cost;
 
-  const isError = obj.is_error === true;
-  const text = str(obj, 'result') ?? '';
-  const denials = arr(obj, 'permission_denials')
-    .map((d) => str(asRecord(d), 'tool_name'))
-    .filter((t): t is string => t !== undefined);
-  const denied =
-    denials.length === 0
-      ? ''
-      : `; denied ${denials.length} tool call(s) (${[...new Set(denials)].join(', ')}): headless runs cannot ask, allow tools with permission_mode or --allowedTools in the agent's args`;
-  const reason = str(obj, 'terminal_reason') ?? str(obj, 'subtype') ?? 'error';
-  const detail = isError
-    ? `run failed (${reason}): ${text}`
-    : `run finished (${num(obj, 'num_turns') ?? '?'} turns)`;
-  const resumeAt = isError ? (detectClaudeUsageLimit(text, now) ?? undefined) : undefined;
+  // The process exits next: the supervisor judges the exit by this run end (lifecycle.ts).
+  const runEnd = runEndOfResult(obj, now);
+  const detail =
+    runEnd.outcome === 'success'
+      ? runEnd.reason
+      : shorten(`run ${runEnd.outcome === 'denied' ? 'finished, but' : 'failed:'} ${runEnd.reason}`, 300);
+  const status: StatusSignal =
+    runEnd.outcome === 'rate_limited'
+      ? {
+          status: 'rate_limited',
+          source: 'stream',
+          detail,
+          ...(runEnd.resumeAt ? { resumeAt: runEnd.resumeAt } : {}),
+          runEnd,
+        }
+      : { ...working(detail, undefined, 300), runEnd };
   const sessionId = str(obj, 'session_id');
-  return {
-    status: working(`${detail}${denied}`, resumeAt, 300),
-    usage,
-    ...(sessionId === undefined ? {} : { sessionId }),
-  };
+  return { status, usage, ...(sessionId === undefined ? {} : { sessionId }) };
 }

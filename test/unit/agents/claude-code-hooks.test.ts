@@ -159,9 +159,10 @@ describe('claude-code fromHook on other payloads', () => {
       'interactive',
       now,
     );
-    expect(s?.status).toBe('needs_input');
+    expect(s?.status).toBe('rate_limited');
     expect(s?.detail).toContain('rate_limit');
     expect(s?.resumeAt?.toISOString()).toBe('2026-11-24T16:00:00.000Z');
+    expect(s?.runEnd?.outcome).toBe('rate_limited');
   });
 
   it('StopFailure without a reset time has no resumeAt', () => {
@@ -171,11 +172,12 @@ describe('claude-code fromHook on other payloads', () => {
       error: 'rate_limit',
       error_details: 'API Error: Request rejected (429)',
     });
-    expect(s?.status).toBe('needs_input');
+    // Gave up on a limit with no reset: still a limit (Flotilla resumes after a capped backoff).
+    expect(s?.status).toBe('rate_limited');
     expect(s?.resumeAt).toBeUndefined();
     expect(
       fromHook({ ...base, hook_event_name: 'StopFailure', error: 'overloaded' }, 'headless')?.status,
-    ).toBe('working');
+    ).toBe('rate_limited');
   });
 
   it('unknown events and malformed payloads → null, never a throw', () => {

@@ -37,7 +37,7 @@ describe('claude-code fromStreamLine on captured runs (2.1.331)', () => {
 });
 
 describe('claude-code fromStreamLine on other lines', () => {
-  it('api_retry → working, with status and delay', () => {
+  it('api_retry of a 429 → rate_limited while Claude Code retries, with the retry time and attempt', () => {
     const line = JSON.stringify({
       type: 'system',
       subtype: 'api_retry',
@@ -47,7 +47,14 @@ describe('claude-code fromStreamLine on other lines', () => {
       error_status: 429,
       error: 'rate_limit',
     });
-    expect(parse(line)?.status?.detail).toBe('API error 429 rate_limit, retrying in 2s (attempt 3/10)');
+    const s = parse(line, new Date('2026-11-24T10:00:00Z'))?.status;
+    expect(s?.status).toBe('rate_limited');
+    expect(s?.detail).toBe(
+      'API error 429 rate_limit: Claude Code retries at 2026-11-24T10:00:02.490Z (attempt 3/10)',
+    );
+    // No Flotilla resume: Claude Code retries by itself, and the next line overrides this.
+    expect(s?.resumeAt).toBeUndefined();
+    expect(s?.runEnd).toBeUndefined();
   });
 
   it('a failed run with a usage-limit message carries resumeAt', () => {
@@ -63,7 +70,8 @@ describe('claude-code fromStreamLine on other lines', () => {
       total_cost_usd: 0,
     });
     const info = parse(line, now);
-    expect(info?.status?.detail).toMatch(/^run failed \(api_error\)/);
+    expect(info?.status?.status).toBe('rate_limited');
+    expect(info?.status?.detail).toMatch(/^run failed: Claude usage limit reached/);
     expect(info?.status?.resumeAt?.toISOString()).toBe('2026-11-24T14:00:00.000Z');
     expect(info?.usage).toEqual({ inputTokens: 10, outputTokens: 0, costUsd: 0 });
   });
@@ -76,9 +84,10 @@ describe('claude-code fromStreamLine on other lines', () => {
       permission_denials: [{ tool_name: 'Bash' }, { tool_name: 'Write' }, { tool_name: 'Bash' }],
       usage: {},
     });
-    const detail = parse(line)?.status?.detail ?? '';
-    expect(detail).toContain('denied 3 tool call(s) (Bash, Write)');
-    expect(detail).toContain('--allowedTools');
+    const s = parse(line)?.status;
+    expect(s?.detail).toContain('3 tool calls were denied (Bash; Write)');
+    expect(s?.detail).toContain('agents.<name>.permissions');
+    expect(s?.runEnd?.outcome).toBe('denied');
   });
 
   it('malformed, blank and unknown lines → null', () => {
