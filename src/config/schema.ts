@@ -172,7 +172,10 @@ const RestartSchema = z.strictObject({
         .default(900000)
         .describe('Longest such wait; each limit in a row waits `restart.backoff.factor` times longer.'),
     })
-    .refine((b) => b.max_ms >= b.initial_ms, { message: 'max_ms must be at least initial_ms', path: ['max_ms'] })
+    .refine((b) => b.max_ms >= b.initial_ms, {
+      message: 'max_ms must be at least initial_ms',
+      path: ['max_ms'],
+    })
     .prefault({})
     .describe(
       'A rate-limited agent is never restarted as a crash: it is resumed once, at the reset the agent reported, or after this wait. It spends no restart.',
@@ -281,6 +284,22 @@ const IntegrationsSchema = z.strictObject({
     .describe('Notifications about agents and tasks.'),
 });
 
+const HooksSchema = z.strictObject({
+  on_status: z
+    .array(z.string().min(1))
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe(
+      'Command the daemon runs on every agent status change, as an argv list (no shell), e.g. `[notify-send, Flotilla]`; four arguments are appended: the agent id, the old status, the new status and the detail (empty when none). Runs detached from the fleet: at most 4 at a time, each killed after `hooks.timeout_seconds`. null = off.',
+    ),
+  timeout_seconds: int()
+    .min(1)
+    .max(600)
+    .default(10)
+    .describe('How long one `hooks.on_status` command may run before it is killed.'),
+});
+
 const LogSchema = z.strictObject({
   level: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
@@ -304,6 +323,7 @@ export const ConfigSchema = z
     server: ServerSchema.prefault({}).describe('The API and web dashboard served by the daemon.'),
     integrations: IntegrationsSchema.prefault({}).describe('Issue trackers and notifications.'),
     log: LogSchema.prefault({}).describe("The daemon's log files."),
+    hooks: HooksSchema.prefault({}).describe('Commands the daemon runs when something happens to an agent.'),
   })
   // Runs despite other problems (`when`), so the input may be malformed: check before use.
   .superRefine(

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { agentRoutes } from '../api/routes/agents.js';
+import { bulkAgentRoutes } from '../api/routes/agents-bulk.js';
 import { configRoutes } from '../api/routes/config.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { permissionRoutes } from '../api/routes/permissions.js';
 import { worktreeRoutes } from '../api/routes/worktrees.js';
 import { EventBus } from '../events/bus.js';
+import { StatusHookRunner } from '../integrations/status-hook.js';
 import { Admission } from '../scheduler/admission.js';
 import { Supervisor } from '../supervisor/index.js';
 import { TmuxServer } from '../tmux/index.js';
@@ -19,6 +21,7 @@ export class SupervisorPlugin implements DaemonPlugin {
   readonly name = 'supervisor';
   readonly bus = new EventBus();
   private supervisor: Supervisor | undefined;
+  private statusHook: StatusHookRunner | undefined;
 
   constructor(private readonly core: CorePlugin) {}
 
@@ -45,6 +48,7 @@ export class SupervisorPlugin implements DaemonPlugin {
       admission,
       tmuxSocket: () => ctx.config.tmux.socket,
     })(api);
+    bulkAgentRoutes({ store, supervisor: () => this.instance })(api);
     permissionRoutes(() => this.instance)(api);
     worktreeRoutes(store)(api);
     eventRoutes(store)(api);
@@ -73,11 +77,19 @@ export class SupervisorPlugin implements DaemonPlugin {
       // Each repo's flotilla.yaml applies to the agents working in it.
       configForRepo: (repoPath) => loadConfig({ repoRoot: repoPath, env: process.env, cwd: repoPath }).config,
     });
+    // Subscribed live-only before boot: reconciliation's own status changes are hooked too.
+    this.statusHook = new StatusHookRunner(
+      this.bus,
+      () => ({ onStatus: ctx.config.hooks.on_status, timeoutSeconds: ctx.config.hooks.timeout_seconds }),
+      ctx.logger,
+    );
     const report = await this.supervisor.boot();
     ctx.logger.info({ report }, 'reconciled agents with tmux and git');
   }
 
   async stop(): Promise<void> {
+    this.statusHook?.close();
+    this.statusHook = undefined;
     await this.supervisor?.close();
     this.supervisor = undefined;
   }

@@ -144,6 +144,25 @@ describe('every route against the document', () => {
     await check('GET', '/agents', '/agents?all=true');
     await check('GET', '/agents/{id}', `/agents/${agent.id}`);
     await check('GET', '/agents/{id}/logs', `/agents/${agent.id}/logs?lines=5`);
+    await check('GET', '/agents/{id}/logs', `/agents/${agent.id}/logs?lines=5&raw=true`);
+    // A custom command keeps no conversation Flotilla can read: the answer says so.
+    const conv = (
+      await check('GET', '/agents/{id}/conversation', `/agents/${agent.id}/conversation?limit=10`)
+    ).json as { source: string; entries: unknown[]; total: number; note?: string };
+    expect(conv).toMatchObject({ source: 'none', entries: [], total: 0 });
+    expect(conv.note).toContain(`flotilla logs ${agent.id} --raw`);
+    await check('GET', '/agents/{id}/conversation', `/agents/${agent.id}/conversation?after=3`);
+    expect(
+      (
+        await check(
+          'GET',
+          '/agents/{id}/conversation',
+          `/agents/${agent.id}/conversation?limit=0`,
+          undefined,
+          false,
+        )
+      ).status,
+    ).toBe(400);
     const one = (await check('GET', '/agents/{id}', `/agents/${agent.id}`)).json as Record<string, unknown>;
     expect(one).toMatchObject({ cpuHistory: expect.any(Array), rssHistory: expect.any(Array) });
     expect(one).toHaveProperty('lastOutput');
@@ -189,8 +208,17 @@ describe('every route against the document', () => {
 
     await check('POST', '/agents/{id}/stop', `/agents/${agent.id}/stop`);
     await check('POST', '/agents/{id}/restart', `/agents/${agent.id}/restart`);
-    await check('POST', '/agents/{id}/stop', `/agents/${agent.id}/stop`);
+    const bulkStop = (await check('POST', '/agents/bulk/stop', '/agents/bulk/stop', { repo: repo.repo.id }))
+      .json as { stopped: { id: string; status: string }[] };
+    expect(bulkStop.stopped).toEqual([expect.objectContaining({ id: agent.id, status: 'stopped' })]);
+    expect(
+      (await check('POST', '/agents/bulk/remove', '/agents/bulk/remove', { repo: 'nope' }, false)).status,
+    ).toBe(404);
     await check('DELETE', '/agents/{id}', `/agents/${agent.id}?worktree=true&force=true`);
+    expect((await check('POST', '/agents/bulk/remove', '/agents/bulk/remove', {})).json).toEqual({
+      removed: [],
+      failed: [],
+    });
     await check('DELETE', '/tasks/{id}', `/tasks/${t3}`);
 
     // Refusals carry the documented error body.

@@ -62,6 +62,7 @@ describe('ConfigSchema', () => {
     });
     expect(c.integrations.notify.webhook.url).toBeNull();
     expect(c.log).toEqual({ level: 'info', max_file_mb: 10, max_files: 5 });
+    expect(c.hooks).toEqual({ on_status: null, timeout_seconds: 10 });
   });
 
   it('gives every call its own default lists', () => {
