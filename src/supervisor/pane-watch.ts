@@ -23,6 +23,12 @@ const HOOK_QUIET_MS = 3_000;
  * (measured), and a key sent in between is lost or lands on the wrong option.
  */
 const FIRST_RUN_SETTLE_MS = 500;
+/**
+ * A hook agent still `starting` this long after its start, whose screen steadily asks for input,
+ * is waiting on a question Flotilla does not answer (Claude Code's API key dialog: no hook fires
+ * before it is answered). Claude Code submits the task's prompt ~1 s after start (measured).
+ */
+const STARTING_STUCK_MS = 5_000;
 /** When each agent's first-run dialog was first seen (runtimes are dropped with their agent). */
 const firstRunSeenAt = new WeakMap<AgentRuntime, number>();
 
@@ -80,6 +86,17 @@ export async function observePane(
     if (!hooks && agent.status === 'starting' && rt.windowActivity > 0 && screen.trim() !== '') {
       await lifecycle.applySignal(agent.id, { status: 'working', source: 'pane', detail: 'output seen' });
     }
+    return 1;
+  }
+  const steady = rt.debouncer.current;
+  if (
+    hooks &&
+    agent.status === 'starting' &&
+    steady?.status === 'needs_input' &&
+    t - rt.lastHookAt > HOOK_QUIET_MS &&
+    t - Date.parse(agent.statusSince) > STARTING_STUCK_MS
+  ) {
+    await lifecycle.applySignal(agent.id, steady);
     return 1;
   }
   if (!report) return 1;

@@ -102,4 +102,41 @@ for (const v of claudeVersions()) {
       }, 90_000);
     },
   );
+
+  describe.skipIf(why !== null)(
+    `e2e on Claude Code ${v.label} ${v.version}: the API key dialog${why ? ` (skipped: ${why})` : ''}`,
+    () => {
+      let w: E2eWorld;
+      beforeAll(async () => {
+        w = await makeE2eWorld({ script: { conversations: [] }, claude: v.path, apiKeyAnswered: false });
+      }, 60_000);
+      afterAll(async () => {
+        await w?.cleanup();
+      }, 60_000);
+
+      it('shows as needs_input naming the question; approve refuses it and leaves it open', async () => {
+        const task = await w.addTask('Say hello', 'say hello');
+        const agent = await w.json<{ id: string }>(['start', task.id]);
+        await w.waitForAgent(
+          agent.id,
+          (a) => a.status === 'needs_input',
+          'the API key question to show',
+          30_000,
+        );
+        const changes = await w.events({ agent: agent.id, type: 'agent.status_changed', order: 'asc' });
+        expect(String(changes.at(-1)?.data.detail)).toMatch(/asks whether to use the API key/);
+        const approve = await w.flotilla(['approve', agent.id]);
+        expect(approve.code).not.toBe(0);
+        expect(approve.stderr).toMatch(/not a tool permission/);
+        // Nothing was answered: the dialog is still up and Claude Code recorded no answer.
+        expect(await w.screen(agent.id)).toMatch(/Do you want to use this API key\?/);
+        const home = JSON.parse(readFileSync(join(w.sb.home, '.claude.json'), 'utf8')) as Record<
+          string,
+          unknown
+        >;
+        expect(home.customApiKeyResponses).toBeUndefined();
+        expect(w.sim.requests.filter((r) => r.kind === 'script')).toEqual([]);
+      }, 60_000);
+    },
+  );
 }

@@ -95,6 +95,8 @@ export interface E2eOptions {
   claude?: string;
   /** Pre-trust the sandbox repo in Claude's HOME (default true); false shows the trust dialog. */
   trustRepo?: boolean;
+  /** Pre-answer "use this API key?" (default true); false leaves Claude Code's API key dialog up. */
+  apiKeyAnswered?: boolean;
 }
 
 /** A sandbox with its sim server, namespace, tmux socket and daemon. */
@@ -148,6 +150,11 @@ export async function makeE2eWorld(options: E2eOptions): Promise<E2eWorld> {
   Object.assign(sb.env, { FLOTILLA_TMUX__SOCKET: tmuxSocket, ...networkOff });
   const trusted = options.trustRepo === false ? [] : [sb.repo, realpathSync(sb.repo)];
   await seedClaudeHome(sb.home, { trustedPaths: trusted });
+  if (options.apiKeyAnswered === false) {
+    const file = join(sb.home, '.claude.json');
+    const { customApiKeyResponses: _answered, ...rest } = JSON.parse(readFileSync(file, 'utf8'));
+    writeFileSync(file, JSON.stringify(rest));
+  }
   const claudeEntry = { command: options.claude ?? CLAUDE, env: modelEnv };
   const base: Record<string, unknown> = {
     agents: {
