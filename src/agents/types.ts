@@ -1,3 +1,4 @@
+import type { ConversationEntryDraft } from '../domain/conversation.js';
 import type { AgentMode, AgentStatus, PendingPermission, StatusSource, Task } from '../domain/index.js';
 import type { ADAPTER_KINDS } from '../domain/values.js';
 import type { RunEnd } from './run-end.js';
@@ -181,4 +182,33 @@ export interface AgentAdapter {
   firstRunKeys?(screen: string): string[] | null;
   /** A usage-limit message with its reset time, from any text the agent printed. */
   detectUsageLimit(text: string, now: Date): Date | null;
+  /**
+   * How Flotilla reads the agent's conversation (prompts, text, tool calls and results, turn
+   * ends). Absent: the adapter keeps none Flotilla can read; the API says so and the raw
+   * terminal output is all there is.
+   */
+  readonly conversation?: ConversationSupport;
+}
+
+/** A line-by-line reader of one conversation record: feed it lines in order, from the first. */
+export interface ConversationLineReader {
+  push(line: string): ConversationEntryDraft[];
+}
+
+export interface ConversationSupport {
+  /**
+   * Interactive agents: the file the agent keeps its conversation in (a transcript), from the
+   * agent's HOME (as its launch saw it), environment, working directory and session id; null
+   * when it cannot be known (no session id yet).
+   */
+  transcriptFile?(input: {
+    home: string;
+    env: Record<string, string>;
+    cwd: string;
+    sessionId: string | null;
+  }): string | null;
+  /** A reader of that transcript. */
+  transcriptReader?(): ConversationLineReader;
+  /** Headless agents: a reader of the stream lines the agent prints (its pane log). */
+  streamReader?(): ConversationLineReader;
 }

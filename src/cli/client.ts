@@ -1,4 +1,5 @@
 import type { AgentView } from '../api/routes/agents.js';
+import type { ConversationPage } from '../domain/conversation.js';
 import type { FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
 import type { Task, TaskCreate, TaskFilter, TaskPatch, TaskStatus } from '../domain/task.js';
@@ -115,6 +116,14 @@ export class FlotillaClient {
       'DELETE',
       `${API}/agents/${encodeURIComponent(id)}?force=${options.force}&worktree=${options.worktree}`,
     );
+  }
+
+  /** A page of the agent's conversation: after a seq, or the last `limit` entries. */
+  conversation(id: string, query: { after?: number; limit?: number }): Promise<ConversationPage> {
+    const q = new URLSearchParams();
+    if (query.after !== undefined) q.set('after', String(query.after));
+    if (query.limit !== undefined) q.set('limit', String(query.limit));
+    return this.http.request('GET', `${API}/agents/${encodeURIComponent(id)}/conversation?${q.toString()}`);
   }
 
   logs(id: string, lines: number, raw: boolean): Promise<{ text: string }> {

@@ -52,10 +52,13 @@ export async function defaultPlugins(options: DefaultPluginsOptions = {}): Promi
     import('./stream-plugin.js'),
     import('./web-plugin.js'),
   ]);
+  const supervisor = new SupervisorPlugin(core);
   return [
     core,
-    new SupervisorPlugin(core),
-    new StreamPlugin(core),
+    supervisor,
+    new StreamPlugin(core, {
+      conversations: { page: (agentId, query) => supervisor.instance.conversation(agentId, query) },
+    }),
     new WebPlugin(options.webRoot === undefined ? {} : { root: options.webRoot }),
   ];
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { LogSources } from '../api/logs/sources.js';
 import { logRoutes } from '../api/routes/logs.js';
+import type { ConversationBackend } from '../api/stream/conversation-follows.js';
 import { StreamHub } from '../api/stream/route.js';
 import { DEFAULT_LIMITS, type StreamLimits } from '../api/stream/session.js';
 import { tmuxTerminals } from '../api/stream/terminal.js';
@@ -15,6 +16,8 @@ export interface StreamPluginOptions {
   limits?: Partial<StreamLimits>;
   /** Serve the terminal channel (needs tmux); default true. */
   terminals?: boolean;
+  /** Agents' conversations for `conversation.follow` (the supervisor's); absent: none. */
+  conversations?: ConversationBackend;
 }
 
 /**
@@ -59,6 +62,7 @@ export class StreamPlugin implements DaemonPlugin {
       terminals,
       terminalInput: () => ctx.config.server.terminal_input,
       logs,
+      conversations: this.options.conversations ?? null,
       limits: { ...DEFAULT_LIMITS, ...this.options.limits },
     });
     await this.hub.mount(api);

@@ -123,7 +123,11 @@ export class HealthMonitor {
         rt.captureDue = true;
       }
       try {
-        if (streams(ctx, agent)) await observeStream(ctx, this.lifecycle, agent, rt);
+        if (streams(ctx, agent)) {
+          await observeStream(ctx, this.lifecycle, agent, rt);
+          // The card's last words: a headless screen shows JSON, the conversation says what it said.
+          await ctx.conversations.refreshStream(agent).catch(() => undefined);
+        }
         stats.captures += await observePane(ctx, this.lifecycle, agent, rt, t);
       } catch (err) {
         ctx.logger.debug({ agentId: agent.id, err }, 'pane observation failed');

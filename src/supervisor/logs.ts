@@ -95,6 +95,14 @@ export function tailFile(file: string, lines: number, raw: boolean): string {
   return all.slice(-lines).join('\n');
 }
 
+/** The last `max` bytes of a file and of the rotated one before it, as one buffer. */
+export function readTail(file: string, max: number): Buffer {
+  const current = readEnd(file, max);
+  if (!current.whole || current.bytes.length >= max) return current.bytes;
+  const older = readEnd(rotatedLogOf(file), max - current.bytes.length);
+  return older.bytes.length > 0 ? Buffer.concat([older.bytes, current.bytes]) : current.bytes;
+}
+
 /** The last `max` bytes of a file, and whether they are all of it (nothing for a missing file). */
 function readEnd(file: string, max: number): { bytes: Buffer; whole: boolean } {
   let fd: number;

@@ -4,6 +4,7 @@ import { checkMessageText } from '../agents/message-text.js';
 import type { DialogAnswer } from '../agents/screen-plan.js';
 import type { ActionHints, AdapterKind, StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
+import type { ConversationPage } from '../domain/conversation.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { PermissionAsk, PermissionReply, PermissionRequest } from '../domain/permission.js';
 import {
@@ -14,18 +15,20 @@ import {
   type SupervisorOptions,
   silentLogger,
 } from './context.js';
+import { type ConversationQuery, ConversationService } from './conversation.js';
 import { defaultAdapterFor, defaultBuildPrompt } from './defaults.js';
 import { HealthMonitor, type TickStats } from './health.js';
 import { type AgentRef, HookIngestor } from './hook-events.js';
 import { type StartLocks, type StartOptions, startAgent } from './launch.js';
 import { Lifecycle } from './lifecycle.js';
-import { tailFile } from './logs.js';
+import { readTail, tailFile } from './logs.js';
 import { AgentMachines, isLive } from './machine.js';
 import { KeyedMutex } from './mutex.js';
 import { type EntryWithRules, PermissionBroker } from './permissions.js';
 import type { ResourceSample } from './procfs.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type RemoveOptions, type RemoveOutcome, removeAgent } from './remove.js';
+import { renderTerminal } from './render.js';
 import { RepoConfigs } from './repo-config.js';
 import { RuntimeTable, touch } from './runtime.js';
 import { runScreenPlan, type ScreenIo } from './screen-protocol.js';
@@ -47,6 +50,9 @@ export interface AgentResources {
  * restarts them by policy, and reconciles with tmux and git at boot. `close()` stops watching
  * and never touches an agent: agents live in tmux and outlive the daemon.
  */
+/** Bytes of a pane log played through the emulator for `logs --raw` (its end). */
+const RAW_RENDER_BYTES = 8 * 1024 * 1024;
+
 export class Supervisor {
   private readonly ctx: SupervisorContext;
   private readonly lifecycle: Lifecycle;
@@ -72,7 +78,7 @@ export class Supervisor {
       onHook: (agent, line) => this.onHook(agent, line),
       logger,
     });
-    this.ctx = {
+    const ctx = {
       store: options.store,
       config: options.config,
       repoConfigs: new RepoConfigs(options.config, options.configForRepo ?? null),
@@ -92,6 +98,10 @@ export class Supervisor {
       startTimeoutMs: options.startTimeoutMs ?? 60_000,
       stopGraceMs: options.stopGraceMs ?? 3_000,
     };
+    // The service reads through the context it is part of.
+    this.ctx = Object.assign(ctx, {
+      conversations: new ConversationService(ctx as unknown as SupervisorContext),
+    });
     this.lifecycle = new Lifecycle(this.ctx);
     this.health = new HealthMonitor(
       this.ctx,
@@ -198,9 +208,20 @@ export class Supervisor {
     });
   }
 
-  /** The last `lines` lines the agent's pane printed (escape sequences removed unless `raw`). */
+  /**
+   * The last `lines` lines the agent's pane printed. `raw`: its whole recent pane log played
+   * through a terminal emulator of the pane's size (render.ts), so TUI redraws and spinner frames
+   * resolve into the lines that were on screen.
+   */
   async logs(agentIdOrPrefix: string, options: { lines?: number; raw?: boolean } = {}): Promise<string> {
     const agent = await this.resolve(agentIdOrPrefix);
+    if (options.raw) {
+      const size = await this.ctx.tmux.paneSize(agent.tmuxSession).catch(() => null);
+      const log = join(agentDirOf(this.ctx.paths, agent.id), 'pane.log');
+      const bytes = readTail(log, RAW_RENDER_BYTES);
+      const rendered = await renderTerminal(bytes, size ?? { cols: 200, rows: 50 });
+      return rendered.slice(-(options.lines ?? 200)).join('\n');
+    }
     // While the session exists, tmux's own rendering of the pane (history + screen) is the
     // truest text: a TUI's cursor moves and redraws are already resolved there.
     if (!options.raw) {
@@ -253,7 +274,16 @@ export class Supervisor {
   }
 
   lastOutput(agentId: string): string | null {
-    return this.ctx.runtime.peek(agentId)?.lastOutput ?? null;
+    // A headless agent's screen shows its stream-json: its last words are in the conversation.
+    return this.ctx.conversations.lastSaid(agentId) ?? this.ctx.runtime.peek(agentId)?.lastOutput ?? null;
+  }
+
+  /**
+   * A page of the agent's conversation (transcript or stream lines, see conversation.ts):
+   * `after` a seq, or the last `limit` entries.
+   */
+  async conversation(agentIdOrPrefix: string, query: ConversationQuery = {}): Promise<ConversationPage> {
+    return this.ctx.conversations.page(await this.resolve(agentIdOrPrefix), query);
   }
 
   /** A usage-limit resume scheduled for the agent (ISO), or null. */

@@ -5,6 +5,8 @@ import { claudeLaunch, claudeResume } from './launch.js';
 import { withPermissionTool } from './permission-tool.js';
 import { claudeFirstRunKeys, claudeStatusFromPane } from './screen.js';
 import { claudeFromStreamLine } from './stream.js';
+import { ClaudeStreamReader } from './stream-conversation.js';
+import { ClaudeTranscriptReader, claudeTranscriptPath } from './transcript.js';
 import { detectClaudeUsageLimit } from './usage-limit.js';
 
 /**
@@ -25,6 +27,14 @@ export const claudeCodeAdapter: AgentAdapter = {
   sendPlan: claudeSendPlan,
   firstRunKeys: claudeFirstRunKeys,
   detectUsageLimit: detectClaudeUsageLimit,
+  conversation: {
+    transcriptFile: ({ home, env, cwd, sessionId }) =>
+      sessionId === null
+        ? null
+        : claudeTranscriptPath({ home, cwd, sessionId, configDir: env.CLAUDE_CONFIG_DIR }),
+    transcriptReader: () => new ClaudeTranscriptReader(),
+    streamReader: () => new ClaudeStreamReader(),
+  },
 };
 
 export { CLAUDE_HOOK_EVENTS, type ClaudeHookEvent, hookSettings } from './hooks.js';

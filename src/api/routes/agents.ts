@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AdapterNameSchema, type Agent, AgentModeSchema } from '../../domain/agent.js';
+import { ConversationPageSchema } from '../../domain/conversation.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { LIVE_AGENT_STATUSES } from '../../domain/values.js';
 import type { Admission } from '../../scheduler/admission.js';
@@ -47,6 +48,19 @@ export const UpBodySchema = z
   .strict();
 const RemoveQuery = z
   .object({ force: z.enum(['true', 'false']).optional(), worktree: z.enum(['true', 'false']).optional() })
+  .strict();
+export const ConversationQuerySchema = z
+  .object({
+    after: z.coerce
+      .number()
+      .int()
+      .min(-1)
+      .optional()
+      .describe(
+        'only entries with a greater seq (the last one the client has); absent: the last `limit` entries',
+      ),
+    limit: z.coerce.number().int().min(1).max(1000).default(200).describe('how many entries at most'),
+  })
   .strict();
 const LogsQuery = z
   .object({
@@ -275,6 +289,26 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       handler: async ({ params, query }) => ({
         text: await supervisor().logs(params.id, { lines: query.lines ?? 200, raw: query.raw === 'true' }),
       }),
+    });
+
+    defineRoute(api, {
+      method: 'GET',
+      url: '/agents/:id/conversation',
+      summary:
+        "The agent's conversation: prompts, assistant text, tool calls with their input, tool results, errors, turn ends with token usage",
+      description:
+        "Read from the agent's own records: an interactive Claude Code's transcript JSONL, a headless one's stream-json lines. " +
+        'Entries are numbered by `seq` (0, 1, 2, …): poll with `after=<last seq>`, or follow over the stream with `conversation.follow`. ' +
+        'An adapter that keeps no readable conversation answers `source: "none"` with a `note`. Texts longer than 64 KiB are cut (`fullChars` says how long they were).',
+      tags,
+      params: IdParams,
+      query: ConversationQuerySchema,
+      response: { 200: ConversationPageSchema },
+      handler: async ({ params, query }) =>
+        supervisor().conversation(params.id, {
+          ...(query.after === undefined ? {} : { after: query.after }),
+          limit: query.limit,
+        }),
     });
 
     // The `flotilla hook` poke: the payload is already in the agent's events file.

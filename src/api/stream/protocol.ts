@@ -4,13 +4,15 @@
  *
  * Client → server: `subscribe` (replaces any earlier subscription; `since` resumes after the
  * last event id the client saw), `unsubscribe`, `ping`, and the terminal channel
- * (`terminal.open`, `terminal.input`, `terminal.close`), and log following (`logs.follow`,
- * `logs.unfollow`).
+ * (`terminal.open`, `terminal.input`, `terminal.close`), log following (`logs.follow`,
+ * `logs.unfollow`) and conversation following (`conversation.follow`, `conversation.unfollow`).
  * Server → client: `hello` on connect, then `event`s, `caught_up` once the durable log has been
- * replayed, terminal frames, log frames (`logs.following`, then `logs.lines`), `error` (the
+ * replayed, terminal frames, log frames (`logs.following`, then `logs.lines`), conversation
+ * frames (`conversation.following`, then `conversation.entries`), `error` (the
  * connection stays open), `pong`, and `bye` just before the server closes the connection.
  */
 import { z } from 'zod';
+import { ConversationEntrySchema, ConversationSourceSchema } from '../../domain/conversation.js';
 import { EventSchema, EventTypeSchema } from '../../domain/event.js';
 import { LogLineSchema, LogSourceSchema } from '../../domain/log.js';
 
@@ -53,6 +55,19 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('logs.follow'), source: LogSourceSchema }).strict(),
   /** Stop; `source` exactly as it was given to `logs.follow`. */
   z.object({ type: z.literal('logs.unfollow'), source: LogSourceSchema }).strict(),
+  /**
+   * Receive an agent's new conversation entries (see `GET /agents/:id/conversation`): those
+   * after `after` (a seq the client has), or from now on when absent.
+   */
+  z
+    .object({
+      type: z.literal('conversation.follow'),
+      agentId: AgentRef,
+      after: z.number().int().min(-1).optional(),
+    })
+    .strict(),
+  /** Stop; `agentId` exactly as it was given to `conversation.follow`. */
+  z.object({ type: z.literal('conversation.unfollow'), agentId: AgentRef }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
@@ -96,6 +111,19 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
     source: z.string(),
     lines: z.array(LogLineSchema),
     dropped: z.number().int().positive().optional(),
+  }),
+  /** The conversation follow runs; `agentId` as the client sent it, `resolved` the full id. */
+  z.object({
+    type: z.literal('conversation.following'),
+    agentId: z.string(),
+    resolved: z.string(),
+    source: ConversationSourceSchema,
+  }),
+  /** New entries of a followed conversation, oldest first (one frame per ~half second at most). */
+  z.object({
+    type: z.literal('conversation.entries'),
+    agentId: z.string(),
+    entries: z.array(ConversationEntrySchema),
   }),
   z.object({
     type: z.literal('error'),

@@ -11,6 +11,7 @@
 import { FlotillaError } from '../../domain/errors.js';
 import type { FlotillaEvent } from '../../domain/event.js';
 import type { LogSources } from '../logs/sources.js';
+import { type ConversationBackend, ConversationFollows } from './conversation-follows.js';
 import { LogFollows } from './log-follows.js';
 import { CLOSE_CODES, ClientMessageSchema, type ServerMessage, type StreamFilter } from './protocol.js';
 import { type StreamEventSource, Subscription } from './subscription.js';
@@ -58,6 +59,8 @@ export interface StreamDeps {
   terminalInput: () => boolean;
   /** The logs `logs.follow` reads; absent: the channel answers that this daemon has none. */
   logs?: LogSources | null;
+  /** Agents' conversations `conversation.follow` reads; absent: the channel says there are none. */
+  conversations?: ConversationBackend | null;
   limits: StreamLimits;
   /** Seen by the hub: the socket's buffer after each send, and drops. */
   onBuffered?(bytes: number): void;
@@ -81,6 +84,7 @@ export class StreamSession {
   /** The latest `terminal.open` per agent: an open that a close or a newer open overtook is dropped. */
   private readonly opening = new Map<string, symbol>();
   private readonly logs: LogFollows | null;
+  private readonly conversations: ConversationFollows | null;
   private readonly heartbeat: NodeJS.Timeout;
   private missedPongs = 0;
   private over = false;
@@ -94,6 +98,14 @@ export class StreamSession {
     this.logs = deps.logs
       ? new LogFollows({
           sources: deps.logs,
+          send: (message) => this.send(message),
+          wants: () => this.ws.bufferedAmount <= deps.limits.softBytes,
+          closed: () => this.over,
+        })
+      : null;
+    this.conversations = deps.conversations
+      ? new ConversationFollows({
+          backend: deps.conversations,
           send: (message) => this.send(message),
           wants: () => this.ws.bufferedAmount <= deps.limits.softBytes,
           closed: () => this.over,
@@ -134,6 +146,7 @@ export class StreamSession {
     for (const feed of this.feeds.values()) feed.stop();
     this.feeds.clear();
     this.logs?.stopAll();
+    this.conversations?.stopAll();
   }
 
   private beat(): void {
@@ -245,6 +258,12 @@ export class StreamSession {
         case 'logs.unfollow':
           this.logChannel().unfollow(msg.source);
           return;
+        case 'conversation.follow':
+          await this.conversationChannel().follow(msg.agentId, msg.after);
+          return;
+        case 'conversation.unfollow':
+          this.conversationChannel().unfollow(msg.agentId);
+          return;
       }
     } catch (err) {
       this.fail(err);
@@ -272,6 +291,13 @@ export class StreamSession {
   private logChannel(): LogFollows {
     if (!this.logs) throw new FlotillaError('CONFLICT', 'this daemon serves no logs over the stream');
     return this.logs;
+  }
+
+  private conversationChannel(): ConversationFollows {
+    if (!this.conversations) {
+      throw new FlotillaError('CONFLICT', 'this daemon runs no supervisor, so it has no conversations');
+    }
+    return this.conversations;
   }
 
   private async openTerminal(agentId: string): Promise<void> {

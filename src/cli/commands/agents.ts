@@ -7,6 +7,7 @@ import { type CliContext, clientFor } from '../context.js';
 import type { Runner } from '../main.js';
 import { age, type ColorName, paint, type Style, table } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
+import { registerLogsCommand } from './logs.js';
 
 const STATUS_COLOR: Record<AgentStatus, ColorName> = {
   starting: 'blue',
@@ -219,29 +220,7 @@ export function registerAgentCommands(program: Command, run: Runner): void {
       }),
     );
 
-  program
-    .command('logs')
-    .description("print an agent's output (its pane log)")
-    .argument('<agent>', 'agent id or unique prefix')
-    .option('-n, --lines <n>', 'how many lines', '100')
-    .option('-f, --follow', 'keep printing new output until Ctrl-C')
-    .option('--raw', 'keep terminal escape sequences')
-    .action((id: string, opts: { lines: string; follow?: boolean; raw?: boolean }, cmd: Command) =>
-      run(cmd, async (ctx) => {
-        const client = await clientFor(ctx);
-        const lines = parsePositiveInt(opts.lines, '--lines');
-        let prev = (await client.logs(id, lines, Boolean(opts.raw))).text.split('\n');
-        if (prev.length > 0) process.stdout.write(`${prev.join('\n')}\n`);
-        if (!opts.follow) return;
-        for (;;) {
-          await new Promise((r) => setTimeout(r, 500));
-          const cur = (await client.logs(id, Math.max(lines, 500), Boolean(opts.raw))).text.split('\n');
-          const fresh = newLines(prev, cur);
-          if (fresh.length > 0) process.stdout.write(`${fresh.join('\n')}\n`);
-          prev = cur;
-        }
-      }),
-    );
+  registerLogsCommand(program, run);
 
   program
     .command('send')

@@ -195,9 +195,20 @@ describe('LogsView', () => {
     expect(names[0]).toMatch(/^flotilla-daemon-\d{4}-\d\d-\d\dT[\d-]+Z\.log$/);
   });
 
-  it('keeps the source in the URL and follows the chosen agent instead', async () => {
+  it("keeps the source in the URL: an agent's conversation by default, its output lines as a toggle", async () => {
     stubApi({
       '/agents': agents,
+      '/agents/k7m2qp/conversation': {
+        body: {
+          agentId: 'k7m2qp',
+          source: 'transcript',
+          entries: [
+            { seq: 0, kind: 'prompt', role: 'user', ts: null, text: 'Fix the login redirect' },
+            { seq: 1, kind: 'text', role: 'assistant', ts: null, text: 'Fixed it.' },
+          ],
+          total: 2,
+        },
+      },
       '/logs': (_call, url) => ({
         body: {
           source: url.searchParams.get('source'),
@@ -216,24 +227,44 @@ describe('LogsView', () => {
       expect([...picker.options].map((o) => o.text)).toContain('Fix the login redirect (k7m2qp)'),
     );
     fireEvent.change(picker, { target: { value: 'k7m2qp' } });
-    await waitFor(() => expect(texts()).toEqual(['> npm test']));
+    const conversation = await screen.findByTestId('conversation');
+    await waitFor(() => expect(within(conversation).getByText('Fixed it.')).toBeTruthy());
     expect(window.location.search).toBe('?source=k7m2qp');
     expect(socket.sentOfType('logs.unfollow')).toEqual([{ type: 'logs.unfollow', source: 'daemon' }]);
+    expect(socket.sentOfType('conversation.follow')).toEqual([
+      { type: 'conversation.follow', agentId: 'k7m2qp', after: 1 },
+    ]);
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Output lines' }));
+    await waitFor(() => expect(texts()).toEqual(['> npm test']));
+    expect(window.location.search).toBe('?source=k7m2qp&view=lines');
+    expect(socket.sentOfType('conversation.unfollow')).toEqual([
+      { type: 'conversation.unfollow', agentId: 'k7m2qp' },
+    ]);
     expect(socket.sentOfType('logs.follow')).toContainEqual({ type: 'logs.follow', source: 'k7m2qp' });
     // Pane lines have no time and no agent column.
     expect(within(screen.getByTestId('log-list')).queryByText('k7m2qp')).toBeNull();
   });
 
   it('says when the source is unknown, and when there are no lines yet', async () => {
-    window.history.replaceState(null, '', '/logs?source=zzzzzz');
+    window.history.replaceState(null, '', '/logs?source=zzzzzz&view=lines');
     stubApi({
       '/agents': agents,
       '/logs': { status: 404, body: { error: { code: 'NOT_FOUND', message: "no agent 'zzzzzz'" } } },
+      '/agents/zzzzzz/conversation': {
+        status: 404,
+        body: { error: { code: 'NOT_FOUND', message: "no agent 'zzzzzz'" } },
+      },
     });
     const first = renderWithStream(<LogsView />);
     expect(await screen.findByText('Unknown log source "zzzzzz"')).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toContain("no agent 'zzzzzz'");
     first.unmount();
+
+    window.history.replaceState(null, '', '/logs?source=zzzzzz');
+    const second = renderWithStream(<LogsView />);
+    expect(await screen.findByText('No agent "zzzzzz"')).toBeTruthy();
+    second.unmount();
 
     window.history.replaceState(null, '', '/logs?source=daemon');
     stubApi({ '/agents': agents, '/logs': { body: { source: 'daemon', lines: [] } } });

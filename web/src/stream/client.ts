@@ -38,6 +38,8 @@ export class StreamClient {
   private stopped = false;
   private readonly terminals = new Set<string>();
   private readonly logSources = new Set<string>();
+  /** Followed conversations, each with the last seq received (a reconnect resumes after it). */
+  private readonly conversations = new Map<string, number>();
   private readonly stateListeners = new Set<Listener<ConnectionState>>();
   private readonly eventListeners = new Set<Listener<FlotillaEvent>>();
   private readonly frameListeners = new Set<Listener<ServerMessage>>();
@@ -105,6 +107,16 @@ export class StreamClient {
     this.sendRaw({ type: 'logs.unfollow', source });
   }
 
+  /** New entries of an agent's conversation after `after` (the last seq the view has) arrive as frames. */
+  followConversation(agentId: string, after: number): void {
+    this.conversations.set(agentId, after);
+    this.sendRaw({ type: 'conversation.follow', agentId, after });
+  }
+  unfollowConversation(agentId: string): void {
+    this.conversations.delete(agentId);
+    this.sendRaw({ type: 'conversation.unfollow', agentId });
+  }
+
   send(message: ClientMessage): void {
     this.sendRaw(message);
   }
@@ -168,6 +180,9 @@ export class StreamClient {
         this.setState('live');
         for (const id of this.terminals) this.send({ type: 'terminal.open', agentId: id });
         for (const source of this.logSources) this.sendRaw({ type: 'logs.follow', source });
+        for (const [agentId, after] of this.conversations) {
+          this.sendRaw({ type: 'conversation.follow', agentId, after });
+        }
         for (const l of this.connectedListeners) l({ resumed: resuming });
         break;
       case 'event':
@@ -176,6 +191,12 @@ export class StreamClient {
           for (const l of this.eventListeners) l(frame.event);
         }
         break;
+      case 'conversation.entries': {
+        const last = frame.entries.at(-1)?.seq;
+        if (last !== undefined && this.conversations.has(frame.agentId))
+          this.conversations.set(frame.agentId, last);
+        break;
+      }
       default:
         break;
     }

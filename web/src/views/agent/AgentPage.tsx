@@ -1,6 +1,6 @@
 /**
  * One agent's page (`/agents/:id`): who it is and what it does (header with the same actions
- * as its fleet card), its live terminal, its event timeline, its diff and where it lives.
+ * as its fleet card), its conversation, its live terminal, its event timeline, its diff and where it lives.
  * Sections are stacked, each with a heading and an anchor in a small in-page menu, rather than
  * tabs: everything stays visible (and findable) at once on a wide screen, and on a phone a
  * heading-to-heading jump is the screen-reader way anyway.
@@ -8,6 +8,7 @@
 import { Link } from 'wouter';
 import { ApiError } from '../../api/client.js';
 import { ErrorState } from '../../components/ErrorState.js';
+import { ConversationView } from '../conversation/ConversationView.js';
 import { AgentDetails } from './AgentDetails.js';
 import { AgentHeader } from './AgentHeader.js';
 import { DiffPanel } from './DiffPanel.js';
@@ -17,6 +18,7 @@ import { useAgent } from './useAgent.js';
 import './AgentPage.css';
 
 const SECTIONS = [
+  { id: 'conversation', title: 'Conversation' },
   { id: 'terminal', title: 'Terminal' },
   { id: 'timeline', title: 'Timeline' },
   { id: 'diff', title: 'Diff' },
@@ -65,6 +67,14 @@ export function AgentPage({ id }: { id: string }) {
         </ul>
       </nav>
       <div className="agent-grid">
+        <section
+          id="agent-conversation"
+          className="agent-section agent-conversation"
+          aria-labelledby="h-conversation"
+        >
+          <h2 id="h-conversation">Conversation</h2>
+          <ConversationView agentId={agent.id} />
+        </section>
         <section id="agent-terminal" className="agent-section agent-terminal" aria-labelledby="h-terminal">
           <h2 id="h-terminal">Terminal</h2>
           <TerminalPanel agentId={agent.id} />

@@ -1,13 +1,17 @@
 /**
- * The logs (`/logs?source=daemon|<agentId>`): the daemon's own log or one agent's pane output,
- * the last lines first, then live. Filtering, search and following work on up to 100,000 lines
- * held in memory; only the rows on screen are rendered.
+ * The logs (`/logs?source=daemon|<agentId>&view=…`): the daemon's own log, or one agent's —
+ * by default its conversation (prompts, replies, tool calls and results, turn ends), with its
+ * terminal (rendered as the lines that were on screen) and its raw output lines as toggles.
+ * Line logs come as the last lines first, then live; filtering, search and following work on up
+ * to 100,000 lines held in memory; only the rows on screen are rendered.
  */
 import { type ReactNode, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'wouter';
 import { ApiError } from '../../api/client.js';
 import { useAgents } from '../../api/queries.js';
 import { ErrorState } from '../../components/ErrorState.js';
+import { ConversationView } from '../conversation/ConversationView.js';
+import { RawTerminalView } from '../conversation/RawTerminalView.js';
 import { downloadText, logFileName, logText } from './download.js';
 import { LogList } from './LogList.js';
 import { LogToolbar, type SourceOption } from './LogToolbar.js';
@@ -16,7 +20,78 @@ import { DAEMON_SOURCE, type LogLevel, MAX_LINES } from './logTypes.js';
 import { useLogFeed } from './useLogFeed.js';
 import './LogsView.css';
 
+/** How an agent's log is shown: its conversation, its terminal as rendered text, or its output lines. */
+export type AgentLogView = 'conversation' | 'terminal' | 'lines';
+const AGENT_VIEWS: readonly { value: AgentLogView; label: string }[] = [
+  { value: 'conversation', label: 'Conversation' },
+  { value: 'terminal', label: 'Terminal' },
+  { value: 'lines', label: 'Output lines' },
+];
+
+function sourceOptions(agents: ReturnType<typeof useAgents>, source: string): SourceOption[] {
+  const sources: SourceOption[] = [{ value: DAEMON_SOURCE, label: 'Daemon' }];
+  for (const a of agents.data ?? [])
+    sources.push({ value: a.id, label: `${a.taskTitle ?? 'Agent'} (${a.id})` });
+  if (!sources.some((s) => s.value === source)) sources.push({ value: source, label: source });
+  return sources;
+}
+
+/** Conversation | Terminal | Output lines, for an agent's log. */
+function ViewToggle({ view, onView }: { view: AgentLogView; onView: (v: AgentLogView) => void }) {
+  return (
+    <fieldset className="log-view-toggle">
+      <legend className="visually-hidden">Show</legend>
+      {AGENT_VIEWS.map((v) => (
+        <label key={v.value} className={view === v.value ? 'active' : undefined}>
+          <input
+            type="radio"
+            name="log-view"
+            value={v.value}
+            checked={view === v.value}
+            onChange={() => onView(v.value)}
+          />
+          {v.label}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 export function LogsView() {
+  const [params, setParams] = useSearchParams();
+  const source = params.get('source') || DAEMON_SOURCE;
+  const raw = params.get('view');
+  const view: AgentLogView = raw === 'terminal' || raw === 'lines' ? raw : 'conversation';
+  const agents = useAgents();
+  const show = (next: { source: string; view: AgentLogView }) =>
+    setParams(next.view === 'conversation' ? { source: next.source } : next);
+  if (source === DAEMON_SOURCE || view === 'lines') {
+    return <LineLogsView onView={(v) => show({ source, view: v })} />;
+  }
+  const sources = sourceOptions(agents, source);
+  return (
+    <div className="logs-view">
+      <h1>Logs</h1>
+      <div className="log-toolbar">
+        <div className="log-field">
+          <label htmlFor="log-source">Source</label>
+          <select id="log-source" value={source} onChange={(e) => show({ source: e.target.value, view })}>
+            {sources.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <ViewToggle view={view} onView={(v) => show({ source, view: v })} />
+      </div>
+      {view === 'conversation' ? <ConversationView agentId={source} /> : <RawTerminalView agentId={source} />}
+    </div>
+  );
+}
+
+/** The line log of a source (the daemon's, or an agent's output lines). */
+function LineLogsView({ onView }: { onView: (v: AgentLogView) => void }) {
   const [params, setParams] = useSearchParams();
   const source = params.get('source') || DAEMON_SOURCE;
   const isDaemon = source === DAEMON_SOURCE;
@@ -54,10 +129,7 @@ export function LogsView() {
     setFollow(next);
   };
 
-  const sources: SourceOption[] = [{ value: DAEMON_SOURCE, label: 'Daemon' }];
-  for (const a of agents.data ?? [])
-    sources.push({ value: a.id, label: `${a.taskTitle ?? 'Agent'} (${a.id})` });
-  if (!sources.some((s) => s.value === source)) sources.push({ value: source, label: source });
+  const sources = sourceOptions(agents, source);
 
   const buffer = feed.buffer;
   const held = buffer.lines.length;
@@ -126,6 +198,7 @@ export function LogsView() {
         onClear={feed.clear}
         canDownload={indices.length > 0}
       />
+      {!isDaemon && <ViewToggle view="lines" onView={onView} />}
       <div className="log-status">
         <span className="muted" data-testid="log-count">
           {indices.length.toLocaleString()} of {held.toLocaleString()} lines
