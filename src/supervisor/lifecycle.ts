@@ -14,6 +14,7 @@ import { rateLimitWait, recordRunEnd, runEndOf } from './run-ends.js';
 import { clearTimers } from './runtime.js';
 import { recordStatusFacts } from './status-facts.js';
 import { killAgentProcess, readLastWords } from './stop.js';
+import { observeStream, streams } from './stream-watch.js';
 import { readSupervision, writeRestartAt, writeResumeAt } from './supervision-store.js';
 
 /**
@@ -40,7 +41,12 @@ export class Lifecycle {
     // Waiting out a limit with its process gone (a headless run that gave up): nothing to judge
     // until the resume (after a daemon restart the resume time is only in the store so far).
     const waiting = rt.resumeAt ?? Date.parse((await readSupervision(ctx.store.db, agentId)).resumeAt ?? '');
-    if (waiting > ctx.now() && (await ctx.store.agents.get(agentId))?.status === 'rate_limited') return;
+    const current = await ctx.store.agents.get(agentId);
+    if (waiting > ctx.now() && current?.status === 'rate_limited') {
+      // Its last stream lines are still read now: left unread, the relaunch would take them for its own.
+      if (streams(ctx, current)) await observeStream(ctx, this, current, rt).catch(() => 0);
+      return;
+    }
     await ctx.ingestor.poke(agentId).catch(() => 0);
     await readLastWords(ctx, this, agentId);
     await ctx.machines.run(agentId, async (held) => {
@@ -255,8 +261,22 @@ export class Lifecycle {
         }
         const at = new Date(rt.resumeAt ?? now).toISOString();
         const why = signal.runEnd?.reason ?? signal.detail ?? 'usage limit';
+        const detail = shorten(`${why}; resumes at ${at}`, 300);
         if (isLive(held.agent.status)) {
-          await held.set('rate_limited', signal.source, shorten(`${why}; resumes at ${at}`, 300));
+          const result = await held.set('rate_limited', signal.source, detail);
+          // Already rate_limited (Claude Code was retrying by itself): the reason and time change.
+          if (!result.changed && held.agent.statusDetail !== detail) {
+            await ctx.store.agents.setFacts(agentId, { statusDetail: detail });
+            await held.refresh();
+          }
+        }
+        if (resetKnown || !pending) {
+          await healthEvent(ctx, held.agent, {
+            check: 'rate-limit',
+            level: 'warn',
+            resumeAt: at,
+            message: `agent ${agentId} is rate-limited (${why}); Flotilla resumes it once at ${at}, spending no restart`,
+          });
         }
         return;
       }
