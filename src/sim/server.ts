@@ -1,25 +1,36 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FlotillaError } from '../domain/errors.js';
+import { anthropicDialect, type SimApi, type SimDialect } from './dialect.js';
 import { type SimDecision, SimEngine, type SimOutcome } from './engine.js';
-import {
-  type ParsedMessagesRequest,
-  parseMessagesRequest,
-  type SimMessageSummary,
-  type SimToolResult,
-} from './request.js';
+import { geminiDialect } from './gemini-api.js';
+import { openaiResponsesDialect } from './openai-responses.js';
+import type { ParsedMessagesRequest, SimMessageSummary, SimToolResult } from './request.js';
 import { parseSimScript, type SimConversationInput, type SimScript, type SimScriptInput } from './script.js';
-import { wait, writeError, writeJson, writeStream } from './sse.js';
+import { wait, writeError } from './sse.js';
 
 /**
- * The scripted, Anthropic-compatible Messages API that the real Claude Code CLI talks to in the
- * demo and in end-to-end tests (ANTHROPIC_BASE_URL=http://127.0.0.1:<port>). Loopback only,
- * no dependencies; see docs/dev/claude-code-driving.md for what the CLI sends.
+ * The scripted model server that the real agent CLIs talk to in the demo and in end-to-end tests.
+ * One script, one request log, three wire formats chosen by path: the Anthropic Messages API
+ * (`/v1/messages`, Claude Code via ANTHROPIC_BASE_URL), the OpenAI Responses API
+ * (`/v1/responses`, Codex via a custom model provider) and the Gemini API
+ * (`/v1beta/models/<model>:(stream)generateContent`, Gemini CLI via GOOGLE_GEMINI_BASE_URL).
+ * Loopback only, no dependencies; see docs/dev/claude-code-driving.md and docs/agents.md.
  */
+
+/** The dialect a path speaks, or null for a path no agent calls. */
+function dialectFor(path: string): SimDialect | null {
+  if (path === '/v1/messages') return anthropicDialect;
+  if (path === '/v1/responses') return openaiResponsesDialect;
+  if (/^\/v1(?:beta|alpha)?\/models\/[^/:]+:(?:stream)?[gG]enerateContent$/.test(path)) return geminiDialect;
+  return null;
+}
 
 /** What the server remembers about one request, for tests to assert on. */
 export interface SimRequestRecord {
   seq: number;
+  /** The wire format the request spoke; null for requests outside every model API (`HEAD /`, 404s). */
+  api: SimApi | null;
   /** ISO time the request arrived. */
   at: string;
   method: string;
@@ -58,7 +69,7 @@ export interface SimServerOptions {
 }
 
 export interface SimServer {
-  /** Base URL for ANTHROPIC_BASE_URL. */
+  /** Base URL for ANTHROPIC_BASE_URL and GOOGLE_GEMINI_BASE_URL (codex's provider wants `${url}/v1`). */
   url: string;
   port: number;
   /** Recorded requests, oldest first. */
@@ -118,6 +129,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     record({
       method: req.method ?? '',
       path,
+      api: null,
       kind: 'other',
       outcome: null,
       conversation: null,
@@ -134,14 +146,19 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       replyText: '',
     });
 
-  const handleMessages = async (req: IncomingMessage, res: ServerResponse, path: string) => {
+  const handleMessages = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    dialect: SimDialect,
+  ) => {
     const raw = await readBody(req);
     let body: unknown;
     try {
       body = JSON.parse(raw);
     } catch {
       other(req, path, 400);
-      writeError(res, {
+      dialect.error(res, {
         status: 400,
         type: 'invalid_request_error',
         message: 'body is not JSON',
@@ -149,22 +166,26 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       });
       return;
     }
-    const parsed = parseMessagesRequest(body, req.headers, raw.length);
-    const decision = engine.decide(parsed);
-    record(summary(req, path, parsed, decision));
+    const read = dialect.read(body, req.headers, raw.length, path);
+    const decision = engine.decide(read.parsed);
+    const { reply } = decision;
+    // A side request that asked for JSON (Gemini's model router) would choke on prose.
+    if (decision.outcome === 'fallback' && read.wantsJson && reply.kind === 'message') {
+      reply.content = [{ type: 'text', text: '{}' }];
+    }
+    record(summary(req, path, dialect.api, read.parsed, decision));
     // The client hanging up (kill -9 mid-turn) or the server closing ends any wait at once.
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     const signal = AbortSignal.any([gone.signal, closing.signal]);
-    const { reply } = decision;
     if (reply.kind === 'error') {
       if (reply.delayMs > 0) await wait(reply.delayMs, signal);
-      if (!signal.aborted) writeError(res, reply);
-    } else if (parsed.stream) {
-      await writeStream(res, reply, signal);
+      if (!signal.aborted) dialect.error(res, reply);
+    } else if (read.parsed.stream) {
+      await dialect.stream(res, reply, read, signal);
     } else {
       if (reply.delayMs > 0) await wait(reply.delayMs, signal);
-      if (!signal.aborted) writeJson(res, reply);
+      if (!signal.aborted) dialect.json(res, reply, read);
     }
   };
 
@@ -177,10 +198,11 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       res.end(method === 'HEAD' ? undefined : 'flotilla sim\n');
       return;
     }
-    if (method === 'POST' && path === '/v1/messages') {
-      handleMessages(req, res, path).catch((e: unknown) => {
+    const dialect = method === 'POST' ? dialectFor(path) : null;
+    if (dialect) {
+      handleMessages(req, res, path, dialect).catch((e: unknown) => {
         if (!res.headersSent) {
-          writeError(res, { status: 500, type: 'api_error', message: String(e), headers: {} });
+          dialect.error(res, { status: 500, type: 'api_error', message: String(e), headers: {} });
         } else res.destroy();
       });
       return;
@@ -235,6 +257,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
 function summary(
   req: IncomingMessage,
   path: string,
+  api: SimApi,
   parsed: ParsedMessagesRequest,
   decision: SimDecision,
 ): Omit<SimRequestRecord, 'seq' | 'at'> {
@@ -243,6 +266,7 @@ function summary(
   return {
     method: req.method ?? 'POST',
     path,
+    api,
     kind: decision.outcome === 'fallback' ? 'fallback' : 'script',
     outcome: decision.outcome,
     conversation: decision.conversation,
