@@ -17,6 +17,7 @@ import {
 import type { PointerEvent as ReactPointerEvent } from 'react';
 import { useMemo, useRef, useState } from 'react';
 import type { TaskStatus } from '../../api/types.js';
+import { BoardScroller } from './BoardScroller.js';
 import { COLUMN_NAMES } from './board-model.js';
 import { DRAG_HELP_ID, type DragData, startsOnControl } from './DraggableCard.js';
 import type { StartState } from './TaskCard.js';
@@ -162,19 +163,21 @@ export function BoardDnd({
       <p id={DRAG_HELP_ID} hidden>
         {DRAG_HELP}
       </p>
-      <div className="board" data-testid="board">
-        {columns.map((status) => (
-          <TaskColumn
-            key={status}
-            status={status}
-            items={groups[status]}
-            starts={starts}
-            onStart={onStart}
-            onMove={onMove}
-            onEdit={onEdit}
-          />
-        ))}
-      </div>
+      <BoardScroller>
+        <div className="board" data-testid="board">
+          {columns.map((status) => (
+            <TaskColumn
+              key={status}
+              status={status}
+              items={groups[status]}
+              starts={starts}
+              onStart={onStart}
+              onMove={onMove}
+              onEdit={onEdit}
+            />
+          ))}
+        </div>
+      </BoardScroller>
       <DragOverlay dropAnimation={null}>
         {dragged && (
           <div className="task-card drag-preview" aria-hidden="true">

@@ -42,7 +42,7 @@ export function TaskColumn({
   return (
     <section
       ref={setNodeRef}
-      className={isOver ? `column column-${status} drop-over` : `column column-${status}`}
+      className={`column column-${status}${isOver ? ' drop-over' : ''}${items.length === 0 ? ' column-is-empty' : ''}`}
       data-testid={`column-${status}`}
       data-status={status}
       aria-labelledby={headingId}
@@ -54,9 +54,10 @@ export function TaskColumn({
           <span className="visually-hidden"> {items.length === 1 ? 'task' : 'tasks'}</span>
         </span>
       </h2>
-      {items.length === 0 ? (
-        <p className="column-empty muted">No tasks</p>
-      ) : (
+      {/* An empty column says so only through its count: six "No tasks" would bury the one
+          column that has work (on a phone they stacked above it), and the board's own empty
+          state (EmptyBoard) speaks for a board with nothing at all. */}
+      {items.length === 0 ? null : (
         <ul className="column-cards">
           {visible.map((item) => (
             <li key={item.task.id}>
