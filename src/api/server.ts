@@ -11,6 +11,7 @@ import { FlotillaError } from '../domain/errors.js';
 import { defineRoute } from './define.js';
 import { errorResponse, installErrorHandling, makeClientErrorHandler } from './errors.js';
 import { hostForUrl, installGuard } from './guard.js';
+import { LINK_REFUSED_PAGE, LOGIN_PAGE_CSP, wantsHtml } from './login-page.js';
 import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { systemRoutes } from './routes/system.js';
 import { LOGIN_CODE_TTL_MS, readCookie, SESSION_COOKIE, SessionStore, sessionCookie } from './session.js';
@@ -142,6 +143,14 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<FastifyIns
       const code = typeof request.query.code === 'string' ? request.query.code : undefined;
       const id = sessions.redeem(code);
       if (id === null) {
+        // A browser gets a page saying what to do; API clients keep the JSON error below.
+        if (wantsHtml(request))
+          return reply
+            .code(401)
+            .header('content-security-policy', LOGIN_PAGE_CSP)
+            .header('cache-control', 'no-store')
+            .type('text/html; charset=utf-8')
+            .send(LINK_REFUSED_PAGE);
         throw new FlotillaError('UNAUTHORIZED', 'this login link is invalid, used or expired', {
           hint: 'run `flotilla web` for a fresh one (each link works once, within a minute)',
         });

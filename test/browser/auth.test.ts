@@ -93,7 +93,23 @@ await describeInBrowser('signing in', () => {
     const other = await newPage(world.browser);
     const second = await other.goto(url);
     expect(second?.status(), 'a used login link').toBe(401);
-    expect(await other.locator('body').textContent()).toMatch(/invalid, used or expired/);
+    // A page saying what happened and how to get a new link, not the API's JSON error.
+    expect(second?.headers()['content-type']).toMatch(/^text\/html/);
+    await other.getByRole('heading', { level: 1, name: 'This sign-in link no longer works' }).waitFor();
+    const refusal = (await other.locator('body').textContent()) ?? '';
+    expect(refusal).toMatch(/expired or was already used/);
+    expect(refusal).toContain('flotilla web');
+    expect(refusal, 'no JSON error body on the page').not.toContain('"code"');
+    await screenshot(other, 'auth-link-used-page');
+    await checkA11y(other, 'the used-link page (light)');
+    await other.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(other, 'auth-link-used-page-dark');
+    await checkA11y(other, 'the used-link page (dark)');
+    await other.emulateMedia({ colorScheme: 'light' });
+    // An API client (no HTML in Accept) keeps the JSON error it can parse.
+    const json = await pageFetch(other, new URL(url).pathname + new URL(url).search);
+    expect(json.status).toBe(401);
+    expect(JSON.parse(json.text)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     expect((await other.context().cookies()).map((c) => c.name)).not.toContain('flotilla_session');
     await other.goto(`${daemonUrl(world.e2e)}/`);
     await other.getByRole('heading', { level: 1, name: 'Sign in to Flotilla' }).waitFor();
