@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { simStep } from '../../src/sim/index.js';
 import {
@@ -5,6 +6,7 @@ import {
   describeInBrowser,
   errorText,
   openView,
+  SCREENSHOTS,
   screenshot,
   useBrowserWorld,
   waitFor,
@@ -25,7 +27,13 @@ await describeInBrowser('the agent page', () => {
   let agentId = '';
   const world = useBrowserWorld({
     script: {
-      conversations: [{ name: 'greet', steps: [simStep.text(`${WORD} is the word of the day.`)] }],
+      conversations: [
+        {
+          name: 'greet',
+          // A tool call first: Claude Code draws its result under `⎿`, a glyph no Debian font has.
+          steps: [simStep.bash('echo listed', 'List'), simStep.text(`${WORD} is the word of the day.`)],
+        },
+      ],
     },
     config: { agent: 'claude-auto' },
     prepare: async (w) => {
@@ -80,8 +88,26 @@ await describeInBrowser('the agent page', () => {
     // The banner is on the real screen too: the terminal is a copy of the pane, not a summary.
     expect(await w.screen(agentId)).toContain('Claude Code');
     await expect(rows.textContent()).resolves.toContain('Claude Code');
+    // `⎿` (U+23BF) is on the pane; the terminal draws it as `└`, which its font has (a box before).
+    expect(await w.screen(agentId)).toContain('\u23bf');
+    await expect(rows.textContent()).resolves.toContain('\u2514');
+    await expect(rows.textContent()).resolves.not.toContain('\u23bf');
+    // Dark in the light page theme too: Claude Code's palette assumes a dark terminal.
+    const bg = await page
+      .locator('[data-testid="terminal"] .xterm-viewport')
+      .evaluate(
+        (el) =>
+          (
+            globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }
+          ).getComputedStyle(el).backgroundColor,
+      );
+    expect(bg).toBe('rgb(13, 17, 23)');
     await screenshot(page, 'agent-page');
+    await page.getByTestId('terminal').screenshot({ path: join(SCREENSHOTS, 'agent-terminal.png') });
     await checkA11y(page, 'the agent page');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('terminal').screenshot({ path: join(SCREENSHOTS, 'agent-terminal-dark.png') });
+    await checkA11y(page, 'the agent page (dark)');
     await page.context().close();
   }, 60_000);
 

@@ -15,7 +15,8 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
 import type { ServerMessage } from '../../api/types.js';
 import { useStream } from '../../stream/context.js';
-import { terminalColours, watchTheme } from './terminalTheme.js';
+import { withDrawableGlyphs } from './terminalGlyphs.js';
+import { MINIMUM_CONTRAST, TERMINAL_COLOURS } from './terminalTheme.js';
 
 type ScreenFrame = Extract<ServerMessage, { type: 'terminal.screen' }>;
 
@@ -40,7 +41,7 @@ function screenText(data: string): string {
  */
 export function screenWrite(frame: Pick<ScreenFrame, 'data' | 'cursor'>): string {
   const { x, y, visible } = frame.cursor;
-  return `\x1bc${screenText(frame.data)}\x1b[0m\x1b[${y + 1};${x + 1}H${visible ? '' : '\x1b[?25l'}`;
+  return `\x1bc${withDrawableGlyphs(screenText(frame.data))}\x1b[0m\x1b[${y + 1};${x + 1}H${visible ? '' : '\x1b[?25l'}`;
 }
 
 /** Width of one cell per px of font size, measured once per font family. */
@@ -85,7 +86,9 @@ export default function XTermView({ agentId, input }: { agentId: string; input: 
       scrollback: 5_000,
       fontSize: DEFAULT_FONT,
       fontFamily,
-      theme: terminalColours(),
+      // Dark whatever the page's theme: the agents' palettes assume a dark terminal.
+      theme: { ...TERMINAL_COLOURS },
+      minimumContrastRatio: MINIMUM_CONTRAST,
     });
     term.open(el);
     termRef.current = term;
@@ -104,9 +107,6 @@ export default function XTermView({ agentId, input }: { agentId: string; input: 
     // The observer only picks the font size now: the pane's size, not the panel's, sets cols/rows.
     const resize = typeof ResizeObserver === 'function' ? new ResizeObserver(fitFont) : null;
     resize?.observe(el);
-    const offTheme = watchTheme(() => {
-      term.options.theme = terminalColours();
-    });
     const offFrame = stream.onFrame((frame) => {
       if (frame.type === 'terminal.screen' && frame.agentId === agentId) {
         // A screen is the whole pane as it is now, at the pane's size: take that size first.
@@ -117,14 +117,13 @@ export default function XTermView({ agentId, input }: { agentId: string; input: 
         }
         term.write(screenWrite(frame));
       } else if (frame.type === 'terminal.output' && frame.agentId === agentId) {
-        term.write(frame.data);
+        term.write(withDrawableGlyphs(frame.data));
       }
     });
     stream.openTerminal(agentId);
     return () => {
       offFrame();
       stream.closeTerminal(agentId);
-      offTheme();
       resize?.disconnect();
       termRef.current = null;
       term.dispose();
