@@ -49,6 +49,11 @@ export type AgentStartBody = { task: string; agent?: string; mode?: Agent['mode'
 export type AgentSendBody = { text: string };
 export type UpBody = { max?: number; repo?: string };
 export type UpResult = z.infer<typeof UpResultSchema>;
+/** `POST /agents/bulk/stop` and `/agents/bulk/remove` (routes/agents-bulk.ts): one refusal per agent not acted on. */
+export type BulkFailure = { agentId: string; code: string; message: string; hint?: string };
+export type StopAllResult = { stopped: Agent[]; failed: BulkFailure[] };
+export type RemoveFinishedBody = { repo?: string; worktree?: boolean };
+export type RemoveFinishedResult = { removed: AgentRemoveResult[]; failed: BulkFailure[] };
 export type TaskList = z.infer<typeof TaskListSchema>;
 export type TaskCreateBody = TaskCreate & { repoId: string };
 export type TaskPatch = z.input<typeof TaskPatchSchema>;

@@ -1,9 +1,10 @@
 /**
  * Above the grid: the title, counts by status ("2 need you · 3 working · 1 idle"), a filter box,
- * whether to list finished agents, and "Start ready tasks".
+ * whether to list finished agents, "Start ready tasks", and the bulk "Stop all" / "Remove finished".
  */
 import { Fragment, useEffect, useId, useState } from 'react';
 import type { AgentView } from '../../api/types.js';
+import { BulkActions } from './BulkActions.js';
 import { summarize } from './order.js';
 import { StartAll } from './StartAll.js';
 
@@ -90,6 +91,7 @@ export function FleetToolbar({ agents, filter }: { agents: readonly AgentView[];
           <label htmlFor={hideId}>Hide finished agents</label>
         </span>
         <StartAll />
+        <BulkActions agents={agents} />
       </div>
     </div>
   );

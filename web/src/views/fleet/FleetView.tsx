@@ -13,6 +13,7 @@ import { FleetDialogs, type OpenDialog, useFleetDialogs } from './FleetDialogs.j
 import { FleetEmpty } from './FleetEmpty.js';
 import { FleetToolbar, useFleetFilter } from './FleetToolbar.js';
 import { matchesFilter, splitFleet } from './order.js';
+import { useStableLayout } from './useStableLayout.js';
 import './FleetView.css';
 
 export function FleetView() {
@@ -57,9 +58,14 @@ function Fleet({ agents }: { agents: AgentView[] }) {
   const filter = useFleetFilter();
   const dialogs = useFleetDialogs();
   const shown = filter.text ? agents.filter((a) => matchesFilter(a, filter.text)) : agents;
-  const { live, finished } = splitFleet(shown);
+  const stable = useStableLayout(splitFleet(shown));
+  const { live, finished } = stable.layout;
   return (
-    <div className="fleet">
+    // Pointer or focus inside holds the cards' positions (see useStableLayout).
+    <div className="fleet" data-order-held={stable.onHold ? 'true' : 'false'} {...stable.handlers}>
+      <div className="visually-hidden" aria-live="polite" data-testid="fleet-order-announcer">
+        {stable.announcement && <p key={stable.announcement.seq}>{stable.announcement.text}</p>}
+      </div>
       <FleetToolbar agents={agents} filter={filter} />
       {shown.length === 0 && <p className="muted">No agent matches “{filter.text}”.</p>}
       {live.length > 0 && (
