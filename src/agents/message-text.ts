@@ -2,17 +2,17 @@ import { FlotillaError } from '../domain/errors.js';
 
 /**
  * Text a user sends to an agent is text, never keystrokes. Typed into a terminal, an ESC byte
- * is the Escape key (it interrupts Claude Code), ETX is Ctrl+C (SIGINT), and a lone CR is Enter
- * (one message became two prompts). So control characters are refused with their position, and
- * line breaks are normalised to LF: a multi-line message is delivered as one bracketed paste.
- * Tab is kept (Claude Code's input box shows it as spaces).
+ * is the Escape key (it interrupts Claude Code), ETX is Ctrl+C (SIGINT), a lone CR is Enter (one
+ * message became two prompts) and a tab is the Tab key. So control characters are refused with
+ * their position, and line breaks are normalised to LF: the agent's adapter delivers a
+ * multi-line message as one message (Claude Code: Ctrl+J between lines).
  */
 
-/** C0 controls but tab and LF, DEL, and the C1 range. CR is normalised before this runs. */
+/** C0 controls but LF, DEL, and the C1 range. CR is normalised before this runs. */
 function firstControl(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f)) return i;
+    if ((c < 0x20 && c !== 0x0a) || (c >= 0x7f && c <= 0x9f)) return i;
   }
   return -1;
 }
@@ -22,6 +22,7 @@ const NAMES: Record<number, string> = {
   3: 'Ctrl+C (ETX)',
   4: 'Ctrl+D (EOT)',
   8: 'backspace',
+  9: 'a tab (the Tab key in a prompt box; use spaces)',
   26: 'Ctrl+Z (SUB)',
   27: 'ESC',
   127: 'DEL',
@@ -30,7 +31,7 @@ const NAMES: Record<number, string> = {
 export interface MessageTextOptions {
   /** What the text is, in errors: "message", "deny message". */
   label: string;
-  /** Whether line breaks are allowed (sent as one bracketed paste). */
+  /** Whether line breaks are allowed (the message still arrives as one message). */
   multiline: boolean;
   /** Shown as the hint for keys the user really meant to press. */
   attachHint: string;

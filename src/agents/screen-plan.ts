@@ -21,10 +21,11 @@ export interface ScreenStep {
   /** What the step does, for error messages: "move the cursor to 'No'". */
   what: string;
   /**
-   * Reads a screen captured after the input: true once the expected change shows, 'wait' while
-   * the TUI has not redrawn yet, `{unexpected}` (what is on screen instead) to stop.
+   * Reads a screen captured after the input (`before`: the last one read before it): true once
+   * the expected change shows, 'wait' while the TUI has not redrawn yet, `{unexpected}` (what
+   * is on screen instead) to stop.
    */
-  expect(screen: string): StepCheck;
+  expect(screen: string, before: string): StepCheck;
 }
 
 /** The steps of one action and, for the caller's answer, what it chose ("Yes", "No"). */

@@ -18,6 +18,11 @@ const HOOK_AGENT_CAPTURE_MS = 2_000;
 /** Hook agents: the screen overrides the status only after hooks were silent this long. */
 const HOOK_QUIET_MS = 3_000;
 /**
+ * Hook agents shown `working`: the screen may end the turn after hooks were silent this long. A
+ * long tool run keeps its spinner (still working); only a screen with no spinner counts.
+ */
+const HOOKS_SILENT_MS = 8_000;
+/**
  * A first-run dialog gets no key until it has been on screen this long: Claude Code 2.1.332
  * draws its trust dialog, then redraws it ~150 ms later with the cursor back on "No, exit"
  * (measured), and a key sent in between is lost or lands on the wrong option.
@@ -45,7 +50,11 @@ export async function observePane(
   // A starting agent is looked at every tick: a first-run dialog drawn in the same second as the
   // last capture leaves tmux's activity clock (whole seconds) unchanged, and the agent would
   // wait on it forever (seen with 2.1.197 in the e2e tests, ~1 run in 4).
-  if (!rt.captureDue && agent.status !== 'starting') return 0;
+  // A hook agent shown working whose hooks went silent is looked at now and then, even with no
+  // activity: after an Escape typed in an attached terminal the screen no longer changes.
+  const silentLook =
+    hooks && agent.status === 'working' && hooksSilent(rt, t) && t - rt.lastCaptureAt > HOOKS_SILENT_MS;
+  if (!rt.captureDue && agent.status !== 'starting' && !silentLook) return 0;
   if (hooks && agent.status !== 'starting' && t - rt.lastCaptureAt < HOOK_AGENT_CAPTURE_MS) return 0;
   const screen = await ctx.tmux.capturePane(agent.tmuxSession);
   rt.lastCaptureAt = t;
@@ -99,6 +108,16 @@ export async function observePane(
     await lifecycle.applySignal(agent.id, steady);
     return 1;
   }
+  // Hooks can fall silent while the screen moves on: Escape in an attached terminal ends a turn
+  // with no hook at all (no Stop), and the agent would show `working` for ever. Once hooks have
+  // been silent a while and the settled screen says it is no longer working, the screen wins.
+  if (hooks && agent.status === 'working' && steady && steady.status !== 'working' && hooksSilent(rt, t)) {
+    await lifecycle.applySignal(agent.id, {
+      ...steady,
+      detail: `${steady.detail ?? steady.status} (seen on screen; no hook said so)`,
+    });
+    return 1;
+  }
   if (!report) return 1;
   if (hooks) {
     const quiet = t - rt.lastHookAt > HOOK_QUIET_MS;
@@ -109,4 +128,8 @@ export async function observePane(
   }
   if (report.status !== agent.status) await lifecycle.applySignal(agent.id, report);
   return 1;
+}
+
+function hooksSilent(rt: AgentRuntime, t: number): boolean {
+  return t - rt.lastHookAt > HOOKS_SILENT_MS;
 }

@@ -29,6 +29,7 @@ export async function runScreenPlan(io: ScreenIo, plan: ScreenPlan, options: Pro
   const stepTimeoutMs = options.stepTimeoutMs ?? 3_000;
   const pollMs = options.pollMs ?? 30;
   const sent: string[] = [];
+  let before = await io.capture();
   for (const step of plan.steps) {
     if ('key' in step.input) await io.key(step.input.key);
     else await io.text(step.input.text);
@@ -37,7 +38,7 @@ export async function runScreenPlan(io: ScreenIo, plan: ScreenPlan, options: Pro
     let screen = '';
     for (;;) {
       screen = await io.capture();
-      const check = step.expect(screen);
+      const check = step.expect(screen, before);
       if (check === true) break;
       if (check !== 'wait') throw changed(step, check.unexpected, sent, screen, options.attachHint);
       if (Date.now() >= deadline) {
@@ -51,6 +52,7 @@ export async function runScreenPlan(io: ScreenIo, plan: ScreenPlan, options: Pro
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
     }
+    before = screen;
   }
 }
 

@@ -9,6 +9,7 @@ import {
   type ScreenPlan,
   type ScreenStep,
   type SeenDialog,
+  type StepCheck,
   sameDialog,
 } from '../screen-plan.js';
 import { type ClaudeDialog, readClaudeScreen } from './screen.js';
@@ -25,7 +26,8 @@ import { type ClaudeDialog, readClaudeScreen } from './screen.js';
  */
 
 /** The refusal marks Claude Code draws under the tool call once "No" is confirmed. */
-const REFUSED_RE = /Tool use rejected|Interrupted\s*·\s*What should Claude do instead|User rejected/i;
+const REFUSED_RE =
+  /Tool use rejected|Not run · rejected|Interrupted\s*·\s*What should Claude do instead|User rejected/i;
 
 const readPermission = (screen: string): SeenDialog | null => {
   const dialog = readClaudeScreen(screen).dialog;
@@ -155,25 +157,59 @@ export function claudeSendPlan(
       { hint: `send or clear it in the agent's terminal: ${hints.attach}` },
     );
   }
-  const openedDialog = (sc: string) => readClaudeScreen(sc).dialog;
-  return {
-    chosen: 'sent',
-    steps: [
-      {
-        input: { text },
-        what: 'type the message into the prompt box',
-        expect: (sc) => {
-          const now = readClaudeScreen(sc);
-          if (now.dialog !== null) return { unexpected: `a dialog opened: ${now.dialog.detail}` };
-          return now.typed !== '' ? true : 'wait';
-        },
-      },
-      {
-        input: { key: 'Enter' },
-        what: 'submit the message',
-        // Submitted: the box is empty again (a dialog may open at once for the next tool call).
-        expect: (sc) => (openedDialog(sc) !== null || readClaudeScreen(sc).typed === '' ? true : 'wait'),
-      },
-    ],
+  const tail = squash(text).replace(/\s/g, '').slice(-16);
+  const typing = typingSteps(text);
+  const last = typing.pop() as ScreenStep;
+  // The last piece also checks the message's end is in the box: nothing was lost on the way.
+  typing.push({ ...last, expect: (sc, before) => lastTyped(last, sc, before, tail) });
+  const submit: ScreenStep = {
+    input: { key: 'Enter' },
+    what: 'submit the message',
+    // Submitted: the box is empty again (a dialog may open at once for the next tool call).
+    expect: (sc) => {
+      const now = readClaudeScreen(sc);
+      return now.dialog !== null || now.typed === '' ? true : 'wait';
+    },
   };
+  return { chosen: 'sent', steps: [...typing, submit] };
+}
+
+/**
+ * The message typed as a person would: lines joined by Ctrl+J (Claude Code's newline in the
+ * prompt box, 2.1.197 and 2.1.332 alike), each line in pieces of at most TYPE_CHUNK characters,
+ * each piece seen on screen before the next. Sent in one burst, or as a bracketed paste, Claude
+ * Code takes the text for a paste: it shows "[Pasted text #1]", and 2.1.332 sends the model
+ * `<pasted_content id=…>` around the user's words instead of the words themselves (measured).
+ */
+function typingSteps(text: string): ScreenStep[] {
+  const steps: ScreenStep[] = [];
+  text.split('\n').forEach((line, n) => {
+    if (n > 0)
+      steps.push({ input: { key: 'C-j' }, what: 'start a new line in the prompt box', expect: changedBox });
+    for (let i = 0; i < line.length; i += TYPE_CHUNK) {
+      steps.push({
+        input: { text: line.slice(i, i + TYPE_CHUNK) },
+        what: 'type the message into the prompt box',
+        expect: changedBox,
+      });
+    }
+  });
+  return steps;
+}
+
+/** Characters typed per send: far below what Claude Code takes for a paste. */
+const TYPE_CHUNK = 100;
+
+/** The prompt box changed (and no dialog opened): the piece was taken. */
+function changedBox(screen: string, before: string): StepCheck {
+  const now = readClaudeScreen(screen);
+  if (now.dialog !== null) return { unexpected: `a dialog opened: ${now.dialog.detail}` };
+  return screen !== before && now.inputBox >= 0 ? true : 'wait';
+}
+
+/** The last typing step also checks that the message's end shows in the box. */
+function lastTyped(step: ScreenStep, screen: string, before: string, tail: string): StepCheck {
+  const changed = step.expect(screen, before);
+  if (changed !== true) return changed;
+  return screenLines(screen).join('').replace(/\s/g, '').includes(tail) ? true : 'wait';
 }
