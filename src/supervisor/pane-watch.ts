@@ -15,6 +15,8 @@ import type { AgentRuntime } from './runtime.js';
 
 /** Hook agents: the screen is looked at no more often than this, once starting is over. */
 const HOOK_AGENT_CAPTURE_MS = 2_000;
+/** Agents without hooks: alive this long after starting counts as running, output or not. */
+const PANE_ONLY_RUNNING_MS = 3_000;
 /** Hook agents: the screen overrides the status only after hooks were silent this long. */
 const HOOK_QUIET_MS = 3_000;
 /**
@@ -91,9 +93,20 @@ export async function observePane(
   if (signal && !report && signal.status !== rt.debouncer.current?.status) rt.captureDue = true;
 
   if (!signal) {
-    // An agent without hooks that draws output and has no pattern to match is at least running.
-    if (!hooks && agent.status === 'starting' && rt.windowActivity > 0 && screen.trim() !== '') {
-      await lifecycle.applySignal(agent.id, { status: 'working', source: 'pane', detail: 'output seen' });
+    // An agent without hooks that draws output and has no pattern to match is at least running;
+    // one that draws nothing but is still alive after a few seconds is too (a custom command with
+    // no pane_patterns would otherwise show `starting` for ever).
+    const quietStart = t - Date.parse(agent.statusSince) > PANE_ONLY_RUNNING_MS;
+    if (
+      !hooks &&
+      agent.status === 'starting' &&
+      ((rt.windowActivity > 0 && screen.trim() !== '') || quietStart)
+    ) {
+      await lifecycle.applySignal(agent.id, {
+        status: 'working',
+        source: 'pane',
+        detail: screen.trim() === '' ? 'running (nothing on screen yet)' : 'output seen',
+      });
     }
     return 1;
   }

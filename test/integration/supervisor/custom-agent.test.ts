@@ -50,4 +50,20 @@ describe('a custom agent through the adapter registry', () => {
       detail: 'output seen',
     });
   });
+
+  it('a custom command that draws nothing and has no patterns is running, not starting for ever', async () => {
+    h = await makeHarness({ adapter: 'registry', agentEnv: { FAKE_MODE: 'silent' } });
+    const agent = await h.sup.start((await h.task()).id);
+    const seen = await waitFor(
+      async () => {
+        await h.sup.tick();
+        const a = await h.store.agents.get(agent.id);
+        return a?.status === 'working' ? a : null;
+      },
+      'working once alive a few seconds',
+      15_000,
+    );
+    expect(seen.statusSource).toBe('pane');
+    expect(seen.statusDetail).toBe('running (nothing on screen yet)');
+  });
 });
