@@ -125,9 +125,10 @@ for (const v of claudeVersions()) {
         );
         expect(done.sessionId).toBe(agent.sessionId);
         const restarts = await w.events({ type: 'agent.restarted', agent: agent.id });
-        expect(restarts.map((e) => [e.data.reason, e.data.sessionId]), JSON.stringify(await w.events({ agent: agent.id })).slice(0, 6000)).toEqual([
-          ['rate limit reset', agent.sessionId],
-        ]);
+        expect(
+          restarts.map((e) => [e.data.reason, e.data.sessionId]),
+          JSON.stringify(await w.events({ agent: agent.id })).slice(0, 6000),
+        ).toEqual([['rate limit reset', agent.sessionId]]);
         expect(Date.parse(restarts[0]?.ts ?? '')).toBeGreaterThanOrEqual(
           Date.parse(limited.resumeAt ?? '') - 1_000,
         );

@@ -40,6 +40,7 @@ describe('ConfigSchema', () => {
       policy: 'on-failure',
       backoff: { initial_ms: 1000, max_ms: 60000, factor: 2 },
       intensity: { max_restarts: 5, window_seconds: 300 },
+      rate_limit: { initial_ms: 60000, max_ms: 900000 },
     });
     expect(c.server).toEqual({
       host: '127.0.0.1',
