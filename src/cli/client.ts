@@ -86,7 +86,13 @@ export class FlotillaClient {
     return this.http.request('GET', `${API}/agents/${encodeURIComponent(id)}`);
   }
 
-  startAgent(body: { task: string; agent?: string; mode?: string; force?: boolean }): Promise<AgentView> {
+  startAgent(body: {
+    task: string;
+    agent?: string;
+    mode?: string;
+    force?: boolean;
+    reuseBranch?: boolean;
+  }): Promise<AgentView> {
     return this.http.request('POST', `${API}/agents`, body, { timeoutMs: START_TIMEOUT_MS });
   }
 
@@ -142,7 +148,13 @@ export class FlotillaClient {
     return this.http.request('POST', `${API}/worktrees/clean`, body);
   }
 
-  pruneWorktrees(): Promise<{ repos: unknown[] }> {
+  pruneWorktrees(): Promise<{
+    repos: {
+      repo: string;
+      pruned: { path: string; branch: string | null; reason: string | null }[];
+      lockedStale: { path: string; branch: string | null }[];
+    }[];
+  }> {
     return this.http.request('POST', `${API}/worktrees/prune`, {});
   }
 }

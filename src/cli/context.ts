@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import type { StatePaths } from '../config/paths.js';
+import { FlotillaError } from '../domain/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/index.js';
 import { detectColor, neutralise, type Style } from './output.js';
@@ -139,7 +140,33 @@ export async function clientFor(ctx: CliContext): Promise<import('./client.js').
     import('./client.js'),
     import('./daemon-control.js'),
   ]);
-  const conn = await ensureDaemon(ctx.paths, ctx.env);
+  const conn = await ensureDaemon(ctx.paths, ctx.env, {
+    refuseStart: () => finishedDemoRefusal(ctx.paths.home),
+  });
   if (conn.started) ctx.info(`started the flotilla daemon (pid ${conn.pid}, ${conn.url})`);
   return new FlotillaClient(daemonClient(conn));
+}
+
+/**
+ * A demo that ended without --keep stopped its daemon on purpose (its scripted model is gone, so
+ * its agents could not work). A command run later with its state dir (the demo prints
+ * FLOTILLA_HOME=<dir>/state) must not quietly start a new daemon for it: say so instead.
+ */
+function finishedDemoRefusal(home: string): FlotillaError | undefined {
+  const dir = dirname(home);
+  let marker: { flotillaDemo?: unknown; finishedAt?: unknown };
+  try {
+    marker = JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8')) as typeof marker;
+  } catch {
+    return undefined;
+  }
+  if (marker.flotillaDemo !== 1 || typeof marker.finishedAt !== 'string' || basename(home) !== 'state')
+    return undefined;
+  return new FlotillaError(
+    'CONFLICT',
+    `the demo in ${dir} has finished: its daemon was stopped when it ended, so there is nothing to ask (no daemon was started)`,
+    {
+      hint: `its work is in git: git -C ${join(dir, 'sample-app')} log --oneline --all; to explore a running demo: flotilla demo --keep; to delete this one: flotilla demo --clean ${dir}`,
+    },
+  );
 }

@@ -52,6 +52,8 @@ export interface EnsureDaemonOptions {
   maxWaitMs?: number;
   /** The `flotilla` entry script to run; default the package's bin/flotilla.js. */
   entry?: string;
+  /** Called when no daemon answers and one would be started: an error returned is thrown instead. */
+  refuseStart?: () => FlotillaError | undefined;
 }
 
 const POLL_MS = 25;
@@ -168,6 +170,8 @@ export async function ensureDaemon(
   // (Another start would only lose to its lock.)
   const holderUp = announced();
   if (first === 'unauthorized' && holderUp) throw unreachable(holderUp.pid);
+  const refusal = first === null ? opts.refuseStart?.() : undefined;
+  if (refusal) throw refusal;
 
   ensureStateDir(paths);
   const { spawnDetached } = await import('../proc/spawn-detached.js');

@@ -1,5 +1,7 @@
-import { Command } from 'commander';
+import { Command, type Option } from 'commander';
 import { resolvePaths } from '../config/paths.js';
+import { closest, editDistance } from '../config/suggest.js';
+import { FlotillaError } from '../domain/errors.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerDaemonCommands } from './commands/daemon.js';
@@ -14,6 +16,7 @@ import { registerWorktreeCommands } from './commands/worktree.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { printError } from './errors.js';
 import { detectColor } from './output.js';
+import { collect } from './parse.js';
 import { flotillaVersion } from './version.js';
 
 /** Runs one command against a fresh context; every command action goes through here. */
@@ -65,10 +68,101 @@ export function buildProgram(run: Runner): Command {
   const applyExitOverride = (cmd: Command) => {
     cmd.exitOverride();
     cmd.showSuggestionAfterError(true);
+    refuseRepeatedOptions(cmd);
     for (const sub of cmd.commands) applyExitOverride(sub);
   };
   applyExitOverride(program);
   return program;
+}
+
+/**
+ * An option that takes one value and is given twice (`--prompt a --prompt b`) is refused:
+ * commander would keep the last one silently. Repeatable options (`--label`) have a collector
+ * that takes the previous value; every other option that takes a value is single-value.
+ */
+function refuseRepeatedOptions(cmd: Command): void {
+  for (const option of cmd.options as Option[]) {
+    const takesValue = option.required || option.optional;
+    if (!takesValue || option.variadic || option.parseArg === collect) continue;
+    let seen = 0;
+    cmd.on(`option:${option.name()}`, () => {
+      seen += 1;
+      if (seen === 2) {
+        cmd.error(
+          `error: option '${option.flags}' was given more than once; it takes one value (give it once)`,
+          { code: 'commander.optionRepeated', exitCode: 2 },
+        );
+      }
+    });
+  }
+}
+
+/** Options (with their flags) that take a value, of this command and the ones above it. */
+function valueFlags(cmd: Command): Set<string> {
+  const flags = new Set<string>();
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    for (const o of c.options as Option[]) {
+      if (!o.required) continue;
+      if (o.long) flags.add(o.long);
+      if (o.short) flags.add(o.short);
+    }
+  }
+  return flags;
+}
+
+const commandNames = (cmd: Command) => cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+
+/**
+ * Commander answers `flotilla lnad --help` (and `flotilla help lnad`) with the top-level help
+ * and exit 0, so nobody can tell the command does not exist. Walk the command words first: an
+ * unknown one is an error (exit 2) that names the nearest command.
+ */
+export function checkCommandWords(program: Command, args: readonly string[]): void {
+  let cmd = program;
+  let helpWord = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') return;
+    if (arg.startsWith('-')) {
+      if (!arg.includes('=') && valueFlags(cmd).has(arg)) i++;
+      continue;
+    }
+    if (cmd.commands.length === 0) return; // the rest are the command's own arguments
+    if (arg === 'help' && !helpWord && cmd === program) {
+      helpWord = true; // `flotilla help task add`: the words after it name a command
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!sub) {
+      const path = [...commandPath(cmd), arg].join(' ');
+      const near = closest(arg, commandNames(cmd)) ?? nearestLoose(arg, commandNames(cmd));
+      const parentHelp = ['flotilla', ...commandPath(cmd).slice(1), '--help'].join(' ');
+      throw new FlotillaError(
+        'INVALID_INPUT',
+        `unknown command '${path}'${near ? ` (did you mean '${[...commandPath(cmd), near].join(' ')}'?)` : ''}`,
+        { hint: `see the commands: ${parentHelp}` },
+      );
+    }
+    cmd = sub;
+  }
+}
+
+const commandPath = (cmd: Command): string[] => {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names;
+};
+
+/** Failing a close typo: the nearest command that starts with the same letter, if any is. */
+function nearestLoose(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = word.length; // replacing every letter is no suggestion
+  for (const c of candidates) {
+    if (c[0] !== word[0]) continue;
+    const d = editDistance(word, c);
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
 }
 
 /** Entry point of the `flotilla` binary. Returns the exit code; never calls process.exit itself. */
@@ -91,6 +185,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   };
   const program = buildProgram(runner);
   try {
+    checkCommandWords(program, argv.slice(2));
     await program.parseAsync(argv);
     return ctx?.exitCode ?? 0;
   } catch (err) {

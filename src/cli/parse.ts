@@ -49,6 +49,19 @@ export function readPrompt(opts: { prompt?: string; promptFile?: string }, cwd: 
       hint: 'give the prompt inline with --prompt or in a file with --prompt-file, not both',
     });
   }
+  if (
+    opts.prompt !== undefined &&
+    (TASK_PRIORITIES as readonly string[]).includes(opts.prompt.trim().toLowerCase())
+  ) {
+    // `task add X -p high` means a priority far more often than a one-word prompt.
+    throw new FlotillaError(
+      'INVALID_INPUT',
+      `--prompt '${opts.prompt}' is a priority level, not a prompt: -p is short for --prompt`,
+      {
+        hint: `set the priority with --priority ${opts.prompt.trim().toLowerCase()}; a prompt that really is that one word can come from --prompt-file`,
+      },
+    );
+  }
   if (opts.promptFile === undefined) return opts.prompt;
   const file = opts.promptFile === '-' ? 0 : resolve(cwd, opts.promptFile);
   try {

@@ -92,6 +92,9 @@ const TmuxSchema = z.strictObject({
     .max(10_000_000)
     .default(50000)
     .describe('Scrollback lines kept per agent pane.'),
+  config: nullablePath(
+    "A tmux config file (e.g. ~/.tmux.conf) for Flotilla's tmux server, read when that server starts, after the options agents need (focus-events on, escape-time 10, extended-keys on): your key bindings and looks when you attach. Default: none, so your tmux config never changes how agents' sessions behave.",
+  ),
 });
 
 const LimitsSchema = z.strictObject({

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { agentRoutes } from '../api/routes/agents.js';
 import { bulkAgentRoutes } from '../api/routes/agents-bulk.js';
@@ -5,11 +6,12 @@ import { configRoutes } from '../api/routes/config.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { permissionRoutes } from '../api/routes/permissions.js';
 import { worktreeRoutes } from '../api/routes/worktrees.js';
+import { expandHome } from '../config/paths.js';
 import { EventBus } from '../events/bus.js';
 import { StatusHookRunner } from '../integrations/status-hook.js';
 import { Admission } from '../scheduler/admission.js';
 import { Supervisor } from '../supervisor/index.js';
-import { TmuxServer } from '../tmux/index.js';
+import { TmuxServer, writeServerConfig } from '../tmux/index.js';
 import type { CorePlugin } from './core-plugin.js';
 import type { DaemonContext, DaemonPlugin } from './plugin.js';
 
@@ -70,7 +72,15 @@ export class SupervisorPlugin implements DaemonPlugin {
       store: this.core.store,
       config: ctx.config,
       paths: ctx.paths,
-      tmux: new TmuxServer({ socketName: ctx.config.tmux.socket, env: agentServerEnv(process.env) }),
+      tmux: new TmuxServer({
+        socketName: ctx.config.tmux.socket,
+        env: agentServerEnv(process.env),
+        // What Claude Code needs (focus-events…), then the user's tmux.config if any.
+        configFile: writeServerConfig(
+          join(ctx.paths.home, 'tmux', `${ctx.config.tmux.socket}.conf`),
+          ctx.config.tmux.config === null ? null : expandHome(ctx.config.tmux.config),
+        ),
+      }),
       bus: this.bus,
       logger: ctx.logger,
       daemonUrl: ctx.url,

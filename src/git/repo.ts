@@ -93,6 +93,15 @@ export async function resolveRef(repoPath: string, ref: string): Promise<string>
   return sha;
 }
 
+/** Whether `refs/heads/<branch>` exists (false also when the repository cannot be read). */
+export async function branchExists(repoPath: string, branch: string): Promise<boolean> {
+  assertRefArgument(branch);
+  const result = await git(repoPath, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`], {
+    allowFailure: true,
+  });
+  return result.code === 0;
+}
+
 export function unknownRef(repoPath: string, ref: string): FlotillaError {
   return new FlotillaError(
     'NOT_FOUND',

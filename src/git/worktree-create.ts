@@ -7,6 +7,7 @@ import { git, gitEnv, gitReason } from './exec.js';
 import { pathExists } from './fs-util.js';
 import { type CopyReport, copyIncludedFiles, loadIncludeRules } from './include-copy.js';
 import { assertRefArgument, defaultBranch, unknownRef } from './repo.js';
+import { listGitWorktrees } from './worktree-list.js';
 
 /**
  * Creating a task's worktree, all or nothing: branch + checkout + copied files + setup either
@@ -39,6 +40,13 @@ export interface CreateWorktreeOptions {
   env?: NodeJS.ProcessEnv;
   /** Check out `flotilla/<id>-<slug>` as it is if it already exists, instead of refusing. */
   reuseExistingBranch?: boolean;
+  /**
+   * `start --reuse-branch`: the branch must exist (it is checked out as it is, keeping its
+   * commits) and must not be checked out in another worktree; either is refused up front.
+   */
+  requireExistingBranch?: boolean;
+  /** The branch to use instead of `flotilla/<id>-<slug>` (the name an earlier worktree had). */
+  branch?: string;
   /** Default 10 minutes: setup is often a dependency install. */
   setupTimeoutMs?: number;
 }
@@ -62,7 +70,8 @@ const SETUP_TAIL_LINES = 15;
 export async function createWorktree(options: CreateWorktreeOptions): Promise<CreatedWorktree> {
   const { repoPath, taskId, title } = options;
   checkPorts(options.portBase, options.portBlockSize);
-  const branch = branchNameFor(taskId, title);
+  const branch = options.branch ?? branchNameFor(taskId, title);
+  assertRefArgument(branch);
   const path = join(resolve(options.root), worktreeDirName(branch));
   if (await pathExists(path)) {
     throw new FlotillaError('CONFLICT', `${path} already exists`, {
@@ -75,10 +84,27 @@ export async function createWorktree(options: CreateWorktreeOptions): Promise<Cr
 
   // One git call answers both "what is the base commit?" and "does the branch exist?".
   const { baseCommit, branchExists } = await probe(repoPath, baseRef, branch);
-  if (branchExists && !options.reuseExistingBranch) {
+  if (branchExists && !options.reuseExistingBranch && !options.requireExistingBranch) {
     throw new FlotillaError('CONFLICT', `branch ${branch} already exists (from an earlier run?)`, {
-      hint: `reuse it (start the task again with the existing branch reused), or delete it with: git -C ${repoPath} branch -D ${branch} after checking it has no work you need`,
+      hint: `start from it, keeping its commits: flotilla start ${taskId} --reuse-branch (or, only if it holds nothing you need: git -C ${repoPath} branch -D ${branch}, then start again)`,
     });
+  }
+  if (options.requireExistingBranch) {
+    if (!branchExists) {
+      throw new FlotillaError(
+        'NOT_FOUND',
+        `branch ${branch} does not exist in ${repoPath}, so there is nothing to reuse`,
+        {
+          hint: `start without --reuse-branch for a fresh branch from ${baseRef} (list branches: git -C ${repoPath} branch --list 'flotilla/*')`,
+        },
+      );
+    }
+    const holder = (await listGitWorktrees(repoPath)).find((w) => w.branch === branch);
+    if (holder) {
+      throw new FlotillaError('CONFLICT', `branch ${branch} is checked out in ${holder.path}`, {
+        hint: `a branch can be checked out in one worktree only: work there, or free it (git -C ${holder.path} switch --detach, or git -C ${repoPath} worktree remove ${holder.path}), then start again with --reuse-branch`,
+      });
+    }
   }
 
   await mkdir(resolve(options.root), { recursive: true });

@@ -26,6 +26,11 @@ export interface RemoveWorktreeOptions {
   force: boolean;
   /** Delete the branch as well (default off: removing a worktree keeps its branch). */
   deleteBranch: boolean;
+  /**
+   * Run every check (refusing exactly as the real run would) and report what would be done,
+   * changing nothing: `worktree clean --dry-run` says what `worktree clean` does.
+   */
+  dryRun?: boolean;
 }
 
 /** What removeWorktree did; `errors` lists every step that failed (every step is tried). */
@@ -63,6 +68,12 @@ export async function removeWorktree(options: RemoveWorktreeOptions): Promise<Re
     notes: [],
     errors: [],
   };
+  if (options.dryRun) {
+    result.worktreeRemoved = true;
+    result.branchDeleted = options.deleteBranch && branchState.exists;
+    result.notes.push('dry run: nothing was changed');
+    return result;
+  }
   if (exists) {
     const removed = await git(repoPath, ['worktree', 'remove', ...(force ? ['--force'] : []), path], {
       allowFailure: true,

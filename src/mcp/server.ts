@@ -31,7 +31,7 @@ export function buildMcpServer(
     PERMISSION_TOOL,
     {
       description:
-        "Asks Flotilla whether this agent may run a tool: the agent's permission rules, or its user (flotilla approve/deny).",
+        "Asks Flotilla whether this agent may run a tool: the agent's permission rules, or its user (flotilla approve or flotilla deny).",
       inputSchema: {
         tool_name: z.string().describe('The tool asking for permission'),
         input: z.record(z.string(), z.unknown()).describe("The tool's input"),

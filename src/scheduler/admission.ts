@@ -36,6 +36,8 @@ export interface LaunchOptions {
   agent?: string;
   mode?: AgentMode;
   actor?: Actor;
+  /** `start --reuse-branch`: start from the task's kept branch, keeping its commits. */
+  reuseBranch?: boolean;
 }
 
 export interface AdmitOptions extends LaunchOptions {

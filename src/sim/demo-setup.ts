@@ -48,6 +48,11 @@ export interface DemoMarker {
   flotillaDemo: 1;
   tmuxSocket: string;
   createdAt: string;
+  /**
+   * Set when a demo ends without --keep: its daemon was stopped on purpose, and a command run
+   * later with its state dir refuses to start another one (see finishedDemoFor in cli/context).
+   */
+  finishedAt?: string;
 }
 
 export const DEMO_MARKER = 'demo.json';
@@ -63,6 +68,16 @@ export function demoLayout(dir: string, tmuxSocket: string): DemoLayout {
     markerFile: join(dir, DEMO_MARKER),
     tmuxSocket,
   };
+}
+
+/** Records in demo.json that the demo is over (its daemon and tmux server were stopped). */
+export function markDemoFinished(layout: DemoLayout): void {
+  const marker = readDemoMarker(layout.dir);
+  if (!marker) return;
+  writeFileSync(
+    layout.markerFile,
+    `${JSON.stringify({ ...marker, finishedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
 }
 
 /** The demo marker in `dir`, or null when `dir` is not a demo directory. */

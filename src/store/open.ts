@@ -116,7 +116,7 @@ export async function openStore(file: string, options: OpenStoreOptions = {}): P
         throw new FlotillaError(
           'DB_ERROR',
           `the database ${location} has schema v${version} and needs an upgrade to v${LATEST_SCHEMA_VERSION}`,
-          { hint: 'open it once read-write (any ordinary flotilla command does) to upgrade it' },
+          { hint: 'open it once read-write (any ordinary Flotilla command does) to upgrade it' },
         );
       }
       version = await migrate(conn.db as Kysely<unknown>, conn.dialect);

@@ -40,7 +40,7 @@ export function translateSqliteError(err: unknown, file: string): FlotillaError 
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return fail(
       `the database ${file} stayed locked by another Flotilla process (${detail})`,
-      'retry; if it keeps happening, look for a stuck flotilla process: ps aux | grep flotilla',
+      'retry; if it keeps happening, look for a stuck Flotilla process: ps aux | grep flotilla',
     );
   }
   if (code.startsWith('SQLITE_READONLY')) {

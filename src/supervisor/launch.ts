@@ -6,7 +6,7 @@ import { FlotillaError, isFlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
 import { newId } from '../domain/ids.js';
 import type { Worktree } from '../domain/worktree.js';
-import { createWorktree } from '../git/index.js';
+import { createWorktree, pruneWorktrees } from '../git/index.js';
 import { checkTmux, sessionNameFor } from '../tmux/index.js';
 import { adapterOf, agentDirOf, agentEntry, type SupervisorContext } from './context.js';
 import { choosePortBase, deadOnArrival, killQuietly, undoWorktree } from './launch-steps.js';
@@ -27,6 +27,11 @@ export interface StartOptions {
   agent?: string;
   mode?: AgentMode;
   actor?: Actor;
+  /**
+   * Start from the branch an earlier worktree of the task left behind (`start --reuse-branch`),
+   * keeping its commits. Refused when the branch is missing or checked out elsewhere.
+   */
+  reuseBranch?: boolean;
 }
 
 /** In-flight starts: a port block and a task are held from choice to commit. */
@@ -83,17 +88,34 @@ export async function startAgent(
     step = 'creating the worktree';
     let worktree: Pick<Worktree, 'path' | 'branch' | 'baseRef' | 'baseCommit' | 'portBase'> | null =
       await store.worktrees.byTask(task.id);
-    const reused = worktree !== null;
+    // With --reuse-branch, a recorded worktree whose directory is gone is replaced by a new one
+    // on its branch (the row is marked removed in the commit below).
+    let gone: Worktree | null = null;
     if (worktree && !existsSync(worktree.path)) {
-      throw new FlotillaError(
-        'CONFLICT',
-        `task ${task.id}'s worktree ${worktree.path} is recorded but missing on disk`,
-        {
-          hint: `restore it (git -C ${repo.path} worktree add ${worktree.path} ${worktree.branch}) or remove it with flotilla worktree rm`,
-        },
-      );
+      if (!options.reuseBranch) {
+        throw new FlotillaError(
+          'CONFLICT',
+          `task ${task.id}'s worktree ${worktree.path} is recorded but missing on disk`,
+          {
+            hint: `restore it (git -C ${repo.path} worktree add ${worktree.path} ${worktree.branch}), or start in a new worktree from its branch ${worktree.branch}, keeping its commits: flotilla start ${task.id} --reuse-branch`,
+          },
+        );
+      }
+      gone = await store.worktrees.get((worktree as Worktree).id);
+      worktree = null;
     }
+    const reused = worktree !== null;
     if (!worktree) {
+      // The branch to reuse: the one the task's last worktree had (the title may have changed since).
+      const previous = options.reuseBranch
+        ? (gone ??
+          (await store.worktrees.list({ includeRemoved: true, repoId: repo.id }))
+            .filter((w) => w.taskId === task.id)
+            .at(-1) ??
+          null)
+        : null;
+      // git still lists a worktree whose directory was deleted; forget such records first.
+      if (options.reuseBranch) await pruneWorktrees(repo.path);
       portBase = await choosePortBase(ctx, locks.ports);
       const created = await createWorktree({
         repoPath: repo.path,
@@ -106,6 +128,9 @@ export async function startAgent(
         setup: config.worktrees.setup,
         portBase,
         portBlockSize: config.worktrees.port_block_size,
+        ...(options.reuseBranch
+          ? { requireExistingBranch: true, ...(previous ? { branch: previous.branch } : {}) }
+          : {}),
       });
       worktree = { ...created, portBase };
       const made = worktree;
@@ -147,6 +172,7 @@ export async function startAgent(
 
     step = 'recording the agent';
     const agent = await store.transaction(async (tx) => {
+      if (gone) await tx.worktrees.markRemoved(gone.id, actor);
       if (!reused) {
         await tx.worktrees.create(
           {

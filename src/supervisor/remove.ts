@@ -1,6 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
-import { type RemoveResult, removeWorktree } from '../git/index.js';
+import { branchExists, type RemoveResult, removeWorktree } from '../git/index.js';
 import type { SupervisorContext } from './context.js';
 import type { Lifecycle } from './lifecycle.js';
 import { isLive } from './machine.js';
@@ -17,6 +17,11 @@ export interface RemoveOptions {
 export interface RemoveOutcome {
   agent: Agent;
   worktree: RemoveResult | null;
+  /**
+   * The agent's branch as it is after the removal. Flotilla never deletes it here, but someone
+   * may have (`git branch -D`, `worktree clean --merged`): what is printed must be what is true.
+   */
+  branch: { name: string; exists: boolean };
 }
 
 /**
@@ -59,5 +64,7 @@ export async function removeAgent(
   ctx.ingestor.untrack(agent.id);
   ctx.runtime.delete(agent.id);
   const removed = await ctx.store.agents.remove(agent.id, 'user');
-  return { agent: removed, worktree };
+  const repo = await ctx.store.repos.get(agent.repoId);
+  const exists = repo ? await branchExists(repo.path, agent.branch).catch(() => false) : false;
+  return { agent: removed, worktree, branch: { name: agent.branch, exists } };
 }

@@ -11,4 +11,5 @@ export * from './names.js';
 export * from './pane-info.js';
 export * from './screen.js';
 export * from './server.js';
+export * from './server-config.js';
 export * from './version.js';

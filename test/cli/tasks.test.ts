@@ -154,8 +154,8 @@ describe('flotilla task (real binary, real git repo, real SQLite)', () => {
   it('prints usage errors with a suggestion and exit code 2', async () => {
     const r = await sb.flotilla(['task', 'lsit']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown command 'lsit'/);
-    expect(r.stderr).toMatch(/Did you mean list\?/i);
+    expect(r.stderr).toMatch(/unknown command 'flotilla task lsit'/);
+    expect(r.stderr).toMatch(/did you mean 'flotilla task list'\?/i);
   });
 });
 

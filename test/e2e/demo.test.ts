@@ -36,7 +36,7 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
   let summary: DemoSummary | undefined;
   const made: string[] = [];
 
-  const flotilla = (args: string[]): Promise<CliResult> => {
+  const flotilla = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
     const w = ns.wrap(process.execPath, [BIN, ...args]);
     return runCommand(w.command, w.args, {
       cwd: root,
@@ -48,6 +48,7 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
         ANTHROPIC_API_KEY: 'sk-real-key-must-not-be-used',
         ANTHROPIC_BASE_URL: 'https://api.anthropic.com',
         NO_COLOR: '1',
+        ...extraEnv,
       },
     });
   };
@@ -72,7 +73,7 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
     expect(out.ok, out.problem ?? '').toBe(true);
     const pid = Number(/started the demo's own daemon \(pid (\d+)/.exec(r.stderr)?.[1]);
     expect(pid, 'the demo says which daemon it started').toBeGreaterThan(0);
-    return { summary: out, daemonPid: pid };
+    return { summary: out, daemonPid: pid, stderr: r.stderr };
   };
   const sessions = async (socket: string) => {
     const r = await run('tmux', ['-L', socket, 'list-sessions', '-F', '#{session_name}'], {
@@ -82,7 +83,9 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
   };
 
   it('three agents commit on their own branches; the daemon and tmux server are gone at the end', async () => {
-    const { summary: s, daemonPid } = await runDemo([]);
+    const { summary: s, daemonPid, stderr } = await runDemo([]);
+    // The dashboard stops with the demo's daemon: no sign-in link that would be dead.
+    expect(stderr).not.toContain('watch it in your browser');
     summary = s;
     expect(summary.kept).toBe(false);
     expect(summary.agents).toHaveLength(DEMO_TASKS.length);
@@ -104,10 +107,16 @@ describe.skipIf(skip !== null)(`e2e: flotilla demo${skip ? ` (skipped: ${skip})`
     expect(await sessions(summary.tmuxSocket)).toEqual([]);
     expect(existsSync(join(root, 'user-state'))).toBe(false);
     expect(existsSync(join(root, 'user-home', '.claude.json'))).toBe(false);
+    // A command for the finished demo's state says it is over instead of starting a daemon.
+    const late = await flotilla(['ps'], { FLOTILLA_HOME: summary.stateDir });
+    expect(late.code, late.stderr).toBe(4);
+    expect(late.stderr).toMatch(/has finished/);
+    expect(existsSync(join(summary.stateDir, 'daemon.json'))).toBe(false);
   }, 200_000);
 
   it('demo --keep leaves the daemon and agents running; demo --clean stops them and deletes the directory', async () => {
-    const { summary: kept, daemonPid } = await runDemo(['--keep']);
+    const { summary: kept, daemonPid, stderr } = await runDemo(['--keep']);
+    expect(stderr).toMatch(/watch it in your browser: http:\/\/127\.0\.0\.1:\d+\//);
     expect(kept.kept).toBe(true);
     expect(isAlive(daemonPid)).toBe(true);
     const live = await sessions(kept.tmuxSocket);

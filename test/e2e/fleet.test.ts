@@ -189,7 +189,7 @@ describe.skipIf(skip !== null)(
       const r = await w.flotilla(['worktree', 'clean']);
       expect(r.code, r.stderr).toBe(4);
       expect(r.stdout).toContain(`kept ${worktree}`);
-      expect(r.stdout).toMatch(/1 commits not in main/);
+      expect(r.stdout).toMatch(/1 commit not in main/);
       expect(existsSync(worktree)).toBe(true);
       expect(w.sb.git(['branch', '--list', branch]).trim()).not.toBe('');
       const forced = await w.flotilla(['worktree', 'clean', '--force']);

@@ -30,6 +30,10 @@ export const AgentStartBodySchema = z
     mode: AgentModeSchema.optional(),
     // Start even if the task's dependencies are not done or limits.max_concurrent agents run.
     force: z.boolean().optional(),
+    reuseBranch: z
+      .boolean()
+      .optional()
+      .describe("start from the task's kept branch (its earlier worktree was removed), keeping its commits"),
   })
   .strict();
 export const AgentSendBodySchema = z.object({ text: z.string().min(1).max(100_000) }).strict();
@@ -160,6 +164,7 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
           ...(body.agent ? { agent: body.agent } : {}),
           ...(body.mode ? { mode: body.mode } : {}),
           force: body.force ?? false,
+          ...(body.reuseBranch ? { reuseBranch: true } : {}),
           actor: 'api',
         });
         reply.code(201);

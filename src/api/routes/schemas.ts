@@ -62,7 +62,12 @@ const RemoveResultSchema = z.object({
   notes: z.array(z.string()),
   errors: z.array(z.string()),
 });
-export const AgentRemoveSchema = z.object({ agent: AgentSchema, worktree: RemoveResultSchema.nullable() });
+export const AgentRemoveSchema = z.object({
+  agent: AgentSchema,
+  worktree: RemoveResultSchema.nullable(),
+  /** The agent's branch after the removal: Flotilla keeps it, but it may have been deleted by hand. */
+  branch: z.object({ name: z.string(), exists: z.boolean() }),
+});
 
 export const UpResultSchema = z.object({
   started: z.array(AgentViewSchema),

@@ -24,6 +24,20 @@ export const WorktreeCleanBodySchema = z
   })
   .strict();
 
+/** Why a worktree is skipped, in words: "agent a1b2c3 is waiting for your answer in it". */
+function busyWords(status: string): string {
+  const words: Record<string, string> = {
+    starting: 'is starting in it',
+    working: 'is working in it',
+    needs_input: 'is waiting for your reply in it',
+    needs_permission: 'is waiting for your permission in it',
+    idle: 'is idle in it (its turn is done)',
+    rate_limited: 'is paused by a rate limit in it',
+    restarting: 'is restarting in it',
+  };
+  return words[status] ?? `is ${status.replace(/_/g, ' ')} in it`;
+}
+
 /** Run `fn` over `items` with at most `limit` at a time (git status of many worktrees). */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -98,7 +112,7 @@ export function worktreeRoutes(store: Store) {
       body: WorktreeCleanBodySchema,
       response: { 200: WorktreeCleanSchema },
       handler: async ({ body }) => {
-        const { isMerged, removeWorktree, worktreeStatus } = await import('../../git/index.js');
+        const { isMerged, removeWorktree } = await import('../../git/index.js');
         const live = await liveByPath();
         const removed: { path: string; branch: string; branchDeleted: boolean; discarded: string[] }[] = [];
         const refused: { path: string; branch: string; reason: string }[] = [];
@@ -111,7 +125,7 @@ export function worktreeRoutes(store: Store) {
             skipped.push({
               path: w.path,
               branch: w.branch,
-              reason: `agent ${agent.id} is ${agent.status} in it`,
+              reason: `agent ${agent.id} ${busyWords(agent.status)}`,
             });
             continue;
           }
@@ -121,20 +135,13 @@ export function worktreeRoutes(store: Store) {
             skipped.push({ path: w.path, branch: w.branch, reason: `not merged into ${repo.defaultBranch}` });
             continue;
           }
-          if (body.dryRun) {
-            const st = await worktreeStatus(w.path, w.baseCommit).catch(() => null);
-            const risks = [
-              ...(st?.dirty ? [`${st.modified + st.untracked} uncommitted changes`] : []),
-              ...(merged ? [] : [`${merge?.unmerged ?? '?'} commits not in ${repo.defaultBranch}`]),
-            ];
-            if (risks.length > 0 && !body.force)
-              refused.push({ path: w.path, branch: w.branch, reason: risks.join(', ') });
-            else removed.push({ path: w.path, branch: w.branch, branchDeleted: merged, discarded: risks });
-            continue;
-          }
+          // A dry run takes the very same path, with removeWorktree checking and changing nothing.
           try {
             if (!merged && !body.force) {
-              throw new Error(`${merge?.unmerged ?? 'some'} commits not in ${repo.defaultBranch}`);
+              const n = merge?.unmerged;
+              throw new Error(
+                `${n === undefined ? 'some commits' : `${n} commit${n === 1 ? '' : 's'}`} not in ${repo.defaultBranch}`,
+              );
             }
             const result = await removeWorktree({
               repoPath: repo.path,
@@ -145,8 +152,9 @@ export function worktreeRoutes(store: Store) {
               force: Boolean(body.force),
               // A merged branch holds nothing the base lacks; an unmerged one always stays.
               deleteBranch: merged,
+              dryRun: Boolean(body.dryRun),
             });
-            if (result.worktreeRemoved) await store.worktrees.markRemoved(w.id, 'api');
+            if (result.worktreeRemoved && !body.dryRun) await store.worktrees.markRemoved(w.id, 'api');
             removed.push({
               path: w.path,
               branch: w.branch,
@@ -157,7 +165,10 @@ export function worktreeRoutes(store: Store) {
             refused.push({
               path: w.path,
               branch: w.branch,
-              reason: isFlotillaError(err) || err instanceof Error ? err.message : String(err),
+              reason: (isFlotillaError(err) || err instanceof Error ? err.message : String(err)).replace(
+                `refusing to remove ${w.path}: `,
+                '',
+              ),
             });
           }
         }

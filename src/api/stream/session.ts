@@ -325,7 +325,7 @@ export class StreamSession {
   private async input(agentId: string, data: string): Promise<void> {
     if (!this.deps.terminalInput()) {
       throw new FlotillaError('FORBIDDEN', "typing into agents' terminals is turned off", {
-        hint: 'set server.terminal_input: true in the config (flotilla config set server.terminal_input true) and restart the daemon',
+        hint: 'set server.terminal_input: true in your config file (flotilla config path shows where it is), then: flotilla daemon restart',
       });
     }
     await this.terminals().input(agentId, toTmuxInput(data));

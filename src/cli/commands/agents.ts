@@ -8,6 +8,8 @@ import type { Runner } from '../main.js';
 import { age, type ColorName, paint, type Style, table } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
 import { registerLogsCommand } from './logs.js';
+import { registerStopRmCommands } from './stop-rm.js';
+import { registerWatchCommand, WATCH_OPTIONS, watchFleet } from './watch.js';
 
 const STATUS_COLOR: Record<AgentStatus, ColorName> = {
   starting: 'blue',
@@ -52,7 +54,7 @@ function psTable(agents: AgentView[], style: Style): string {
   );
 }
 
-function printAgentLine(ctx: CliContext, verb: string, a: AgentView) {
+function printAgentLine(ctx: CliContext, verb: string, a: Pick<AgentView, 'id' | 'status' | 'branch'>) {
   ctx.out(`${verb} ${paint(ctx.style, 'cyan', a.id)} ${statusText(ctx.style, a.status)}  ${a.branch}`);
 }
 
@@ -107,10 +109,19 @@ export function newLines(prev: string[], cur: string[]): string[] {
   return cur;
 }
 
+interface PsFlags {
+  all?: boolean;
+  json?: boolean;
+  watch?: boolean;
+  bell?: boolean;
+  notify?: boolean;
+}
+
 interface StartFlags {
   agent?: string;
   mode?: string;
   force?: boolean;
+  reuseBranch?: boolean;
   json?: boolean;
 }
 
@@ -125,6 +136,10 @@ export function registerAgentCommands(program: Command, run: Runner): void {
       '-f, --force',
       'start even if its dependencies are not done or limits.max_concurrent agents are running',
     )
+    .option(
+      '--reuse-branch',
+      "start from the task's kept branch (its earlier worktree was removed), keeping its commits",
+    )
     .option('--json', 'print the agent as JSON')
     .action((task: string, opts: StartFlags, cmd: Command) =>
       run(cmd, async (ctx) => {
@@ -138,11 +153,12 @@ export function registerAgentCommands(program: Command, run: Runner): void {
           ...(opts.agent ? { agent: opts.agent } : {}),
           ...(opts.mode ? { mode: opts.mode } : {}),
           ...(opts.force ? { force: true } : {}),
+          ...(opts.reuseBranch ? { reuseBranch: true } : {}),
         });
         if (opts.json) return ctx.json(agent);
         printAgentLine(ctx, paint(ctx.style, 'green', 'started'), agent);
         ctx.info(
-          `  worktree ${agent.worktreePath}\n  watch: flotilla ps · attach: flotilla attach ${agent.id}`,
+          `  worktree ${agent.worktreePath}\n  watch: flotilla top · attach: flotilla attach ${agent.id}`,
         );
       }),
     );
@@ -179,8 +195,29 @@ export function registerAgentCommands(program: Command, run: Runner): void {
     .description('list agents: status and for how long, task, branch, restarts, CPU and memory')
     .option('-a, --all', 'include removed agents')
     .option('--json', 'print JSON: {agents}')
-    .action((opts: { all?: boolean; json?: boolean }, cmd: Command) =>
+    .option(
+      '-w, --watch',
+      'stay open and follow changes live (also: flotilla top); keys y approve, n deny, a attach, q quit',
+    )
+    .option('--bell', `with --watch: ${WATCH_OPTIONS.bell}`)
+    .option('--notify', `with --watch: ${WATCH_OPTIONS.notify}`)
+    .action((opts: PsFlags, cmd: Command) =>
       run(cmd, async (ctx) => {
+        if (opts.watch) {
+          if (opts.json || opts.all)
+            throw new FlotillaError(
+              'INVALID_INPUT',
+              `--watch cannot be combined with ${opts.json ? '--json' : '--all'}`,
+              {
+                hint: 'flotilla ps --watch (live), or flotilla ps --json (once)',
+              },
+            );
+          return watchFleet(ctx, { bell: Boolean(opts.bell), notify: Boolean(opts.notify) });
+        }
+        if (opts.bell || opts.notify)
+          throw new FlotillaError('INVALID_INPUT', `${opts.bell ? '--bell' : '--notify'} needs --watch`, {
+            hint: 'flotilla ps --watch --bell  (or: flotilla top --bell)',
+          });
         const { agents } = await (await clientFor(ctx)).listAgents(Boolean(opts.all));
         if (opts.json) return ctx.json({ agents });
         if (agents.length === 0)
@@ -270,39 +307,19 @@ export function registerAgentCommands(program: Command, run: Runner): void {
       }),
     );
 
-  for (const [name, description, verb] of [
-    ['stop', 'stop an agent (SIGINT, then SIGTERM, then SIGKILL); its worktree and branch stay', 'stopped'],
-    ['restart', 'restart an agent, resuming the same conversation', 'restarted'],
-  ] as const) {
-    program
-      .command(name)
-      .description(description)
-      .argument('<agent>', 'agent id or unique prefix')
-      .option('--json', 'print the agent as JSON')
-      .action((id: string, opts: { json?: boolean }, cmd: Command) =>
-        run(cmd, async (ctx) => {
-          const agent = await (await clientFor(ctx)).agentAction(id, name);
-          if (opts.json) return ctx.json(agent);
-          printAgentLine(ctx, verb, agent);
-        }),
-      );
-  }
+  registerWatchCommand(program, run);
+  registerStopRmCommands(program, run, printAgentLine);
 
   program
-    .command('rm')
-    .description('remove an agent; its branch is always kept')
+    .command('restart')
+    .description('restart an agent, resuming the same conversation')
     .argument('<agent>', 'agent id or unique prefix')
-    .option('--worktree', 'also remove its worktree (refused if it holds uncommitted or unmerged work)')
-    .option('--force', 'stop it first if running; with --worktree, discard uncommitted changes')
-    .option('--json', 'print JSON')
-    .action((id: string, opts: { worktree?: boolean; force?: boolean; json?: boolean }, cmd: Command) =>
+    .option('--json', 'print the agent as JSON')
+    .action((id: string, opts: { json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
-        const result = await (await clientFor(ctx)).removeAgent(id, {
-          force: Boolean(opts.force),
-          worktree: Boolean(opts.worktree),
-        });
-        if (opts.json) return ctx.json(result);
-        ctx.out(`removed ${id}${opts.worktree ? ' and its worktree' : ''} (the branch is kept)`);
+        const agent = await (await clientFor(ctx)).agentAction(id, 'restart');
+        if (opts.json) return ctx.json(agent);
+        printAgentLine(ctx, 'restarted', agent);
       }),
     );
 
@@ -313,16 +330,19 @@ export function registerAgentCommands(program: Command, run: Runner): void {
     .action((id: string, _opts: unknown, cmd: Command) =>
       run(cmd, async (ctx) => {
         const agent = await (await clientFor(ctx)).getAgent(id);
-        const [{ TmuxServer }, { runInteractive }] = await Promise.all([
+        const [{ TmuxServer, detachHintFor }, { runInteractive }] = await Promise.all([
           import('../../tmux/index.js'),
           import('../../proc/index.js'),
         ]);
-        const argv = new TmuxServer({ socketName: agent.tmuxSocket }).attachArgv(agent.tmuxSession, {
+        const server = new TmuxServer({ socketName: agent.tmuxSocket });
+        const argv = server.attachArgv(agent.tmuxSession, {
           insideTmux: Boolean(ctx.env.TMUX),
           ...(ctx.env.TMUX ? { currentTmux: ctx.env.TMUX } : {}),
         });
+        // The keys are read from the servers: Flotilla's prefix (tmux.config may change it) and,
+        // inside tmux, the user's — the same key pressed once would detach the user's own tmux.
         ctx.info(
-          `attaching to ${agent.id} (${agent.tmuxSession}); detach with Ctrl-b d — the agent keeps running`,
+          `attaching to ${agent.id} (${agent.tmuxSession}); ${await detachHintFor(server.client, ctx.env)}`,
         );
         ctx.exitCode = runInteractive(argv[0] as string, argv.slice(1), ctx.env);
       }),

@@ -80,7 +80,7 @@ export function registerDaemonCommands(program: Command, run: Runner): void {
         });
         if (!opts.detached) {
           ctx.info(
-            `flotilla daemon listening on ${daemon.url} (pid ${process.pid}); Ctrl-C stops it, agents keep running`,
+            `Flotilla daemon listening on ${daemon.url} (pid ${process.pid}); Ctrl-C stops it, agents keep running`,
           );
         }
         await daemon.closed;

@@ -11,6 +11,7 @@ import {
   demoEnv,
   findClaudeCommand,
   killDemoTmux,
+  markDemoFinished,
   writeDemoConfig,
 } from '../../sim/demo-setup.js';
 import { type SimServer, startSimServer } from '../../sim/server.js';
@@ -131,9 +132,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     const conn = await ensureDaemon(paths, env);
     opts.info(`started the demo's own daemon (pid ${conn.pid}, ${conn.url}, tmux -L ${layout.tmuxSocket})`);
     const client = new FlotillaClient(daemonClient(conn));
-    // The same fleet, live in a browser: a single-use sign-in link, valid for a minute.
-    const login = await client.loginLink().catch(() => null);
-    if (login) opts.info(`watch it in your browser: ${login.url}  (single use, valid 60 s)`);
+    // The same fleet, live in a browser: a single-use sign-in link, valid for a minute. Only
+    // with --keep: otherwise this daemon, and the dashboard with it, stop when the demo ends.
+    if (opts.keep) {
+      const login = await client.loginLink().catch(() => null);
+      if (login) opts.info(`watch it in your browser: ${login.url}  (single use, valid 60 s)`);
+    }
     const { repo } = await client.registerRepo(layout.repo, 'sample-app');
     const tasks = [];
     for (const t of DEMO_TASKS) {
@@ -160,7 +164,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   } finally {
     await sim?.close();
   }
-  if (!opts.keep) await teardown(layout, env);
+  if (!opts.keep) {
+    await teardown(layout, env);
+    markDemoFinished(layout);
+  }
   return { ...result, kept: opts.keep, durationMs: Date.now() - started };
 }
 

@@ -1,8 +1,10 @@
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { realpathSync, rmSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../domain/errors.js';
 import { describeCommand } from '../../proc/run.js';
+import { which } from '../../proc/which.js';
 import type { CliContext } from '../context.js';
 import type { Runner } from '../main.js';
 import { paint } from '../output.js';
@@ -62,7 +64,7 @@ export function registerDemoCommand(program: Command, run: Runner): void {
           process.off('SIGINT', onSigint);
         }
         if (opts.json) ctx.json(summary(result));
-        else printResult(ctx, result);
+        else printResult(ctx, result, flotillaInvocation(ctx.env, ctx.cwd));
         if (!result.ok) ctx.exitCode = result.problem === 'interrupted' ? 130 : 1;
       }),
     );
@@ -87,7 +89,33 @@ function summary(r: DemoResult) {
 
 const q = (s: string) => describeCommand(s, []);
 
-function printResult(ctx: CliContext, r: DemoResult): void {
+const realOrSelf = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/**
+ * How the user can run this very Flotilla from where they are: `flotilla` when that is on PATH
+ * and is this installation (npm link, npm install -g .), else `node bin/flotilla.js` (the path
+ * relative to the current directory when it is below it, else absolute). The README puts
+ * flotilla on PATH only after the demo, so the demo must not assume it.
+ */
+export function flotillaInvocation(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  bin = fileURLToPath(new URL('../../../bin/flotilla.js', import.meta.url)),
+): string {
+  const self = realOrSelf(bin);
+  const onPath = which('flotilla', env.PATH);
+  if (onPath !== null && realOrSelf(onPath) === self) return 'flotilla';
+  const rel = relative(realOrSelf(cwd), self);
+  return `node ${q(rel.startsWith('..') || isAbsolute(rel) ? self : rel)}`;
+}
+
+export function printResult(ctx: CliContext, r: DemoResult, flotilla = 'flotilla'): void {
   const { layout } = r;
   const s = ctx.style;
   const secs = `${Math.round(r.durationMs / 1000)} s`;
@@ -116,27 +144,33 @@ function printResult(ctx: CliContext, r: DemoResult): void {
       );
     }
   }
-  const fl = `FLOTILLA_HOME=${q(layout.state)} FLOTILLA_CONFIG=${q(layout.configFile)} flotilla`;
+  const fl = `FLOTILLA_HOME=${q(layout.state)} FLOTILLA_CONFIG=${q(layout.configFile)} ${flotilla}`;
   const first = r.agents.find((a) => a.agentId && a.branch);
   ctx.out('');
   ctx.out(`The sample repo is ${layout.repo}; its main branch is untouched. Look around:`);
   ctx.out(`  git -C ${q(layout.repo)} log --oneline --all --graph`);
   if (first?.branch) ctx.out(`  git -C ${q(layout.repo)} diff main ${q(first.branch)}`);
-  ctx.out(`  ${fl} ps`);
-  if (first?.agentId) {
-    ctx.out(`  ${fl} logs ${first.agentId}`);
-    if (r.kept) ctx.out(`  ${fl} attach ${first.agentId}      (detach: Ctrl-b d)`);
-    if (r.kept) ctx.out(`  ${fl} web --open         (the dashboard)`);
-  }
-  ctx.out('');
   if (r.kept) {
+    // The daemon is still up: these commands talk to it (none starts another).
+    ctx.out(`  ${fl} ps`);
+    if (first?.agentId) {
+      ctx.out(`  ${fl} logs ${first.agentId}`);
+      ctx.out(`  ${fl} attach ${first.agentId}      (it prints the keys that detach)`);
+    }
+    ctx.out(`  ${fl} web --open         (the dashboard: a fresh sign-in link)`);
+    ctx.out('');
     ctx.out(
       `The demo daemon and the agents' tmux server (-L ${layout.tmuxSocket}) are still running. The scripted model stopped with this command, so the agents will not answer new prompts.`,
     );
   } else {
-    ctx.out('The demo daemon and its tmux server were stopped (add --keep to leave them running).');
+    if (first?.paneLog)
+      ctx.out(`  less -R ${q(first.paneLog)}      (what ${first.agentId}'s terminal showed)`);
+    ctx.out('');
+    ctx.out(
+      `The demo daemon and its tmux server were stopped, and the dashboard with them; Flotilla commands for this demo's state refuse rather than start another daemon. To explore a running demo (ps, logs, attach, the dashboard): ${flotilla} demo --keep`,
+    );
   }
-  ctx.out(`Clean up: flotilla demo --clean ${q(layout.dir)}`);
+  ctx.out(`Clean up: ${flotilla} demo --clean ${q(layout.dir)}`);
 }
 
 async function cleanDemo(ctx: CliContext, dirArg: string, json: boolean): Promise<void> {

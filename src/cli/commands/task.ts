@@ -1,6 +1,15 @@
 import type { Command } from 'commander';
+import type { z } from 'zod';
 import { FlotillaError } from '../../domain/errors.js';
-import type { Task, TaskFilter, TaskPatch, TaskStatus } from '../../domain/task.js';
+import {
+  LabelSchema,
+  PromptSchema,
+  type Task,
+  type TaskFilter,
+  type TaskPatch,
+  type TaskStatus,
+  TitleSchema,
+} from '../../domain/task.js';
 import { type CliContext, clientFor, findRepoRoot } from '../context.js';
 import type { Runner } from '../main.js';
 import { age, type ColorName, keyValues, paint, type Style, table } from '../output.js';
@@ -64,6 +73,41 @@ function showTask(ctx: CliContext, task: Task) {
   ctx.out(text);
 }
 
+/**
+ * Checks what the user typed against the rules the API applies, so a refusal names the argument
+ * or option they gave (`--label 'a b'`), not the request body field the daemon would name.
+ */
+function checkInput<T>(schema: z.ZodType<T>, value: unknown, what: string, hint: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const problem = r.error.issues[0]?.message ?? 'not valid';
+  throw new FlotillaError('INVALID_INPUT', what ? `${what}: ${problem}` : problem, { hint });
+}
+
+function checkTaskInput(input: { title?: string; prompt?: string; labels?: string[] }): void {
+  if (input.title !== undefined)
+    checkInput(
+      TitleSchema,
+      input.title,
+      '',
+      'give a short title in quotes: flotilla task add "Fix the login"',
+    );
+  if (input.prompt !== undefined)
+    checkInput(
+      PromptSchema,
+      input.prompt,
+      '--prompt',
+      'point the prompt to a file the agent can read instead',
+    );
+  for (const label of input.labels ?? [])
+    checkInput(
+      LabelSchema,
+      label,
+      `--label '${label}'`,
+      'labels look like: bug, area/api, p1 (separate several with commas)',
+    );
+}
+
 async function confirm(question: string): Promise<boolean> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -116,6 +160,7 @@ export function registerTaskCommands(program: Command, run: Runner): void {
         const prompt = readPrompt(opts, ctx.cwd);
         const priority = parsePriority(opts.priority ?? 'normal');
         const status = parseStatus(opts.status ?? 'todo');
+        checkTaskInput({ title, ...(prompt === undefined ? {} : { prompt }), labels: opts.label ?? [] });
         const client = await clientFor(ctx);
         const repo = await client.repoForPath(findRepoRoot(ctx.cwd));
         const created = await client.createTask(repo.id, {
@@ -223,6 +268,11 @@ export function registerTaskCommands(program: Command, run: Runner): void {
         if (opts.removeLabel) patch.removeLabels = opts.removeLabel;
         if (opts.dependsOn) patch.addDependsOn = opts.dependsOn;
         if (opts.removeDependsOn) patch.removeDependsOn = opts.removeDependsOn;
+        checkTaskInput({
+          ...(opts.title === undefined ? {} : { title: opts.title }),
+          ...(prompt === undefined ? {} : { prompt }),
+          labels: opts.label ?? [],
+        });
         if (Object.keys(patch).length === 0) {
           throw new FlotillaError('INVALID_INPUT', 'nothing to change', {
             hint: 'pass at least one of --title, --prompt, --priority, --label, --remove-label, --depends-on, --remove-depends-on',

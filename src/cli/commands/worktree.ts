@@ -4,6 +4,8 @@ import { clientFor } from '../context.js';
 import type { Runner } from '../main.js';
 import { paint, table } from '../output.js';
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 export function registerWorktreeCommands(program: Command, run: Runner): void {
   const wt = program.command('worktree').alias('wt').description("list and clean up agents' worktrees");
 
@@ -42,7 +44,7 @@ export function registerWorktreeCommands(program: Command, run: Runner): void {
                 header: 'DIFF',
                 value: (w) =>
                   w.status
-                    ? `${w.status.diffStat.files} files ${paint(s, 'green', `+${w.status.diffStat.insertions}`)} ${paint(s, 'red', `-${w.status.diffStat.deletions}`)}`
+                    ? `${plural(w.status.diffStat.files, 'file')} ${paint(s, 'green', `+${w.status.diffStat.insertions}`)} ${paint(s, 'red', `-${w.status.diffStat.deletions}`)}`
                     : '-',
               },
               { header: 'AGENT', value: (w) => w.agentId ?? '-' },
@@ -78,19 +80,24 @@ export function registerWorktreeCommands(program: Command, run: Runner): void {
         });
         if (opts.json) ctx.json(r);
         else {
-          const verb = r.dryRun ? 'would remove' : 'removed';
+          // A dry run says, line for line, what the same command without --dry-run does.
+          const [removedVerb, keptVerb, discardedVerb] = r.dryRun
+            ? ['would remove', 'would keep', 'would discard:']
+            : ['removed', 'kept', 'discarded:'];
           for (const x of r.removed) {
             ctx.out(
-              `${paint(ctx.style, 'green', verb)} ${x.path}${x.branchDeleted ? ` and branch ${x.branch}` : ` (branch ${x.branch} kept)`}`,
+              `${paint(ctx.style, 'green', removedVerb)} ${x.path}${x.branchDeleted ? ` and branch ${x.branch}` : ` (branch ${x.branch} kept)`}`,
             );
             if (x.discarded.length > 0)
-              ctx.out(`  ${paint(ctx.style, 'red', 'discarded:')} ${x.discarded.join(', ')}`);
+              ctx.out(`  ${paint(ctx.style, 'red', discardedVerb)} ${x.discarded.join(', ')}`);
           }
-          for (const x of r.refused) ctx.out(`${paint(ctx.style, 'red', 'kept')} ${x.path}: ${x.reason}`);
+          for (const x of r.refused) ctx.out(`${paint(ctx.style, 'red', keptVerb)} ${x.path}: ${x.reason}`);
           for (const x of r.skipped) ctx.info(`skipped ${x.path}: ${x.reason}`);
           if (r.removed.length + r.refused.length + r.skipped.length === 0) ctx.out('Nothing to clean.');
+          if (r.dryRun) ctx.info('dry run: nothing was changed.');
         }
-        if (r.refused.length > 0) {
+        // A dry run reports; it does not fail for what the real run would refuse.
+        if (r.refused.length > 0 && !r.dryRun) {
           throw new FlotillaError(
             'CONFLICT',
             `${r.refused.length} worktree(s) kept because they hold work that is not merged`,
@@ -109,7 +116,22 @@ export function registerWorktreeCommands(program: Command, run: Runner): void {
       run(cmd, async (ctx) => {
         const r = await (await clientFor(ctx)).pruneWorktrees();
         if (opts.json) return ctx.json(r);
-        ctx.out(JSON.stringify(r.repos, null, 2));
+        let any = false;
+        for (const repo of r.repos) {
+          for (const p of repo.pruned) {
+            any = true;
+            ctx.out(
+              `${paint(ctx.style, 'green', 'forgot')} ${p.path}${p.branch ? ` (branch ${p.branch} kept)` : ''}  ${paint(ctx.style, 'dim', repo.repo)}`,
+            );
+          }
+          for (const p of repo.lockedStale) {
+            any = true;
+            ctx.out(
+              `${paint(ctx.style, 'yellow', 'locked')} ${p.path} is gone but locked; git keeps it until: git worktree unlock ${p.path}`,
+            );
+          }
+        }
+        if (!any) ctx.out('Nothing to prune: every worktree git knows of still has its directory.');
       }),
     );
 }

@@ -27,7 +27,7 @@ describe('ConfigSchema', () => {
       port_range_start: 20000,
       base_ref: null,
     });
-    expect(c.tmux).toEqual({ socket: 'flotilla', history_limit: 50000 });
+    expect(c.tmux).toEqual({ socket: 'flotilla', history_limit: 50000, config: null });
     expect(c.limits).toEqual({
       max_concurrent: 4,
       cpu_percent: null,
