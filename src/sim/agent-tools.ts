@@ -31,16 +31,29 @@ function commandOf(name: string, input: Record<string, unknown>): string | null 
   return null;
 }
 
-/** Codex: Bash and Write both become one shell call in the shape of the offered shell tool. */
+/**
+ * Codex: Bash and Write both become one shell call in the shape of the offered shell tool. When
+ * codex's approval policy lets the model ask (`on-request`), a Bash call asks to run outside the
+ * sandbox, which is what opens codex's approval prompt: the counterpart of Claude Code asking
+ * before Bash in its default mode. Under `never` asking is refused, so the call does not ask.
+ */
 export function codexToolCall(
   name: string,
   input: Record<string, unknown>,
   offered: string[],
+  canAsk = false,
 ): AgentToolCall {
   const command = commandOf(name, input);
   if (command === null) return { name, input };
   if (offered.includes('exec_command') || offered.length === 0) {
-    return { name: 'exec_command', input: { cmd: command } };
+    const ask =
+      canAsk && name === 'Bash'
+        ? {
+            sandbox_permissions: 'require_escalated',
+            justification: text(input.description) || 'Run this command?',
+          }
+        : {};
+    return { name: 'exec_command', input: { cmd: command, ...ask } };
   }
   if (offered.includes('shell_command')) return { name: 'shell_command', input: { command } };
   return { name: 'shell', input: { command: ['bash', '-lc', command] } };

@@ -22,6 +22,8 @@ export interface DialectRequest {
   offeredTools: string[];
   /** The model answers with JSON (a side request asking for a schema): the fallback text is `{}`. */
   wantsJson: boolean;
+  /** The agent lets the model ask for approval (codex: approval policy `on-request`). */
+  canAsk?: boolean;
   /** The path named a model (Gemini puts it in the URL, not the body). */
   pathModel?: string;
 }

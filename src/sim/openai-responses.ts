@@ -47,11 +47,14 @@ export function readResponsesRequest(
   let cwd: string | null = null;
   // Tool results since the model's last turn: what the previous calls returned.
   let pending: SimToolResult[] = [];
+  let canAsk = false;
   for (const item of input) {
     const type = asString(item.type);
     if (type === 'message') {
       const role = asString(item.role);
       const text = itemText(item.content);
+      // Under `on-request` codex tells the model how to ask; under `never` it forbids asking.
+      if (text.includes('# Escalation Requests')) canAsk = true;
       cwd ??= /<cwd>([^<]+)<\/cwd>/.exec(text)?.[1]?.trim() ?? null;
       if (role === 'developer' || role === 'system' || HARNESS_TEXT.test(text)) continue;
       if (role === 'assistant') pending = [];
@@ -90,6 +93,7 @@ export function readResponsesRequest(
       size,
     },
     offeredTools,
+    canAsk,
     wantsJson: isObject(b.text) && isObject(b.text.format) && b.text.format.type === 'json_schema',
   };
 }
@@ -106,7 +110,7 @@ function outputItems(reply: MessageReply, req: DialectRequest): Record<string, u
         content: [{ type: 'output_text', text: block.text, annotations: [] }],
       };
     }
-    const call = codexToolCall(block.name, block.input, req.offeredTools);
+    const call = codexToolCall(block.name, block.input, req.offeredTools, req.canAsk === true);
     return {
       type: 'function_call',
       id: simId('fc'),

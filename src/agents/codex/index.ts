@@ -1,10 +1,9 @@
 import { agentEnv, capturedSessionId, promptFile, resumePromptOf } from '../common.js';
-import { findOptions, firstNo, isYesNo, oneTimeYes } from '../dialog.js';
+import { firstNo, oneTimeYes } from '../dialog.js';
 import { arr, asRecord, num, parseJsonLine, rec, shorten, str } from '../json.js';
-import { matchPanePatterns, screenLines } from '../pane.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
 import { findLimitReset } from '../reset-time.js';
-import { type DialogAnswer, optionListPlan, type ScreenPlan, type SeenDialog } from '../screen-plan.js';
+import { type DialogAnswer, optionListPlan, type ScreenPlan } from '../screen-plan.js';
 import type {
   AgentAdapter,
   AgentEntryConfig,
@@ -13,38 +12,49 @@ import type {
   StatusSignal,
   UsageReport,
 } from '../types.js';
+import { codexSessionIdFromPane, codexStatusFromPane, readCodexApproval } from './screen.js';
 
 /**
- * OpenAI Codex CLI. NOT installed here and not e2e-tested: flags and screen texts come from its
- * public docs and source (codex-rs 0.4x–0.169) and are marked UNCERTAIN where they may drift.
+ * OpenAI Codex CLI, verified end to end with codex-cli 0.171.0 (the pinned devDependency)
+ * against Flotilla's scripted Responses API (src/sim) in a loopback-only namespace: launch,
+ * status from the screen and from `exec --json`, approve/deny, exit, resume. See docs/agents.md.
  *
- * - interactive: `codex [perm flags] [args] -- <prompt>`; resume: `codex resume [flags] -- <id> [prompt]`.
+ * - interactive: `codex --no-alt-screen --no-daemon [perm flags] [args] -- <prompt>`; resume:
+ *   `codex resume [same flags] -- <id> [prompt]`. Inline mode (`--no-alt-screen`) keeps the
+ *   exit message with the thread id on screen; `--no-daemon` keeps the agent in its tmux pane
+ *   (with the shared background server, /quit leaves "Any running work continues" elsewhere).
  * - headless: `codex exec --json [flags] [args] -- <prompt>`; resume:
  *   `codex exec --json [flags] [args] resume -- <id> <prompt>` (options go before `resume`).
  * - Codex picks its own session (thread) id, so `resumable` is false: Flotilla learns the id
- *   from `thread.started` (headless) or from "codex resume <id>" printed on exit, and resume()
- *   works once the supervisor has stored it.
- * - No hooks: status comes from `--json` events (headless) and pane patterns (debounced).
+ *   from `thread.started` (headless) or from "codex resume <id>" printed on exit.
+ * - No hooks: status comes from `--json` events (headless) and the screen (debounced).
+ * - Not verified here: ChatGPT sign-in and the vendor's usage-limit screens (they need OpenAI's
+ *   servers); detectCodexUsageLimit follows the published message texts.
  */
 
-/** `permission_mode` mapped onto codex's sandbox/approval flags. UNCERTAIN across versions. */
-export function codexPermissionArgs(mode: AgentEntryConfig['permission_mode']): string[] {
-  switch (mode) {
-    case 'bypassPermissions':
-      return ['--dangerously-bypass-approvals-and-sandbox'];
-    case 'acceptEdits':
-      // workspace-write sandbox, approval only when the model asks for more.
-      return ['--full-auto'];
-    case 'plan':
-      return ['--sandbox', 'read-only'];
-    default:
-      return [];
-  }
+/**
+ * `permission_mode` mapped onto codex's flags. 0.171 knows only the approval policies
+ * `on-request` (the model asks to run outside the sandbox, which opens the approval prompt) and
+ * `never`; `--full-auto` and `untrusted` are gone. `exec` never asks, so it gets only a sandbox.
+ */
+export function codexPermissionArgs(mode: AgentEntryConfig['permission_mode'], headless = false): string[] {
+  if (mode === 'bypassPermissions') return ['--dangerously-bypass-approvals-and-sandbox'];
+  const sandbox = mode === 'plan' ? 'read-only' : 'workspace-write';
+  return headless ? ['--sandbox', sandbox] : ['--sandbox', sandbox, '--ask-for-approval', 'on-request'];
 }
 
+/** Interactive-only flags, see above. */
+const TUI_FLAGS = ['--no-alt-screen', '--no-daemon'];
+
 function head(ctx: LaunchContext): string[] {
-  const sub = ctx.mode === 'headless' ? ['exec', '--json'] : [];
-  return [ctx.config.command, ...sub, ...codexPermissionArgs(ctx.config.permission_mode), ...ctx.config.args];
+  const headless = ctx.mode === 'headless';
+  const sub = headless ? ['exec', '--json'] : TUI_FLAGS;
+  return [
+    ctx.config.command,
+    ...sub,
+    ...codexPermissionArgs(ctx.config.permission_mode, headless),
+    ...ctx.config.args,
+  ];
 }
 
 function withPrompt(ctx: LaunchContext, argv: string[], prompt: string | null): LaunchSpec {
@@ -127,43 +137,14 @@ function itemDetail(item: Record<string, unknown> | null): string {
   return type.replaceAll('_', ' ');
 }
 
-/** UNCERTAIN: screen texts of the codex TUI (approval overlay, status line, composer footer). */
-const PATTERNS = {
-  needs_permission: [/Would you like to (?:run|make|apply)/i, /Allow command\?|Approve\b.*\?/i],
-  working: [/esc to interrupt/i, /^\s*[•◦·]\s*Working\b/i],
-  needs_input: [/send\s+.*newline|⏎ send|\? for shortcuts|context left/i, /^\s*[›▌>]\s/],
-};
-
-function fromPane(screen: string): StatusSignal | null {
-  // The overlay's wording changes between versions; a yes/no option list does not.
-  if (isYesNo(findOptions(screenLines(screen).slice(-20)))) {
-    return { status: 'needs_permission', source: 'pane', detail: 'approval requested' };
-  }
-  return matchPanePatterns(screen, PATTERNS);
-}
-
-/** The approval list near the bottom of the screen; its identity is the text just above it. */
-function readApproval(screen: string): SeenDialog | null {
-  const lines = screenLines(screen).slice(-20);
-  const options = findOptions(lines);
-  if (!isYesNo(options)) return null;
-  const above = lines
-    .slice(Math.max(0, options.firstLine - 3), options.firstLine)
-    .join(' ')
-    .trim();
-  return { options, identity: shorten(above || 'approval requested') };
-}
-
 function answerDialog(screen: string, answer: DialogAnswer): ScreenPlan | null {
-  return optionListPlan(readApproval, screen, answer, { yes: oneTimeYes, no: firstNo });
+  return optionListPlan(readCodexApproval, screen, answer, { yes: oneTimeYes, no: firstNo });
 }
 
 /** "You've hit your usage limit. … try again in 2 hours 5 minutes." / "… try again at 3:45 PM." */
 export function detectCodexUsageLimit(text: string, now: Date): Date | null {
   return findLimitReset(text, now, /usage limit|rate limit reached|hit your (?:\w+ )?limit/i);
 }
-
-const SESSION_RE = /codex resume ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
 
 export const codexAdapter: AgentAdapter = {
   kind: 'codex',
@@ -172,8 +153,8 @@ export const codexAdapter: AgentAdapter = {
   launch,
   resume,
   fromStreamLine,
-  fromPane,
+  fromPane: codexStatusFromPane,
   answerDialog,
   detectUsageLimit: detectCodexUsageLimit,
-  sessionIdFromPane: (screen) => [...screen.matchAll(SESSION_RE)].at(-1)?.[1] ?? null,
+  sessionIdFromPane: codexSessionIdFromPane,
 };

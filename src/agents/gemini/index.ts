@@ -1,10 +1,8 @@
 import { agentEnv, capturedSessionId, promptFile, resumePromptOf } from '../common.js';
-import { findOptions, firstNo, isYesNo, oneTimeYes } from '../dialog.js';
 import { num, parseJsonLine, rec, shorten, str } from '../json.js';
-import { matchPanePatterns, screenLines } from '../pane.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
 import { findLimitReset } from '../reset-time.js';
-import { type DialogAnswer, optionListPlan, type ScreenPlan, type SeenDialog } from '../screen-plan.js';
+import { type DialogAnswer, optionListPlan, type ScreenPlan } from '../screen-plan.js';
 import type {
   AgentAdapter,
   AgentEntryConfig,
@@ -13,31 +11,44 @@ import type {
   StatusSignal,
   UsageReport,
 } from '../types.js';
+import {
+  geminiNo,
+  geminiOnceYes,
+  geminiSessionIdFromPane,
+  geminiStatusFromPane,
+  readGeminiApproval,
+} from './screen.js';
 
 /**
- * Google Gemini CLI. NOT installed here and not e2e-tested: flags, stream-json fields and
- * screen texts come from its public docs (geminicli.com/docs/cli/headless, session management)
- * and are marked UNCERTAIN where they may drift.
+ * Google Gemini CLI, verified end to end with gemini-cli 0.61.0 (the pinned devDependency)
+ * against Flotilla's scripted Gemini API (src/sim, GOOGLE_GEMINI_BASE_URL) in a loopback-only
+ * namespace: launch, status from the screen and from stream-json, approve/deny, exit, resume.
+ * See docs/agents.md.
  *
- * - interactive: `gemini [approval] [args] --prompt-interactive <prompt>` (runs the prompt, stays open).
- * - headless: `gemini [approval] [args] --output-format stream-json --prompt <prompt>`.
- * - resume: the same with `--resume <session id>` (`--prompt-interactive` only with a resumePrompt).
- * - Gemini picks its own session id: `resumable` is false; the id comes from the stream-json
- *   `init` event or the screen, and resume() works once the supervisor has stored it.
- * - Folder trust: newer versions refuse an untrusted folder in headless mode unless
- *   `--skip-trust` is given (UNCERTAIN, not passed: older versions reject unknown flags; add it
- *   to `args` if needed).
+ * - interactive: `gemini --session-id <uuid> [approval] [args] --prompt-interactive <prompt>`.
+ * - headless: `gemini --session-id <uuid> [approval] [args] --output-format stream-json --prompt <prompt>`.
+ * - resume: `--resume <uuid>` instead of `--session-id` (`--prompt-interactive` only with a
+ *   resumePrompt). Flotilla chooses the id, as with Claude Code, so `resumable` is true.
+ * - Folder trust: an untrusted folder makes headless runs exit at once and the TUI ask first.
+ *   Trust is the user's call (`~/.gemini/trustedFolders.json`, or GEMINI_CLI_TRUST_WORKSPACE in
+ *   the agent's env); Flotilla does not pass `--skip-trust` on its own.
+ * - Not verified here: Google sign-in (OAuth, Code Assist) and the vendor's quota screens (they
+ *   need Google's servers); detectGeminiUsageLimit follows the published message texts.
  */
 
-/** UNCERTAIN: `--approval-mode` values (default | auto_edit | yolo). */
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `--approval-mode` values of 0.61: default | auto_edit | yolo | plan. */
 export function geminiApprovalArgs(mode: AgentEntryConfig['permission_mode']): string[] {
   switch (mode) {
     case 'bypassPermissions':
       return ['--approval-mode', 'yolo'];
     case 'acceptEdits':
       return ['--approval-mode', 'auto_edit'];
+    case 'plan':
+      return ['--approval-mode', 'plan'];
     default:
-      // `plan` too: the default mode asks before every change (and headless runs refuse them).
+      // Asks before every change and command (headless runs refuse them).
       return [];
   }
 }
@@ -67,7 +78,12 @@ function spec(ctx: LaunchContext, session: string[], prompt: string | null): Lau
   };
 }
 
-const launch = (ctx: LaunchContext): LaunchSpec => spec(ctx, [], ctx.promptText);
+const launch = (ctx: LaunchContext): LaunchSpec =>
+  spec(
+    ctx,
+    ctx.sessionId !== null && UUID_RE.test(ctx.sessionId) ? ['--session-id', ctx.sessionId] : [],
+    ctx.promptText,
+  );
 
 function resume(ctx: LaunchContext): LaunchSpec {
   const id = capturedSessionId(ctx, 'gemini');
@@ -129,38 +145,8 @@ function fromStreamLine(
   }
 }
 
-/** UNCERTAIN: TUI texts ("(esc to cancel, 5s)", "Allow execution of …?", "Type your message"). */
-const PATTERNS = {
-  needs_permission: [
-    /Allow execution|Apply this change\?|Do you want to proceed\?|Waiting for user confirmation/i,
-  ],
-  working: [/esc to cancel/i],
-  needs_input: [/Type your message/i, /^\s*[│|]?\s*>\s/],
-};
-
-function fromPane(screen: string): StatusSignal | null {
-  const byText = matchPanePatterns(screen, PATTERNS);
-  if (byText?.status === 'needs_permission') return byText;
-  if (isYesNo(findOptions(screenLines(screen).slice(-20)))) {
-    return { status: 'needs_permission', source: 'pane', detail: 'approval requested' };
-  }
-  return byText;
-}
-
-/** The approval list near the bottom of the screen; its identity is the text just above it. */
-function readApproval(screen: string): SeenDialog | null {
-  const lines = screenLines(screen).slice(-20);
-  const options = findOptions(lines);
-  if (!isYesNo(options)) return null;
-  const above = lines
-    .slice(Math.max(0, options.firstLine - 3), options.firstLine)
-    .join(' ')
-    .trim();
-  return { options, identity: shorten(above || 'approval requested') };
-}
-
 function answerDialog(screen: string, answer: DialogAnswer): ScreenPlan | null {
-  return optionListPlan(readApproval, screen, answer, { yes: oneTimeYes, no: firstNo });
+  return optionListPlan(readGeminiApproval, screen, answer, { yes: geminiOnceYes, no: geminiNo });
 }
 
 /** "Quota exceeded … Please retry in 1h2m3s", "Usage limit reached … Access resets at 4:58 PM PST." */
@@ -168,18 +154,15 @@ export function detectGeminiUsageLimit(text: string, now: Date): Date | null {
   return findLimitReset(text, now, /quota|usage limit|rate limit|limit reached/i);
 }
 
-const SESSION_RE =
-  /(?:gemini (?:--resume|-r)|Session ID:?)\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
-
 export const geminiAdapter: AgentAdapter = {
   kind: 'gemini',
   signals: { hooks: false, stream: true, pane: true },
-  resumable: false,
+  resumable: true,
   launch,
   resume,
   fromStreamLine,
-  fromPane,
+  fromPane: geminiStatusFromPane,
   answerDialog,
   detectUsageLimit: detectGeminiUsageLimit,
-  sessionIdFromPane: (screen) => [...screen.matchAll(SESSION_RE)].at(-1)?.[1] ?? null,
+  sessionIdFromPane: geminiSessionIdFromPane,
 };

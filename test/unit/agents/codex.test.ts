@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { codexAdapter } from '../../../src/agents/codex/index.js';
 import { CONTINUE_PROMPT } from '../../../src/agents/prompt.js';
 import type { DialogAnswer, ScreenPlan } from '../../../src/agents/screen-plan.js';
 import { launchContext } from './fixtures.js';
+
+const SCREENS = new URL('../../fixtures/codex/screens-0.171.0/', import.meta.url);
+const screen = (name: string) => readFileSync(new URL(`${name}.txt`, SCREENS), 'utf8');
 
 const HINTS = { attach: 'flotilla attach a1', answer: 'flotilla approve a1' };
 const answer = (decision: DialogAnswer['decision']): DialogAnswer => ({ decision });
@@ -16,7 +20,18 @@ const ctx = (o: Parameters<typeof launchContext>[0] = {}) =>
 describe('codex launch and resume', () => {
   it('interactive: codex [perm] [args] -- <prompt from file>', () => {
     const spec = codexAdapter.launch(ctx({ config: { permission_mode: 'acceptEdits', args: ['-m', 'o4'] } }));
-    expect(spec.argv).toEqual(['codex', '--full-auto', '-m', 'o4', '--']);
+    expect(spec.argv).toEqual([
+      'codex',
+      '--no-alt-screen',
+      '--no-daemon',
+      '--sandbox',
+      'workspace-write',
+      '--ask-for-approval',
+      'on-request',
+      '-m',
+      'o4',
+      '--',
+    ]);
     expect(spec.promptVia).toBe('file-arg');
     expect(spec.files[0]?.content).toBe('Write hello.txt\n\nCommit it.\n');
   });
@@ -34,22 +49,53 @@ describe('codex launch and resume', () => {
     ]);
   });
 
-  it('plan mode is read-only; default adds nothing', () => {
+  it('plan mode is read-only; headless runs get a sandbox and no approval policy (exec never asks)', () => {
     expect(codexAdapter.launch(ctx({ config: { permission_mode: 'plan' } })).argv).toEqual([
       'codex',
+      '--no-alt-screen',
+      '--no-daemon',
       '--sandbox',
       'read-only',
+      '--ask-for-approval',
+      'on-request',
       '--',
     ]);
-    expect(codexAdapter.launch(ctx()).argv).toEqual(['codex', '--']);
+    expect(codexAdapter.launch(ctx({ mode: 'headless' })).argv).toEqual([
+      'codex',
+      'exec',
+      '--json',
+      '--sandbox',
+      'workspace-write',
+      '--',
+    ]);
   });
 
   it('resume with the captured thread id', () => {
     const interactive = codexAdapter.resume(ctx({ sessionId: THREAD }));
-    expect(interactive.argv).toEqual(['codex', 'resume', '--', THREAD]);
+    expect(interactive.argv).toEqual([
+      'codex',
+      'resume',
+      '--no-alt-screen',
+      '--no-daemon',
+      '--sandbox',
+      'workspace-write',
+      '--ask-for-approval',
+      'on-request',
+      '--',
+      THREAD,
+    ]);
     expect(interactive.promptVia).toBe('none');
     const headless = codexAdapter.resume(ctx({ sessionId: THREAD, mode: 'headless' }));
-    expect(headless.argv).toEqual(['codex', 'exec', '--json', 'resume', '--', THREAD]);
+    expect(headless.argv).toEqual([
+      'codex',
+      'exec',
+      '--json',
+      '--sandbox',
+      'workspace-write',
+      'resume',
+      '--',
+      THREAD,
+    ]);
     expect(headless.files[0]?.content).toBe(CONTINUE_PROMPT);
   });
 
@@ -88,23 +134,38 @@ describe('codex signals', () => {
     expect(parse({ type: 'something.new' })).toBeNull();
   });
 
-  it('pane: approval overlay, working, composer', () => {
-    const approval =
-      "Would you like to run the following command?\n\n  $ git push\n\n› 1. Yes, proceed (y)\n  2. Yes, and don't ask again for this command (a)\n  3. No, and tell Codex what to do differently (esc)\n";
-    expect(codexAdapter.fromPane(approval)?.status).toBe('needs_permission');
-    expect(keysOf(codexAdapter.answerDialog(approval, answer('approve'), HINTS))).toEqual(['Enter']);
-    expect(keysOf(codexAdapter.answerDialog(approval, answer('deny'), HINTS))).toEqual([
-      'Down',
+  it('pane, on real 0.171.0 screens: idle, working, approval, refused, exited', () => {
+    expect(codexAdapter.fromPane(screen('01-start'))).toMatchObject({ status: 'idle' });
+    expect(codexAdapter.fromPane(screen('02-working'))).toMatchObject({ status: 'working' });
+    expect(codexAdapter.fromPane(screen('03-permission'))).toMatchObject({
+      status: 'needs_permission',
+      detail: '$ echo approved > approved.txt',
+    });
+    expect(codexAdapter.fromPane(screen('04-done'))).toMatchObject({ status: 'idle' });
+    expect(codexAdapter.fromPane(screen('09-denied'))).toMatchObject({
+      status: 'needs_input',
+      detail: 'asks: what should Codex do instead?',
+    });
+    expect(codexAdapter.fromPane(screen('11-after-deny'))).toMatchObject({ status: 'idle' });
+    expect(codexAdapter.sessionIdFromPane?.(screen('13-exited'))).toBe(
+      '01a25100-9dc5-7833-be6c-363881b066e8',
+    );
+  });
+
+  it('approve picks "Yes, proceed", --always the "don\'t ask again" option, deny "No, and tell Codex…", one key at a time', () => {
+    const dialog = screen('06-permission2');
+    expect(keysOf(codexAdapter.answerDialog(dialog, answer('approve'), HINTS))).toEqual(['Enter']);
+    expect(keysOf(codexAdapter.answerDialog(dialog, { decision: 'approve', always: true }, HINTS))).toEqual([
       'Down',
       'Enter',
     ]);
-    expect(
-      codexAdapter.fromPane('• Working (12s • esc to interrupt)\n\n› Ask Codex to do anything\n')?.status,
-    ).toBe('working');
-    expect(
-      codexAdapter.fromPane('› Ask Codex to do anything\n\n  ⏎ send   ⌃J newline   ⌃T transcript\n')?.status,
-    ).toBe('needs_input');
-    expect(codexAdapter.fromPane('')).toBeNull();
+    const deny = codexAdapter.answerDialog(dialog, answer('deny'), HINTS);
+    expect(deny?.chosen).toBe('No, and tell Codex what to do differently');
+    expect(keysOf(deny)).toEqual(['Down', 'Down', 'Enter']);
+    // The cursor on "No" (as captured after two Downs): Enter alone, and the dialog gone after it.
+    const onNo = codexAdapter.answerDialog(screen('08-down2'), answer('deny'), HINTS);
+    expect(keysOf(onNo)).toEqual(['Enter']);
+    expect(onNo?.steps[0]?.expect(screen('09-denied'), screen('08-down2'))).toBe(true);
   });
 
   it('session id from the exit message', () => {

@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { geminiAdapter } from '../../../src/agents/gemini/index.js';
 import { CONTINUE_PROMPT } from '../../../src/agents/prompt.js';
 import type { DialogAnswer, ScreenPlan } from '../../../src/agents/screen-plan.js';
 import { launchContext } from './fixtures.js';
+
+const SCREENS = new URL('../../fixtures/gemini/screens-0.61.0/', import.meta.url);
+const screen = (name: string) => readFileSync(new URL(`${name}.txt`, SCREENS), 'utf8');
 
 const HINTS = { attach: 'flotilla attach a1', answer: 'flotilla approve a1' };
 const answer = (decision: DialogAnswer['decision']): DialogAnswer => ({ decision });
@@ -88,24 +92,51 @@ describe('gemini signals', () => {
     expect(geminiAdapter.fromStreamLine?.('{oops')).toBeNull();
   });
 
-  it('pane: confirmation, spinner, input box', () => {
-    const confirm =
-      " Allow execution of: 'git'?\n\n ● 1. Yes, allow once\n   2. Yes, allow always ...\n   3. No, suggest changes (esc)\n";
-    expect(geminiAdapter.fromPane(confirm)?.status).toBe('needs_permission');
-    expect(keysOf(geminiAdapter.answerDialog(confirm, answer('approve'), HINTS))).toEqual(['Enter']);
-    expect(keysOf(geminiAdapter.answerDialog(confirm, answer('deny'), HINTS))).toEqual([
-      'Down',
-      'Down',
-      'Enter',
-    ]);
-    expect(
-      geminiAdapter.fromPane(
-        '⠏ Reading files (esc to cancel, 5s)\n╭──╮\n│ >   Type your message or @path/to/file │\n',
-      )?.status,
-    ).toBe('working');
-    expect(geminiAdapter.fromPane('╭──╮\n│ >   Type your message or @path/to/file │\n╰──╯\n')?.status).toBe(
-      'needs_input',
+  it('pane, on real 0.61.0 screens: idle, approval in its box, unsent text, refused, exited', () => {
+    expect(geminiAdapter.fromPane(screen('01-start'))).toMatchObject({ status: 'idle' });
+    expect(geminiAdapter.fromPane(screen('03-permission'))).toMatchObject({
+      status: 'needs_permission',
+      detail: 'Shell echo approved > approved.txt',
+    });
+    expect(geminiAdapter.fromPane(screen('04-done'))).toMatchObject({ status: 'idle' });
+    expect(geminiAdapter.fromPane(screen('05-typed'))).toMatchObject({ status: 'needs_input' });
+    expect(geminiAdapter.fromPane(screen('09-denied'))).toMatchObject({
+      status: 'needs_input',
+      detail: 'asks: what should Gemini do instead?',
+    });
+    expect(geminiAdapter.fromPane(screen('11-after-deny'))).toMatchObject({ status: 'idle' });
+    expect(geminiAdapter.sessionIdFromPane?.(screen('13-exited'))).toBe(
+      '0a3eb2e1-54fa-4061-a4b3-7369edc3d6bd',
     );
+    // The docs' spinner line (not captured: the scripted model answers too fast).
+    expect(
+      geminiAdapter.fromPane('⠏ Reading files (esc to cancel, 5s)\n >   Type your message or @path/to/file\n')
+        ?.status,
+    ).toBe('working');
+  });
+
+  it('approve picks "Allow once", deny "No, suggest changes", one key at a time; "Allow for this session" is no one-time yes', () => {
+    const dialog = screen('03-permission');
+    const yes = geminiAdapter.answerDialog(dialog, answer('approve'), HINTS);
+    expect(yes?.chosen).toBe('Allow once');
+    expect(keysOf(yes)).toEqual(['Enter']);
+    const no = geminiAdapter.answerDialog(dialog, answer('deny'), HINTS);
+    expect(no?.chosen).toBe('No, suggest changes');
+    expect(keysOf(no)).toEqual(['Down', 'Down', 'Enter']);
+    const onNo = geminiAdapter.answerDialog(screen('08-down2'), answer('deny'), HINTS);
+    expect(keysOf(onNo)).toEqual(['Enter']);
+    expect(onNo?.steps[0]?.expect(screen('09-denied'), screen('08-down2'))).toBe(true);
+    expect(geminiAdapter.answerDialog(screen('04-done'), answer('approve'), HINTS)).toBeNull();
+  });
+
+  it('launch passes the session id Flotilla chose; resumable', () => {
+    const id = '0a3eb2e1-54fa-4061-a4b3-7369edc3d6bd';
+    expect(geminiAdapter.resumable).toBe(true);
+    expect(geminiAdapter.launch(ctx({ sessionId: id })).argv.slice(0, 3)).toEqual([
+      'gemini',
+      '--session-id',
+      id,
+    ]);
   });
 
   it('session id from the screen', () => {
