@@ -97,14 +97,14 @@ describe('controlling agents', () => {
       h,
       async () => {
         const a = await h.store.agents.get(agent.id);
-        return a?.status === 'idle' ? a : null;
+        return a?.status === 'rate_limited' ? a : null;
       },
       'the usage limit being noticed',
     );
     const [change] = (
       await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })
-    ).filter((e) => e.data.to === 'idle');
-    expect(change?.data.detail).toMatch(/^usage limit, resumes at \d{4}-/);
+    ).filter((e) => e.data.to === 'rate_limited');
+    expect(change?.data.detail).toMatch(/resumes at \d{4}-/);
     expect(h.sup.resumeAt(limited.id)).not.toBeNull();
     const saved = await h.store.db
       .selectFrom('agent_supervision')

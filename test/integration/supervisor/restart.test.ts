@@ -185,7 +185,7 @@ describe('headless stream lines', () => {
       h,
       async () => {
         const row = await h.store.agents.get(agent.id);
-        return row?.status === 'exited' ? row : null;
+        return row?.status === 'rate_limited' ? row : null;
       },
       'the limited run ending',
     );
@@ -197,7 +197,7 @@ describe('headless stream lines', () => {
       order: 'desc',
       limit: 1,
     });
-    expect(last?.data.detail).toMatch(/^usage limit, resumes at/);
+    expect(last?.data.detail).toMatch(/resumes at \d{4}-/);
     for (let i = 0; i < 5; i++) await h.sup.tick();
     expect((await h.store.agents.get(agent.id))?.restartCount).toBe(0);
   });
