@@ -47,6 +47,9 @@ export interface AdmitOptions extends LaunchOptions {
   limit?: number;
 }
 
+/** What callers of admission use: start one agent, or `up`. */
+export type AdmissionGate = Pick<Admission, 'start' | 'up'>;
+
 export class Admission {
   private readonly gate = new KeyedMutex();
   /** Tasks admitted whose launch has not finished yet. */

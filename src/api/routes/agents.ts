@@ -4,7 +4,7 @@ import { AdapterNameSchema, type Agent, AgentModeSchema } from '../../domain/age
 import { ConversationPageSchema } from '../../domain/conversation.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { LIVE_AGENT_STATUSES } from '../../domain/values.js';
-import type { Admission } from '../../scheduler/admission.js';
+import type { AdmissionGate } from '../../scheduler/admission.js';
 import type { Store } from '../../store/index.js';
 import type { Supervisor } from '../../supervisor/index.js';
 import { defineRoute } from '../define.js';
@@ -78,7 +78,7 @@ export interface AgentRoutesOptions {
   store: Store;
   supervisor: () => Supervisor;
   /** The gate every new agent passes (dependencies, the concurrency limit). */
-  admission: Admission;
+  admission: AdmissionGate;
   tmuxSocket: () => string;
 }
 

@@ -1,7 +1,7 @@
-import { basename } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { FlotillaError } from '../../domain/errors.js';
+import { registerRepo } from '../../core/repos.js';
 import type { Store } from '../../store/index.js';
 import { defineRoute } from '../define.js';
 import { RepoListSchema, RepoRegisteredSchema } from './schemas.js';
@@ -49,16 +49,9 @@ export function repoRoutes(store: Store) {
       body: RepoRegisterBodySchema,
       response: { 201: RepoRegisteredSchema, 200: RepoRegisteredSchema },
       handler: async ({ body, reply }) => {
-        const { gitToplevel, defaultBranch } = await import('../../git/index.js');
-        const root = await gitToplevel(body.path);
-        const existing = await store.repos.byPath(root);
-        if (existing) return { repo: existing, created: false };
-        const repo = await store.repos.register(
-          { name: body.name ?? basename(root), path: root, defaultBranch: await defaultBranch(root) },
-          'api',
-        );
-        reply.code(201);
-        return { repo, created: true };
+        const registered = await registerRepo(store, body, 'api');
+        if (registered.created) reply.code(201);
+        return registered;
       },
     });
   };
