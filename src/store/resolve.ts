@@ -60,8 +60,15 @@ export function pickCandidate(what: string, prefix: string, candidates: readonly
   });
 }
 
+/** The command that lists ids of this kind (agents are listed by `ps`, as users know them). */
+const LIST_COMMANDS: Record<string, string> = {
+  agent: 'flotilla ps --all',
+  task: 'flotilla task list --all-repos',
+  repo: 'flotilla repo list',
+};
+
 function listCommand(what: string): string {
-  return `flotilla ${what} list`;
+  return LIST_COMMANDS[what] ?? `flotilla ${what} list`;
 }
 
 /** The `where('id', op, value)` arguments that find ids starting with `prefix` (exact when whole). */

@@ -153,7 +153,7 @@ await describeInBrowser('the fleet view', () => {
 
     const agent = await w.agent(agentId);
     expect(agent.status).toBe('idle');
-    await card.getByText('Finished — your move').waitFor({ timeout: 5_000 });
+    await card.getByText('Turn done — your move').waitFor({ timeout: 5_000 });
     expect(readFileSync(join(agent.worktreePath, MARKER_FILE), 'utf8')).toBe(`${MARKER_TEXT}\n`);
     await screenshot(page, 'fleet-after-approval');
   }, 150_000);

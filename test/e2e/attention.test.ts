@@ -81,7 +81,7 @@ describe.skipIf(skip !== null)(`e2e: who needs you${skip ? ` (skipped: ${skip})`
 
     const show = await w.flotilla(['show', ids.perm as string]);
     expect(show.code, show.stderr).toBe(0);
-    expect(show.stdout).toMatch(/asks to run\s+Bash: touch /);
+    expect(show.stdout).toMatch(/asks to use\s+Bash: touch /);
 
     const denied = await w.flotilla(['deny', ids.perm as string]);
     expect(denied.code, denied.stderr).toBe(0);

@@ -206,16 +206,21 @@ export function permissionOf(payload: Record<string, unknown>): NonNullable<Stat
 
 /** A unified-style diff of what an Edit, MultiEdit or Write call would change, or null. */
 function toolDiff(tool: string, input: Record<string, unknown>): string | null {
+  // A text's final newline ends its last line; it is not one more (empty) line of the diff.
   const lines = (text: string, mark: string) =>
     text
+      .replace(/\n$/, '')
       .split('\n')
       .map((l) => `${mark}${l}`)
       .join('\n');
   const file = str(input, 'file_path');
   const header = file === undefined ? '' : `--- ${file}\n+++ ${file}\n`;
   if (tool === 'Write') {
+    // The whole new content; what it replaces (if the file exists) is not in the request.
     const content = str(input, 'content');
-    return content === undefined ? null : `${header}${lines(content, '+')}`;
+    return content === undefined
+      ? null
+      : `+++ ${file ?? 'the file'} (whole new content)\n${lines(content, '+')}`;
   }
   const edits =
     tool === 'MultiEdit' && Array.isArray(input.edits)

@@ -76,7 +76,7 @@ function printAgentDetails(ctx: CliContext, a: AgentView): void {
   row('restarts', String(a.restartCount));
   const p = a.pendingPermission;
   if (a.status === 'needs_permission' && p) {
-    row('asks to run', `${p.tool}${p.subject === null ? '' : `: ${p.subject}`}`);
+    row('asks to use', `${p.tool}${p.subject === null ? '' : `: ${p.subject}`}`);
     if (p.diff)
       ctx.out(
         p.diff
@@ -228,15 +228,16 @@ export function registerAgentCommands(program: Command, run: Runner): void {
         }
         const waiting = agents.filter((a) => WAITING.includes(a.status));
         if (waiting.length > 0) {
-          // What each one asks, in full (the table cuts it), and how to answer it.
-          ctx.info(
+          // What each one asks, in full (the table cuts it), and how to answer it: part of the
+          // output (stdout), not a diagnostic, so it stays with the table in a pipe.
+          ctx.out(
             paint(ctx.style, 'yellow', `${waiting.length} need${waiting.length === 1 ? 's' : ''} you:`),
           );
           for (const a of waiting) {
-            ctx.info(
+            ctx.out(
               `  ${paint(ctx.style, 'cyan', a.id)}  ${statusText(ctx.style, a.status)}  ${truncate(agentNote(a), 200)}`,
             );
-            ctx.info(`      ${answerHint(a) ?? ''}`);
+            ctx.out(`      ${answerHint(a) ?? ''}`);
           }
         }
       }),
@@ -268,6 +269,11 @@ export function registerAgentCommands(program: Command, run: Runner): void {
     .argument('<text>', 'the message; line breaks keep it one message; control characters are refused')
     .action((id: string, text: string, _opts: unknown, cmd: Command) =>
       run(cmd, async (ctx) => {
+        if (text.trim() === '') {
+          throw new FlotillaError('INVALID_INPUT', 'the message is empty', {
+            hint: `give the text to send: flotilla send ${id} "…"`,
+          });
+        }
         await (await clientFor(ctx)).send(id, text);
         ctx.info(`sent to ${id}`);
       }),

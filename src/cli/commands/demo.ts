@@ -163,8 +163,6 @@ export function printResult(ctx: CliContext, r: DemoResult, flotilla = 'flotilla
       `The demo daemon and the agents' tmux server (-L ${layout.tmuxSocket}) are still running. The scripted model stopped with this command, so the agents will not answer new prompts.`,
     );
   } else {
-    if (first?.paneLog)
-      ctx.out(`  less -R ${q(first.paneLog)}      (what ${first.agentId}'s terminal showed)`);
     ctx.out('');
     ctx.out(
       `The demo daemon and its tmux server were stopped, and the dashboard with them; Flotilla commands for this demo's state refuse rather than start another daemon. To explore a running demo (ps, logs, attach, the dashboard): ${flotilla} demo --keep`,

@@ -112,7 +112,7 @@ export function renderWatch(f: WatchFrame): string[] {
       selected.status === 'needs_permission' && p
         ? `asks to run ${p.tool}${p.subject === null ? '' : `: ${p.subject}`}`
         : selected.status === 'needs_input'
-          ? `asks: ${selected.statusDetail ?? selected.lastMessage ?? ''}`
+          ? (selected.statusDetail ?? selected.lastMessage ?? '')
           : (selected.lastMessage ?? selected.statusDetail ?? '');
     lines.push(cut(`${selected.id} · ${cleanText(selected.branch)}`, width));
     lines.push(cut(cleanText(asks), width));

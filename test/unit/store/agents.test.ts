@@ -139,7 +139,7 @@ describe('agents', () => {
     expect((await store.agents.resolve('a7')).id).toBe('a7x222');
     expect((await store.agents.resolve('a7b')).id).toBe('a7b8c9');
     const none = await expectFlotillaError(store.agents.resolve('zz'), 'NOT_FOUND');
-    expect(none.hint).toBe('flotilla agent list');
+    expect(none.hint).toBe('flotilla ps --all');
     await expectFlotillaError(store.agents.resolve('a7!'), 'INVALID_ID');
   });
 });

@@ -134,7 +134,7 @@ describe('tasks: resolve by prefix', () => {
     await insertTaskWithId(store, repo.id, 'k3f9qa', 'Fix login');
     const err = await expectFlotillaError(store.tasks.resolve('m2'), 'NOT_FOUND');
     expect(err.message).toContain("'m2'");
-    expect(err.hint).toBe('flotilla task list');
+    expect(err.hint).toBe('flotilla task list --all-repos');
     const full = await expectFlotillaError(store.tasks.resolve('k3f9qb'), 'NOT_FOUND');
     expect(full.message).toBe("task 'k3f9qb' not found");
   });

@@ -117,12 +117,12 @@ describe('AgentCard', () => {
     expect(c.getByText(/\+const port = 8080;/)).toBeTruthy();
   });
 
-  it('a finished turn is not a wait: "Finished — your move" and the last message, not counted as needing you', async () => {
+  it('a finished turn is not a wait: "Turn done — your move" and the last message, not counted as needing you', async () => {
     fleetOf([
       agentView({ status: 'idle', lastMessage: 'Done: the login redirect keeps ?next=. All tests pass.' }),
     ]);
     const c = within(await card('abc234'));
-    expect(c.getByText('Finished — your move')).toBeTruthy();
+    expect(c.getByText('Turn done — your move')).toBeTruthy();
     expect(c.getByText(/Done: the login redirect keeps/)).toBeTruthy();
     expect(c.queryByText(/Waiting for your/)).toBeNull();
     expect((await card('abc234')).className).not.toContain('agent-card-waiting');

@@ -3,7 +3,6 @@ import type { AgentStatus, TaskStatus } from '../api/types.js';
 const WORDS: Record<string, string> = {
   needs_permission: 'needs permission',
   needs_input: 'needs input',
-  idle: 'finished',
   rate_limited: 'rate limited',
   in_progress: 'in progress',
 };

@@ -10,6 +10,7 @@ import type { AgentView } from '../../api/types.js';
 import { AgentAsk } from '../../components/AgentAsk.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
+import { withDrawableGlyphs } from '../agent/terminalGlyphs.js';
 import { CardActions } from './CardActions.js';
 import type { OpenDialog } from './FleetDialogs.js';
 import { formatBytes, formatCpu } from './format.js';
@@ -60,7 +61,7 @@ export const AgentCard = memo(function AgentCard({
           {waiting.text}
         </p>
       )}
-      {agent.status === 'idle' && !agent.resumeAt && <p className="card-finished">Finished — your move</p>}
+      {agent.status === 'idle' && !agent.resumeAt && <p className="card-finished">Turn done — your move</p>}
       <AgentAsk agent={agent} />
       {agent.warning && (
         <p className="card-warning" role="status">
@@ -136,7 +137,12 @@ export const AgentCard = memo(function AgentCard({
 
       <p className="card-output mono" title={agent.lastOutput ?? undefined}>
         <span className="visually-hidden">Last output: </span>
-        {agent.lastOutput ?? <span className="muted">no output seen yet</span>}
+        {/* The screen's own symbols: ⎿ and ⏺ have no glyph in the fonts a browser may have. */}
+        {agent.lastOutput === null ? (
+          <span className="muted">no output seen yet</span>
+        ) : (
+          withDrawableGlyphs(agent.lastOutput)
+        )}
       </p>
 
       <CardActions agent={agent} onDialog={onDialog} />
