@@ -25,18 +25,6 @@ const CLAUDE = join(ROOT, 'node_modules', '.bin', 'claude');
 const ITERATIONS = Number(process.env.BENCH_CLAUDE_ITERATIONS ?? 20);
 /** Cycles run before measuring: Claude Code's first tool call and turn take cold paths. */
 const WARMUP = 1;
-const HOOK_EVENTS = [
-  'PreToolUse',
-  'PostToolUse',
-  'PostToolUseFailure',
-  'Notification',
-  'UserPromptSubmit',
-  'SessionStart',
-  'SessionEnd',
-  'Stop',
-  'StopFailure',
-  'PermissionRequest',
-];
 const TOOL_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'PermissionRequest']);
 const DIALOG = 'Do you want to proceed?';
 
@@ -115,7 +103,9 @@ async function inside() {
     // The bare Claude Code: same version, same events hooked, each hook one trivial append.
     const bareLog = join(sb.dir, 'bare-hooks.log');
     const hooks = {};
-    for (const event of HOOK_EVENTS) {
+    // The events Flotilla installs, from the build: the bare agent hooks exactly the same ones.
+    const { CLAUDE_HOOK_EVENTS } = await import('../dist/agents/claude-code/hooks.js');
+    for (const event of CLAUDE_HOOK_EVENTS) {
       const command = {
         type: 'command',
         command: `cat >/dev/null; echo "$(date +%s%3N) ${event}" >> ${bareLog}`,

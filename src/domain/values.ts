@@ -57,6 +57,26 @@ export const LIVE_AGENT_STATUSES: readonly (typeof AGENT_STATUSES)[number][] = [
   'rate_limited',
 ];
 
+/** Statuses in which an agent waits for the user; `idle` (finished its turn, asked nothing) is not one. */
+export const WAITING_AGENT_STATUSES: readonly (typeof AGENT_STATUSES)[number][] = [
+  'needs_permission',
+  'needs_input',
+];
+
+/** Display order of agents by status (CLI watch, fleet): waiting, busy, idle, ended. */
+export const AGENT_STATUS_RANK: Readonly<Record<(typeof AGENT_STATUSES)[number], number>> = {
+  needs_permission: 0,
+  needs_input: 0,
+  working: 1,
+  starting: 1,
+  restarting: 1,
+  rate_limited: 1,
+  idle: 2,
+  crashed: 3,
+  exited: 3,
+  stopped: 3,
+};
+
 export const AGENT_MODES = ['interactive', 'headless'] as const;
 
 /** Id alphabet (no look-alikes: 0/o, 1/l/i) and length; ids.ts builds its schemas from these. */

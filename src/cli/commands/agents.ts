@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AgentView } from '../../api/routes/agents.js';
 import type { AgentStatus } from '../../domain/agent.js';
 import { FlotillaError } from '../../domain/errors.js';
+import { WAITING_AGENT_STATUSES } from '../../domain/values.js';
 import { agentNote, answerHint } from '../agent-notes.js';
 import { type CliContext, clientFor } from '../context.js';
 import type { Runner } from '../main.js';
@@ -25,7 +26,7 @@ const STATUS_COLOR: Record<AgentStatus, ColorName> = {
 };
 
 /** Statuses that wait for the user: shown loud, because a silent wait is lost time. */
-const WAITING: readonly AgentStatus[] = ['needs_input', 'needs_permission'];
+const WAITING = WAITING_AGENT_STATUSES;
 
 export const statusText = (style: Style, s: AgentStatus): string => {
   const text = paint(style, STATUS_COLOR[s], s);

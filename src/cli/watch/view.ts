@@ -6,25 +6,14 @@
  */
 import type { AgentView } from '../../api/routes/agents.js';
 import type { AgentStatus } from '../../domain/agent.js';
+import { AGENT_STATUS_RANK, WAITING_AGENT_STATUSES } from '../../domain/values.js';
 import { agentNote } from '../agent-notes.js';
 import { age, neutralise, paint, type Style, visibleLength } from '../output.js';
 
-/** Statuses that wait for the user; `idle` (finished its turn, asked nothing) is not one. */
-export const WAITING_STATUSES: readonly AgentStatus[] = ['needs_permission', 'needs_input'];
+/** Statuses that wait for the user (one list for the CLI and the dashboard). */
+export const WAITING_STATUSES = WAITING_AGENT_STATUSES;
 
-/** Sort rank: waiting first, then busy, then idle, then finished. */
-const RANK: Record<AgentStatus, number> = {
-  needs_permission: 0,
-  needs_input: 0,
-  working: 1,
-  starting: 1,
-  restarting: 1,
-  rate_limited: 1,
-  idle: 2,
-  crashed: 3,
-  exited: 3,
-  stopped: 3,
-};
+const RANK = AGENT_STATUS_RANK;
 
 /** Agents in the order the watch shows them; ties keep the longest-waiting first, then by id. */
 export function watchOrder(agents: readonly AgentView[]): AgentView[] {

@@ -1,3 +1,4 @@
+import { WAITING_AGENT_STATUSES } from '../../../src/domain/values.js';
 import type { AgentStatus, TaskStatus } from '../api/types.js';
 
 const WORDS: Record<string, string> = {
@@ -17,4 +18,4 @@ export function StatusBadge({ status }: { status: AgentStatus | TaskStatus }) {
 }
 
 /** Statuses where an agent waits for the user: these must stand out everywhere. */
-export const ATTENTION: readonly string[] = ['needs_permission', 'needs_input'];
+export const ATTENTION: readonly string[] = WAITING_AGENT_STATUSES;

@@ -2,24 +2,15 @@
  * How the fleet is grouped, ordered and counted. Agents that wait for the user come first (the
  * longest wait on top); the rest keep their start order so cards do not jump about every second.
  */
+
+import { AGENT_STATUS_RANK } from '../../../../src/domain/values.js';
 import type { AgentStatus, AgentView } from '../../api/types.js';
 import { isWaiting } from '../../attention/attention.js';
 
 /** Statuses of an agent that will do nothing more until someone restarts it. */
 export const FINISHED: readonly AgentStatus[] = ['stopped', 'exited', 'crashed'];
 
-const RANK: Record<AgentStatus, number> = {
-  needs_permission: 0,
-  needs_input: 0,
-  working: 1,
-  starting: 1,
-  restarting: 1,
-  idle: 2,
-  rate_limited: 1,
-  crashed: 3,
-  exited: 3,
-  stopped: 3,
-};
+const RANK = AGENT_STATUS_RANK;
 
 export function isFinished(status: AgentStatus): boolean {
   return FINISHED.includes(status);
