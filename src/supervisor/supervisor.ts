@@ -192,7 +192,7 @@ export class Supervisor {
     });
     touch(this.ctx.runtime.get(agent.id), this.ctx.now());
     // The prompt is in: working now, not when the UserPromptSubmit hook lands up to 2 s later.
-    await this.lifecycle.applySignal(agent.id, { status: 'working', source: 'user', detail: 'message sent' });
+    await this.applyUserSignal(agent, { status: 'working', source: 'user', detail: 'message sent' });
   }
 
   /** Answers the permission dialog on screen: yes, once (or for this command from now on). */
@@ -392,8 +392,22 @@ export class Supervisor {
               source: 'user',
               detail: 'permission denied: waiting for what to do instead',
             };
-    await this.lifecycle.applySignal(agent.id, after);
+    await this.applyUserSignal(agent, after);
     return chosen;
+  }
+
+  /**
+   * Applies the status a user action implies. For an agent read from its screen only, the screen
+   * is then compared with that status afresh: a scripted turn can end before the action's status
+   * lands (codex answered within milliseconds of an approve), and a debouncer that had already
+   * reported the idle screen would never report it again — the agent showed `working` for ever.
+   */
+  private async applyUserSignal(agent: Agent, signal: StatusSignal): Promise<void> {
+    await this.lifecycle.applySignal(agent.id, signal);
+    if (adapterOf(this.ctx, agent).signals.hooks) return;
+    const rt = this.ctx.runtime.get(agent.id);
+    rt.debouncer.reset(signal);
+    rt.captureDue = true;
   }
 
   /** The pane, as a screen protocol sees it: capture, one key, literal text or one paste. */

@@ -1,5 +1,6 @@
 import { agentEnv, capturedSessionId, promptFile, resumePromptOf } from '../common.js';
 import { firstNo, oneTimeYes } from '../dialog.js';
+import { inputBoxSendPlan } from '../input-box.js';
 import { arr, asRecord, num, parseJsonLine, rec, shorten, str } from '../json.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
 import { findLimitReset } from '../reset-time.js';
@@ -12,7 +13,7 @@ import type {
   StatusSignal,
   UsageReport,
 } from '../types.js';
-import { codexSessionIdFromPane, codexStatusFromPane, readCodexApproval } from './screen.js';
+import { codexSessionIdFromPane, codexStatusFromPane, codexTyped, readCodexApproval } from './screen.js';
 
 /**
  * OpenAI Codex CLI, verified end to end with codex-cli 0.171.0 (the pinned devDependency)
@@ -155,6 +156,14 @@ export const codexAdapter: AgentAdapter = {
   fromStreamLine,
   fromPane: codexStatusFromPane,
   answerDialog,
+  sendPlan: (screen, text, hints) =>
+    inputBoxSendPlan(
+      'codex',
+      { typed: codexTyped, dialog: (s) => readCodexApproval(s)?.identity ?? null },
+      screen,
+      text,
+      hints,
+    ),
   detectUsageLimit: detectCodexUsageLimit,
   sessionIdFromPane: codexSessionIdFromPane,
 };

@@ -52,6 +52,17 @@ function lastMessage(lines: readonly string[]): string | null {
   return null;
 }
 
+/** The composer's text ('' when it shows its placeholder), or null when there is no composer. */
+export function codexTyped(screen: string): string | null {
+  const lines = screenLines(screen);
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 8); i--) {
+    const line = lines[i] ?? '';
+    if (!COMPOSER_RE.test(line)) continue;
+    return PLACEHOLDER_RE.test(line) ? '' : line.replace(COMPOSER_RE, '').trim();
+  }
+  return null;
+}
+
 /** Classify a Codex screen; null when nothing certain shows (or the TUI has exited). */
 export function codexStatusFromPane(screen: string): StatusSignal | null {
   const lines = screenLines(screen);

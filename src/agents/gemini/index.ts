@@ -1,4 +1,5 @@
 import { agentEnv, capturedSessionId, promptFile, resumePromptOf } from '../common.js';
+import { inputBoxSendPlan } from '../input-box.js';
 import { num, parseJsonLine, rec, shorten, str } from '../json.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
 import { findLimitReset } from '../reset-time.js';
@@ -16,6 +17,7 @@ import {
   geminiOnceYes,
   geminiSessionIdFromPane,
   geminiStatusFromPane,
+  geminiTyped,
   readGeminiApproval,
 } from './screen.js';
 
@@ -163,6 +165,14 @@ export const geminiAdapter: AgentAdapter = {
   fromStreamLine,
   fromPane: geminiStatusFromPane,
   answerDialog,
+  sendPlan: (screen, text, hints) =>
+    inputBoxSendPlan(
+      'gemini',
+      { typed: geminiTyped, dialog: (s) => readGeminiApproval(s)?.identity ?? null },
+      screen,
+      text,
+      hints,
+    ),
   detectUsageLimit: detectGeminiUsageLimit,
   sessionIdFromPane: geminiSessionIdFromPane,
 };

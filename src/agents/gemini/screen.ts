@@ -62,6 +62,17 @@ export function readGeminiApproval(screen: string): SeenDialog | null {
 const INPUT_RE = /^\s*>\s/;
 const PLACEHOLDER_RE = /^\s*>\s+Type your message/;
 
+/** The input box's text ('' when it shows its placeholder), or null when there is none. */
+export function geminiTyped(screen: string): string | null {
+  const lines = screenLines(screen);
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 8); i--) {
+    const line = lines[i] ?? '';
+    if (!INPUT_RE.test(line)) continue;
+    return PLACEHOLDER_RE.test(line) ? '' : line.replace(INPUT_RE, '').trim();
+  }
+  return null;
+}
+
 /** Classify a Gemini CLI screen; null when nothing certain shows. */
 export function geminiStatusFromPane(screen: string): StatusSignal | null {
   const approval = readGeminiApproval(screen);
