@@ -266,6 +266,20 @@ export async function killDemoTmux(
           .filter((p) => p > 0)
       : [];
   const r = await run('tmux', ['-L', socket, 'kill-server'], { env, allowFailure: true, timeoutMs: 10_000 });
+  // kill-server hangs up on each pane; an agent that ignores SIGHUP (Gemini CLI's node wrapper
+  // and its child did) would outlive its session, so what is left of each pane's process group
+  // after a moment is killed.
+  const settle = Date.now() + Math.min(waitMs, 2_000);
+  while (pids.some((p) => isAlive(p)) && Date.now() < settle) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // The group is gone already.
+    }
+  }
   const deadline = Date.now() + waitMs;
   while (pids.some((p) => isAlive(p)) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
