@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { FlotillaError } from '../../domain/errors.js';
 import { registerRepo } from '../../core/repos.js';
+import { FlotillaError } from '../../domain/errors.js';
 import type { Store } from '../../store/index.js';
 import { defineRoute } from '../define.js';
 import { RepoListSchema, RepoRegisteredSchema } from './schemas.js';
