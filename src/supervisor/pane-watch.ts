@@ -15,6 +15,8 @@ import type { AgentRuntime } from './runtime.js';
 
 /** Hook agents: the screen is looked at no more often than this, once starting is over. */
 const HOOK_AGENT_CAPTURE_MS = 2_000;
+/** A TUI's own retry of a failed API request, as its spinner line says it. */
+const RETRYING_RE = /Retrying in \d+\s*s/i;
 /** Agents without hooks: alive this long after starting counts as running, output or not. */
 const PANE_ONLY_RUNNING_MS = 3_000;
 /** Hook agents: the screen overrides the status only after hooks were silent this long. */
@@ -108,6 +110,19 @@ export async function observePane(
         detail: screen.trim() === '' ? 'running (nothing on screen yet)' : 'output seen',
       });
     }
+    return 1;
+  }
+  // Claude Code retrying an API error by itself ("✻ API error · Retrying in 24s · attempt 1/10")
+  // fires no hook: a hook agent stays `working`, and the screen says why, in its detail. With
+  // 2.1.332 the first request goes out before any hook (no UserPromptSubmit for the launch
+  // prompt yet), so a `starting` agent retrying is working too.
+  if (
+    hooks &&
+    (agent.status === 'working' || agent.status === 'starting') &&
+    signal.status === 'working' &&
+    RETRYING_RE.test(signal.detail ?? '')
+  ) {
+    if (signal.detail !== agent.statusDetail) await lifecycle.applySignal(agent.id, signal);
     return 1;
   }
   const steady = rt.debouncer.current;
