@@ -37,15 +37,21 @@ describe.skipIf(!netns.available)(
       return report.checks.find((c) => c.name === 'agent claude-code');
     };
 
+    // npm's newest can be newer than the newest tested (a release since the constant was raised):
+    // then doctor is right to warn, and the next test shows the warning itself.
+    const newer = (a: string, b: string) => {
+      const [x, y] = [a, b].map((v) => v.split('.').map(Number));
+      for (let i = 0; i < 3; i++) if ((x?.[i] ?? 0) !== (y?.[i] ?? 0)) return (x?.[i] ?? 0) > (y?.[i] ?? 0);
+      return false;
+    };
     for (const v of claudeVersions()) {
       it.skipIf(v.skip !== null)(
-        `names ${v.label} ${v.version} and does not warn${v.skip ? ` (skipped: ${v.skip})` : ''}`,
+        `names ${v.label} ${v.version}, warning only if it is newer than the newest tested${v.skip ? ` (skipped: ${v.skip})` : ''}`,
         async () => {
           sb = makeSandbox();
           const check = await doctor(v.path);
-          expect(check?.status).toBe('ok');
+          expect(check?.status).toBe(newer(v.version, CLAUDE_CODE_NEWEST_TESTED) ? 'warn' : 'ok');
           expect(check?.detail).toContain(v.version);
-          expect(check?.detail).toContain(`tested up to ${CLAUDE_CODE_NEWEST_TESTED}`);
         },
       );
     }

@@ -4,4 +4,4 @@
  * dialogs and hooks change between releases, so `flotilla doctor` warns when the installed one is
  * newer. Raise it in the commit that makes the tests pass on a newer release.
  */
-export const CLAUDE_CODE_NEWEST_TESTED = '2.1.332';
+export const CLAUDE_CODE_NEWEST_TESTED = '2.1.337';
