@@ -256,18 +256,20 @@ export class ConversationService {
     text: string,
     _last: boolean,
   ): Promise<void> {
+    const drafts: ConversationEntryDraft[] = [];
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
-      for (const draft of cached.reader.push(line)) {
-        if (located.source === 'stream' && draft.kind === 'session' && !cached.prompted) {
-          cached.prompted = true;
-          this.add(cached, draft);
-          const prompt = await this.firstPrompt(agent);
-          if (prompt) this.add(cached, { kind: 'prompt', role: 'user', ts: null, text: prompt });
-          continue;
-        }
+      drafts.push(...cached.reader.push(line));
+    }
+    for (const draft of inTimeOrder(drafts)) {
+      if (located.source === 'stream' && draft.kind === 'session' && !cached.prompted) {
+        cached.prompted = true;
         this.add(cached, draft);
+        const prompt = await this.firstPrompt(agent);
+        if (prompt) this.add(cached, { kind: 'prompt', role: 'user', ts: null, text: prompt });
+        continue;
       }
+      this.add(cached, draft);
     }
   }
 
@@ -311,4 +313,19 @@ async function readRange(file: string, from: number, to: number): Promise<{ text
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The entries of one read in the order they happened. Claude Code can write a line of its
+ * transcript after lines that came later (the launch prompt was seen after the reply it caused,
+ * under load), but every line has its time: entries all carrying one are put in time order
+ * (stably); a batch with an entry without a time is left in file order. Entries already handed
+ * out keep their seq, so a line that arrives in a later read still lands after them.
+ */
+function inTimeOrder(drafts: ConversationEntryDraft[]): ConversationEntryDraft[] {
+  if (drafts.length < 2 || drafts.some((d) => d.ts === null)) return drafts;
+  return drafts
+    .map((d, i) => ({ d, i, t: Date.parse(d.ts as string) }))
+    .sort((a, b) => (a.t === b.t || Number.isNaN(a.t) || Number.isNaN(b.t) ? a.i - b.i : a.t - b.t))
+    .map((x) => x.d);
 }
