@@ -123,18 +123,7 @@ export function optionListPlan(
   if (seen === null) return null;
   refuseMessage(answer);
   const options = seen.options.options;
-  const target =
-    answer.decision === 'deny'
-      ? pick.no(options)
-      : answer.always
-        ? options.findIndex((o) => ALWAYS_RE.test(o.text))
-        : pick.yes(options);
-  if (target === null || target < 0) {
-    throw new FlotillaError(
-      'CONFLICT',
-      `the dialog has no option for that answer (it offers: ${options.map((o) => o.text).join(' / ')})`,
-    );
-  }
+  const target = answerTarget(options, answer, pick);
   const gone = dialogGone(read, seen);
   return {
     chosen: options[target]?.text ?? '',
@@ -147,6 +136,35 @@ export function optionListPlan(
       },
     ],
   };
+}
+
+/**
+ * The option an answer chooses: the no, the persistent yes (`always`), or the one-time yes, each
+ * found by its text (`pick` knows the agent's wording). Throws CONFLICT naming what the dialog
+ * offers when it has no such option: a one-time approve never falls back to "always".
+ */
+export function answerTarget(
+  options: readonly DialogOption[],
+  answer: DialogAnswer,
+  pick: {
+    yes: (o: readonly DialogOption[]) => number | null;
+    no: (o: readonly DialogOption[]) => number | null;
+  },
+  hint?: string,
+): number {
+  const target =
+    answer.decision === 'deny'
+      ? pick.no(options)
+      : answer.always
+        ? options.findIndex((o) => ALWAYS_RE.test(o.text))
+        : pick.yes(options);
+  if (target !== null && target >= 0) return target;
+  const wanted = answer.decision === 'deny' ? '"No"' : answer.always ? `"don't ask again"` : 'one-time "Yes"';
+  throw new FlotillaError(
+    'CONFLICT',
+    `the dialog has no ${wanted} option (it offers: ${options.map((o) => o.text).join(' / ')})`,
+    hint === undefined ? {} : { hint },
+  );
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { subjectOf } from '../agents/tool-call.js';
 import type { AgentEntryConfig, StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
@@ -49,19 +50,6 @@ export const DENIED_BY_USER =
   "The user doesn't want to proceed with this tool use. The tool use was rejected (eg. if it was a file edit, the new_string was NOT written to the file). Do not try it another way; continue without it, or stop and say what you needed.";
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-
-/** The thing a request is about: the command, path, URL or pattern. */
-export function subjectOf(input: Record<string, unknown>): string | null {
-  return (
-    str(input.command) ??
-    str(input.file_path) ??
-    str(input.notebook_path) ??
-    str(input.url) ??
-    str(input.pattern) ??
-    str(input.path)
-  );
-}
 
 /** "Bash: touch x" — one line saying what Approve would allow. */
 export function summarize(tool: string, input: Record<string, unknown>): string {

@@ -2,7 +2,7 @@ import { FlotillaError } from '../../domain/errors.js';
 import { firstNo, oneTimeYes } from '../dialog.js';
 import { screenLines } from '../pane.js';
 import {
-  ALWAYS_RE,
+  answerTarget,
   cursorSteps,
   type DialogAnswer,
   dialogGone,
@@ -54,21 +54,7 @@ export function claudeAnswerPlan(
   if (dialog.kind !== 'permission') refuseAnswer(dialog, attachHint);
   const seen: SeenDialog = { options: dialog.options, identity: dialog.detail };
   const options = dialog.options.options;
-  const target =
-    answer.decision === 'deny'
-      ? firstNo(options)
-      : answer.always
-        ? options.findIndex((o) => ALWAYS_RE.test(o.text))
-        : oneTimeYes(options);
-  if (target === null || target < 0) {
-    const wanted =
-      answer.decision === 'deny' ? '"No"' : answer.always ? `"don't ask again"` : 'one-time "Yes"';
-    throw new FlotillaError(
-      'CONFLICT',
-      `the dialog has no ${wanted} option (it offers: ${options.map((o) => o.text).join(' / ')})`,
-      { hint: attachHint },
-    );
-  }
+  const target = answerTarget(options, answer, { yes: oneTimeYes, no: firstNo }, attachHint);
   const chosen = options[target]?.text ?? '';
   const steps = cursorSteps(readPermission, seen, target);
   const message = answer.decision === 'deny' ? answer.message : undefined;

@@ -2,6 +2,7 @@ import type { AgentMode } from '../../domain/index.js';
 import { rec, shorten, str } from '../json.js';
 import { questionAsked } from '../question.js';
 import { hookShellCommand } from '../shell.js';
+import { subjectOf } from '../tool-call.js';
 import type { StatusSignal } from '../types.js';
 import { HOOK_SHELL } from './hook-script.js';
 import { claudeRunEnd } from './run-result.js';
@@ -193,15 +194,7 @@ function askedQuestions(payload: Record<string, unknown>): string | null {
 export function permissionOf(payload: Record<string, unknown>): NonNullable<StatusSignal['permission']> {
   const tool = str(payload, 'tool_name') ?? 'a tool';
   const input = rec(payload, 'tool_input') ?? {};
-  const subject =
-    str(input, 'command') ??
-    str(input, 'file_path') ??
-    str(input, 'notebook_path') ??
-    str(input, 'url') ??
-    str(input, 'pattern') ??
-    str(input, 'path') ??
-    null;
-  return { tool, subject, diff: toolDiff(tool, input), input };
+  return { tool, subject: subjectOf(input), diff: toolDiff(tool, input), input };
 }
 
 /** A unified-style diff of what an Edit, MultiEdit or Write call would change, or null. */
