@@ -38,8 +38,6 @@ const FIRST_RUN_SETTLE_MS = 500;
  * before it is answered). Claude Code submits the task's prompt ~1 s after start (measured).
  */
 const STARTING_STUCK_MS = 5_000;
-/** When each agent's first-run dialog was first seen (runtimes are dropped with their agent). */
-const firstRunSeenAt = new WeakMap<AgentRuntime, number>();
 
 /** Looks at the screen if due; returns the number of captures made (0 or 1). */
 export async function observePane(
@@ -70,9 +68,8 @@ export async function observePane(
   if (agent.status === 'starting' && entry?.skip_first_run_dialogs !== false && adapter.firstRunKeys) {
     const keys = adapter.firstRunKeys(screen);
     if (keys && keys.length > 0) {
-      const seenAt = firstRunSeenAt.get(rt) ?? t;
-      firstRunSeenAt.set(rt, seenAt);
-      if (t - seenAt < FIRST_RUN_SETTLE_MS) {
+      rt.firstRunSeenAt ??= t;
+      if (t - rt.firstRunSeenAt < FIRST_RUN_SETTLE_MS) {
         rt.captureDue = true;
         return 1;
       }
@@ -113,12 +110,11 @@ export async function observePane(
     return 1;
   }
   // Claude Code retrying an API error by itself ("✻ API error · Retrying in 24s · attempt 1/10")
-  // fires no hook: a hook agent stays `working`, and the screen says why, in its detail. With
-  // 2.1.332 the first request goes out before any hook (no UserPromptSubmit for the launch
-  // prompt yet), so a `starting` agent retrying is working too.
+  // fires no hook: a hook agent stays `working`, and the screen says why, in its detail.
+  // (Measured with 2.1.197; with 2.1.33x the status never showed it, cause not found yet.)
   if (
     hooks &&
-    (agent.status === 'working' || agent.status === 'starting') &&
+    agent.status === 'working' &&
     signal.status === 'working' &&
     RETRYING_RE.test(signal.detail ?? '')
   ) {

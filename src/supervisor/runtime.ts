@@ -35,6 +35,8 @@ export interface AgentRuntime {
   warned: Set<string>;
   /** Set while the agent's worktree directory is gone: what to tell the user (its view's warning). */
   worktreeMissing: string | null;
+  /** When a first-run dialog was first seen on screen (keys wait until it has settled), or null. */
+  firstRunSeenAt: number | null;
   /** Consecutive samples over the CPU limit. */
   cpuOver: number;
   meter: CpuMeter;
@@ -80,6 +82,7 @@ export class RuntimeTable {
         pendingPrompt: null,
         warned: new Set(),
         worktreeMissing: null,
+        firstRunSeenAt: null,
         cpuOver: 0,
         meter: new CpuMeter(),
         samples: [],
