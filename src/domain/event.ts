@@ -28,25 +28,34 @@ export const EVENT_TYPES = [
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
 
-/** Who caused an event. */
-export const ActorSchema = z.enum([
-  'user',
-  'cli',
-  'api',
-  'daemon',
-  'supervisor',
-  'hook',
-  'scheduler',
-  'integration',
+/**
+ * Who caused an event: a person (`user`, through the CLI or the web), an API client that is not
+ * a person (`api`), one of the daemon's parts, an integration by name (`integration:github`), or
+ * an agent acting on its own behalf (`agent:<id>`).
+ */
+export const ACTOR_KINDS = ['user', 'api', 'daemon', 'supervisor', 'hook', 'scheduler'] as const;
+export const ActorSchema = z.union([
+  z.enum(ACTOR_KINDS),
+  z.templateLiteral(['integration:', z.string().regex(/^[a-z0-9][a-z0-9_-]*$/)]),
+  z.templateLiteral(['agent:', IdSchema]),
 ]);
 export type Actor = z.infer<typeof ActorSchema>;
+
+/**
+ * Actors older Flotillas stored and none writes now: `cli` (now `user`) and a bare
+ * `integration` (now `integration:<name>`). Rows holding them stay readable.
+ */
+export const LEGACY_ACTORS = ['cli', 'integration'] as const;
+/** An actor as read from the log: a current one or a legacy one. */
+export const StoredActorSchema = z.union([ActorSchema, z.enum(LEGACY_ACTORS)]);
+export type StoredActor = z.infer<typeof StoredActorSchema>;
 
 /** An append-only record of something that happened. `id` is monotonic across the whole store. */
 export const EventSchema = z.object({
   id: z.number().int().positive(),
   ts: TimestampSchema,
   type: EventTypeSchema,
-  actor: ActorSchema,
+  actor: StoredActorSchema,
   repoId: IdSchema.nullable(),
   taskId: IdSchema.nullable(),
   agentId: IdSchema.nullable(),
@@ -54,6 +63,6 @@ export const EventSchema = z.object({
 });
 export type FlotillaEvent = z.infer<typeof EventSchema>;
 
-/** An event before the store gives it an id and time. */
-export type NewEvent = Omit<FlotillaEvent, 'id' | 'ts' | 'repoId' | 'taskId' | 'agentId'> &
-  Partial<Pick<FlotillaEvent, 'repoId' | 'taskId' | 'agentId'>>;
+/** An event before the store gives it an id and time; only current actors are written. */
+export type NewEvent = Omit<FlotillaEvent, 'id' | 'ts' | 'repoId' | 'taskId' | 'agentId' | 'actor'> &
+  Partial<Pick<FlotillaEvent, 'repoId' | 'taskId' | 'agentId'>> & { actor: Actor };

@@ -50,9 +50,14 @@ export class EventStore {
 
   /** Appends one event, stamped `at` (default: now); joins the caller's transaction if any. */
   async append(event: NewEvent, at: string = storeNow()): Promise<FlotillaEvent> {
-    const { EventTypeSchema, ActorSchema } = await schemas();
+    const { EventTypeSchema, ActorSchema, ACTOR_KINDS } = await schemas();
     checkEnum(EventTypeSchema.options, event.type, 'event type');
-    checkEnum(ActorSchema.options, event.actor, 'actor');
+    if (!ActorSchema.safeParse(event.actor).success) {
+      throw new FlotillaError(
+        'INVALID_INPUT',
+        `unknown actor '${event.actor}': valid are ${ACTOR_KINDS.join(', ')}, integration:<name>, agent:<id>`,
+      );
+    }
     return this.ctx.write(async (ctx) => {
       const row = await ctx.db
         .insertInto('events')

@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 import type { AgentMode, AgentStatus, StatusSource } from '../domain/agent.js';
-import type { Actor, EventType } from '../domain/event.js';
+import type { EventType, StoredActor } from '../domain/event.js';
 import type { TaskPriority, TaskStatus } from '../domain/task.js';
 
 /*
@@ -83,7 +83,7 @@ export interface EventsTable {
   id: Generated<number>;
   ts: string;
   type: EventType;
-  actor: Actor;
+  actor: StoredActor;
   repo_id: string | null;
   task_id: string | null;
   agent_id: string | null;

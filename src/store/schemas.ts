@@ -19,7 +19,7 @@ import { WorktreeSchema } from '../domain/worktree.js';
  * milliseconds of every CLI start-up.
  */
 
-export { ActorSchema, EventTypeSchema } from '../domain/event.js';
+export { ACTOR_KINDS, ActorSchema, EventTypeSchema } from '../domain/event.js';
 export { newId } from '../domain/ids.js';
 export {
   TaskCreateSchema,

@@ -84,7 +84,7 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
   const store = await openStore(paths.dbFile);
   const registered = await store.repos.register(
     { name: 'repo', path: repo.path, defaultBranch: 'main' },
-    'cli',
+    'user',
   );
   const tmux = new TmuxServer({
     socketPath: join(dir, 'sock'),
@@ -123,7 +123,7 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
     out,
     repoId: registered.id,
     task: (title = `Task ${++n}`, prompt = 'do the thing') =>
-      store.tasks.create(registered.id, { title, prompt }, 'cli'),
+      store.tasks.create(registered.id, { title, prompt }, 'user'),
     newSupervisor(extra) {
       const s = make(extra);
       supervisors.push(s);

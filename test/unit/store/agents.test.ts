@@ -22,7 +22,7 @@ async function newAgent(store: Store, taskId: string, id?: string) {
 describe('agents', () => {
   it('creates an agent with the repo of its task, and records agent.created', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     const agent = await newAgent(store, task.id);
     expect(agent).toMatchObject({
       taskId: task.id,
@@ -48,14 +48,14 @@ describe('agents', () => {
 
   it('takes a caller-chosen id and refuses a duplicate or an unknown task', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     expect((await newAgent(store, task.id, 'a7b8c9')).id).toBe('a7b8c9');
     await expectFlotillaError(newAgent(store, task.id, 'a7b8c9'), 'CONFLICT');
     await expectFlotillaError(newAgent(store, 'zzzzzz'), 'NOT_FOUND');
     await expectFlotillaError(
       store.agents.create(
         { taskId: task.id, adapter: 'Bad Name', worktreePath: '/w', branch: 'b', tmuxSession: 's' },
-        'cli',
+        'user',
       ),
       'INVALID_INPUT',
     );
@@ -63,7 +63,7 @@ describe('agents', () => {
 
   it('records a status change once, with from/to/source, and ignores repeats', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     const agent = await newAgent(store, task.id);
     const working = await store.agents.setStatus(agent.id, 'working', 'hook', 'hook');
     expect(working).toMatchObject({ status: 'working', statusSource: 'hook' });
@@ -83,7 +83,7 @@ describe('agents', () => {
 
   it('updates bookkeeping fields with agent.updated listing the changes', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     const agent = await newAgent(store, task.id);
     const updated = await store.agents.update(
       agent.id,
@@ -97,19 +97,19 @@ describe('agents', () => {
       changes: { pid: { from: null, to: 4242 }, restartCount: { from: 0, to: 1 } },
     });
     // @ts-expect-error: status changes go through setStatus
-    await expectFlotillaError(store.agents.update(agent.id, { status: 'idle' }, 'cli'), 'INVALID_INPUT');
+    await expectFlotillaError(store.agents.update(agent.id, { status: 'idle' }, 'user'), 'INVALID_INPUT');
   });
 
   it('removes only a stopped agent, hides it from list, keeps it with all', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     const agent = await newAgent(store, task.id);
-    const err = await expectFlotillaError(store.agents.remove(agent.id, 'cli'), 'CONFLICT');
+    const err = await expectFlotillaError(store.agents.remove(agent.id, 'user'), 'CONFLICT');
     expect(err.message).toContain('starting');
-    await store.agents.setStatus(agent.id, 'stopped', 'user', 'cli');
-    const removed = await store.agents.remove(agent.id, 'cli');
+    await store.agents.setStatus(agent.id, 'stopped', 'user', 'user');
+    const removed = await store.agents.remove(agent.id, 'user');
     expect(removed.removedAt).not.toBeNull();
-    await store.agents.remove(agent.id, 'cli');
+    await store.agents.remove(agent.id, 'user');
     expect(await store.agents.list()).toEqual([]);
     expect((await store.agents.list({ all: true })).map((a) => a.id)).toEqual([agent.id]);
     expect(await store.events.list({ agentId: agent.id, types: ['agent.removed'] })).toHaveLength(1);
@@ -117,9 +117,9 @@ describe('agents', () => {
 
   it('lists by repo and task', async () => {
     const { store, repo } = await setup();
-    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'cli');
-    const t1 = await store.tasks.create(repo.id, { title: 't1' }, 'cli');
-    const t2 = await store.tasks.create(other.id, { title: 't2' }, 'cli');
+    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'user');
+    const t1 = await store.tasks.create(repo.id, { title: 't1' }, 'user');
+    const t2 = await store.tasks.create(other.id, { title: 't2' }, 'user');
     const a1 = await newAgent(store, t1.id);
     const a2 = await newAgent(store, t2.id);
     expect((await store.agents.list()).map((a) => a.id)).toEqual([a1.id, a2.id]);
@@ -129,13 +129,13 @@ describe('agents', () => {
 
   it('resolves prefixes, preferring the one agent that is not removed', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     await newAgent(store, task.id, 'a7b8c9');
     await newAgent(store, task.id, 'a7x222');
     const err = await expectFlotillaError(store.agents.resolve('a7'), 'AMBIGUOUS_ID');
     expect(err.message).toContain('a7b8c9 (claude-code on task');
     await store.agents.setStatus('a7b8c9', 'exited', 'liveness', 'daemon');
-    await store.agents.remove('a7b8c9', 'cli');
+    await store.agents.remove('a7b8c9', 'user');
     expect((await store.agents.resolve('a7')).id).toBe('a7x222');
     expect((await store.agents.resolve('a7b')).id).toBe('a7b8c9');
     const none = await expectFlotillaError(store.agents.resolve('zz'), 'NOT_FOUND');

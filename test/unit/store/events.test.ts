@@ -45,11 +45,37 @@ describe('events', () => {
   it('refuses unknown types and actors, and bad limits', async () => {
     const { store } = await setup();
     // As an API client could send them, past the type checker.
-    const badType = { type: 'task.exploded', actor: 'cli', data: {} } as unknown as NewEvent;
+    const badType = { type: 'task.exploded', actor: 'user', data: {} } as unknown as NewEvent;
     const badActor = { type: 'agent.hook', actor: 'robot', data: {} } as unknown as NewEvent;
     await expectFlotillaError(store.events.append(badType), 'INVALID_INPUT');
     await expectFlotillaError(store.events.append(badActor), 'INVALID_INPUT');
     await expectFlotillaError(store.events.list({ limit: 0 }), 'INVALID_INPUT');
+  });
+
+  it('writes current actors only, and reads the legacy ones old databases hold', async () => {
+    const { store, repo } = await setup();
+    for (const actor of ['cli', 'integration', 'integration:', 'agent:x', 'Agent:a7b8c9']) {
+      const event = { type: 'agent.hook', actor, data: {} } as unknown as NewEvent;
+      await expectFlotillaError(store.events.append(event), 'INVALID_INPUT');
+    }
+    for (const actor of ['integration:github', 'agent:a7b8c9', 'scheduler'] as const) {
+      expect((await store.events.append({ type: 'agent.hook', actor, data: {} })).actor).toBe(actor);
+    }
+    // A row an older Flotilla wrote: `cli` was the CLI's actor then.
+    await store.db
+      .insertInto('events')
+      .values({
+        ts: '2026-01-01T00:00:00.000Z',
+        type: 'task.created',
+        actor: 'cli',
+        repo_id: repo.id,
+        task_id: null,
+        agent_id: null,
+        data: '{"title":"old"}',
+      })
+      .execute();
+    const [old] = await store.events.list({ order: 'desc', limit: 1 });
+    expect(old).toMatchObject({ actor: 'cli', data: { title: 'old' } });
   });
 
   it('publishes events to listeners after commit, and never those of a rolled-back transaction', async () => {
@@ -59,21 +85,21 @@ describe('events', () => {
     const before = await tableCounts(store);
     await expect(
       store.transaction(async (tx) => {
-        await tx.tasks.create(repo.id, { title: 'a' }, 'cli');
+        await tx.tasks.create(repo.id, { title: 'a' }, 'user');
         expect(seen).toEqual([]); // not before commit
-        await tx.tasks.create(repo.id, { title: 'b', dependsOn: ['zzzzzz'] }, 'cli');
+        await tx.tasks.create(repo.id, { title: 'b', dependsOn: ['zzzzzz'] }, 'user');
       }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(seen).toEqual([]);
     expect(await tableCounts(store)).toEqual(before);
 
     await store.transaction(async (tx) => {
-      const a = await tx.tasks.create(repo.id, { title: 'a' }, 'cli');
-      await tx.tasks.move(a.id, 'in_progress', 'cli');
+      const a = await tx.tasks.create(repo.id, { title: 'a' }, 'user');
+      await tx.tasks.move(a.id, 'in_progress', 'user');
     });
     expect(seen).toEqual(['task.created', 'task.moved']);
     off();
-    await store.tasks.create(repo.id, { title: 'c' }, 'cli');
+    await store.tasks.create(repo.id, { title: 'c' }, 'user');
     expect(seen).toHaveLength(2);
   });
 });

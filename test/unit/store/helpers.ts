@@ -33,7 +33,7 @@ export function storeFixture(): () => Promise<{ store: Store; repo: Repo; file: 
     stores.push(store);
     const repo = await store.repos.register(
       { name: 'app', path: join(dir, 'app'), defaultBranch: 'main' },
-      'cli',
+      'user',
     );
     return { store, repo, file, dir };
   };

@@ -44,7 +44,7 @@ describe('openStore', () => {
   it('reopens an existing database with its data', async () => {
     const file = join(tempDir(), 'flotilla.db');
     const first = await openStore(file);
-    const repo = await first.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'cli');
+    const repo = await first.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'user');
     await first.close();
     const second = await openStore(file);
     try {
@@ -113,9 +113,9 @@ describe('openStore', () => {
   it('reports a corrupt database as DB_ERROR with a recovery hint', async () => {
     const file = join(tempDir(), 'flotilla.db');
     const store = await openStore(file);
-    const repo = await store.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'cli');
+    const repo = await store.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'user');
     for (let i = 0; i < 50; i++)
-      await store.tasks.create(repo.id, { title: `task ${i}`, prompt: 'x'.repeat(500) }, 'cli');
+      await store.tasks.create(repo.id, { title: `task ${i}`, prompt: 'x'.repeat(500) }, 'user');
     await store.close();
     // Keep the header page, scramble everything after it.
     const bytes = readFileSync(file);
@@ -141,14 +141,14 @@ describe('openStore', () => {
     const dir = tempDir();
     const file = join(dir, 'flotilla.db');
     const writer = await openStore(file);
-    const repo = await writer.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'cli');
+    const repo = await writer.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'user');
     await writer.close();
 
     const reader = await openStore(file, { readonly: true });
     try {
       expect(reader.readonly).toBe(true);
       expect(await reader.repos.list()).toEqual([repo]);
-      const err = await expectFlotillaError(reader.tasks.create(repo.id, { title: 't' }, 'cli'), 'DB_ERROR');
+      const err = await expectFlotillaError(reader.tasks.create(repo.id, { title: 't' }, 'user'), 'DB_ERROR');
       expect(err.message).toContain('cannot write');
     } finally {
       await reader.close();
@@ -170,11 +170,11 @@ describe('several connections on one file', () => {
     const cli = await openStore(file);
     const daemon = await openStore(file);
     try {
-      const repo = await cli.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'cli');
+      const repo = await cli.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'user');
       expect(await daemon.repos.byPath('/srv/app')).toEqual(repo);
       const task = await daemon.tasks.create(repo.id, { title: 'from the daemon' }, 'daemon');
       expect((await cli.tasks.resolve(task.id.slice(0, 3))).title).toBe('from the daemon');
-      await cli.tasks.move(task.id, 'done', 'cli');
+      await cli.tasks.move(task.id, 'done', 'user');
       expect((await daemon.tasks.get(task.id))?.status).toBe('done');
       const ids = (await daemon.events.list()).map((e) => e.id);
       expect(ids).toEqual([1, 2, 3]);
@@ -194,7 +194,7 @@ describe('several connections on one file', () => {
     try {
       const repo = await patient.repos.register(
         { name: 'app', path: '/srv/app', defaultBranch: 'main' },
-        'cli',
+        'user',
       );
       // Another process takes the write lock, appends an event, holds the lock ~1 s, commits.
       const script = `
@@ -211,12 +211,12 @@ describe('several connections on one file', () => {
       await waitFor(() => existsSync(marker), 'the other process to take the write lock');
 
       const busy = await expectFlotillaError(
-        hasty.tasks.create(repo.id, { title: 'hasty' }, 'cli'),
+        hasty.tasks.create(repo.id, { title: 'hasty' }, 'user'),
         'DB_ERROR',
       );
       expect(busy.message).toContain('locked by another Flotilla process');
 
-      const task = await patient.tasks.create(repo.id, { title: 'patient' }, 'cli');
+      const task = await patient.tasks.create(repo.id, { title: 'patient' }, 'user');
       await other;
       const events = await patient.events.list();
       const started = events.find((e) => e.type === 'daemon.started');
@@ -238,13 +238,13 @@ describe('two stores on one file in one process', () => {
     const a = await openStore(file, { busyTimeoutMs: 200 });
     const b = await openStore(file, { busyTimeoutMs: 200 });
     try {
-      const repo = await a.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'cli');
+      const repo = await a.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'user');
       // Both transactions are open at once; without a shared lock B's BEGIN IMMEDIATE would block
       // the event loop while A waits for its turn, and fail after the busy timeout.
       const results = await Promise.all([
         a.transaction(async (tx) => {
-          const t = await tx.tasks.create(repo.id, { title: 'from a' }, 'cli');
-          return tx.tasks.move(t.id, 'in_progress', 'cli');
+          const t = await tx.tasks.create(repo.id, { title: 'from a' }, 'user');
+          return tx.tasks.move(t.id, 'in_progress', 'user');
         }),
         b.transaction(async (tx) => {
           const t = await tx.tasks.create(repo.id, { title: 'from b' }, 'daemon');

@@ -9,7 +9,7 @@ describe('repos', () => {
     expect(repo).toMatchObject({ name: 'app', path: `${dir}/app`, defaultBranch: 'main' });
     const again = await store.repos.register(
       { name: 'renamed', path: `${dir}/app/`, defaultBranch: 'dev' },
-      'cli',
+      'user',
     );
     expect(again).toEqual(repo);
     expect(await store.repos.byPath(`${dir}/app/../app`)).toEqual(repo);
@@ -17,7 +17,7 @@ describe('repos', () => {
     const events = await store.events.list({ types: ['repo.registered'] });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      actor: 'cli',
+      actor: 'user',
       repoId: repo.id,
       data: { name: 'app', path: repo.path },
     });
@@ -29,7 +29,7 @@ describe('repos', () => {
     const api = await store.repos.register({ name: 'api', path: '/srv/api', defaultBranch: 'trunk' }, 'api');
     expect((await store.repos.list()).map((r) => r.id)).toEqual([api.id, repo.id, lib.id]);
     const err = await expectFlotillaError(
-      store.repos.register({ name: 'x', path: 'relative/dir', defaultBranch: 'main' }, 'cli'),
+      store.repos.register({ name: 'x', path: 'relative/dir', defaultBranch: 'main' }, 'user'),
       'INVALID_INPUT',
     );
     expect(err.message).toContain('absolute');

@@ -30,7 +30,7 @@ describe('tasks: create and get', () => {
     const task = await store.tasks.create(
       repo.id,
       { title: '  Fix login  ', labels: ['bug', 'auth'] },
-      'cli',
+      'user',
     );
     expect(task).toMatchObject({
       repoId: repo.id,
@@ -50,7 +50,7 @@ describe('tasks: create and get', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'task.created',
-      actor: 'cli',
+      actor: 'user',
       repoId: repo.id,
       taskId: task.id,
       ts: task.createdAt,
@@ -76,7 +76,7 @@ describe('tasks: create and get', () => {
           { system: 'github', key: 'acme/app#12', url: 'https://github.com/acme/app/issues/12' },
         ],
       },
-      'integration',
+      'integration:github',
     );
     const read = await store.tasks.get(task.id);
     expect(read?.prompt).toBe('Do the thing.\nCarefully.');
@@ -89,17 +89,17 @@ describe('tasks: create and get', () => {
     const { store, repo } = await setup();
     const before = await tableCounts(store);
     const err = await expectFlotillaError(
-      store.tasks.create(repo.id, { title: 'x', labels: ['has space'] }, 'cli'),
+      store.tasks.create(repo.id, { title: 'x', labels: ['has space'] }, 'user'),
       'INVALID_INPUT',
     );
     expect(err.issues[0]?.path).toBe('labels.0');
-    await expectFlotillaError(store.tasks.create(repo.id, { title: '   ' }, 'cli'), 'INVALID_INPUT');
+    await expectFlotillaError(store.tasks.create(repo.id, { title: '   ' }, 'user'), 'INVALID_INPUT');
     expect(await tableCounts(store)).toEqual(before);
   });
 
   it('refuses an unknown repo', async () => {
     const { store } = await setup();
-    const err = await expectFlotillaError(store.tasks.create('zzzzzz', { title: 'x' }, 'cli'), 'NOT_FOUND');
+    const err = await expectFlotillaError(store.tasks.create('zzzzzz', { title: 'x' }, 'user'), 'NOT_FOUND');
     expect(err.hint).toContain('flotilla init');
   });
 
@@ -154,15 +154,15 @@ describe('tasks: resolve by prefix', () => {
 describe('tasks: list, count and pagination', () => {
   it('orders by priority, then creation; filters by status, label, priority and repo', async () => {
     const { store, repo } = await setup();
-    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'cli');
-    const low = await store.tasks.create(repo.id, { title: 'low', priority: 'low', labels: ['ui'] }, 'cli');
-    const n1 = await store.tasks.create(repo.id, { title: 'n1', labels: ['bug', 'ui'] }, 'cli');
-    const urgent = await store.tasks.create(repo.id, { title: 'urgent', priority: 'urgent' }, 'cli');
-    const n2 = await store.tasks.create(repo.id, { title: 'n2', status: 'backlog', labels: ['bug'] }, 'cli');
+    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'user');
+    const low = await store.tasks.create(repo.id, { title: 'low', priority: 'low', labels: ['ui'] }, 'user');
+    const n1 = await store.tasks.create(repo.id, { title: 'n1', labels: ['bug', 'ui'] }, 'user');
+    const urgent = await store.tasks.create(repo.id, { title: 'urgent', priority: 'urgent' }, 'user');
+    const n2 = await store.tasks.create(repo.id, { title: 'n2', status: 'backlog', labels: ['bug'] }, 'user');
     const high = await store.tasks.create(
       other.id,
       { title: 'high', priority: 'high', labels: ['bug_fix'] },
-      'cli',
+      'user',
     );
 
     const ids = (tasks: { id: string }[]) => tasks.map((t) => t.id);
@@ -182,7 +182,7 @@ describe('tasks: list, count and pagination', () => {
   it('pages with limit and offset without gaps or repeats', async () => {
     const { store, repo } = await setup();
     const created = [];
-    for (let i = 0; i < 7; i++) created.push(await store.tasks.create(repo.id, { title: `t${i}` }, 'cli'));
+    for (let i = 0; i < 7; i++) created.push(await store.tasks.create(repo.id, { title: `t${i}` }, 'user'));
     const all = (await store.tasks.list()).map((t) => t.id);
     const paged: string[] = [];
     for (let offset = 0; offset < 7; offset += 3) {
@@ -203,9 +203,9 @@ describe('tasks: list, count and pagination', () => {
 
   it('returns dependencies with each listed task', async () => {
     const { store, repo } = await setup();
-    const a = await store.tasks.create(repo.id, { title: 'a' }, 'cli');
-    const b = await store.tasks.create(repo.id, { title: 'b' }, 'cli');
-    const c = await store.tasks.create(repo.id, { title: 'c', dependsOn: [b.id, a.id.slice(0, 4)] }, 'cli');
+    const a = await store.tasks.create(repo.id, { title: 'a' }, 'user');
+    const b = await store.tasks.create(repo.id, { title: 'b' }, 'user');
+    const c = await store.tasks.create(repo.id, { title: 'c', dependsOn: [b.id, a.id.slice(0, 4)] }, 'user');
     const listed = await store.tasks.list();
     expect(listed.find((t) => t.id === c.id)?.dependsOn).toEqual([a.id, b.id].sort());
     expect(listed.find((t) => t.id === a.id)?.dependsOn).toEqual([]);
@@ -216,7 +216,7 @@ describe('tasks: list, count and pagination', () => {
 describe('tasks: update and move', () => {
   it('updates fields, labels (set, add, remove) and records what changed', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 'Fix login', labels: ['bug'] }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 'Fix login', labels: ['bug'] }, 'user');
     const updated = await store.tasks.update(
       task.id.slice(0, 3),
       { title: 'Fix the login', priority: 'high', addLabels: ['auth', 'bug'], removeLabels: ['bug'] },
@@ -236,28 +236,28 @@ describe('tasks: update and move', () => {
         },
       },
     });
-    const replaced = await store.tasks.update(task.id, { labels: ['x', 'y'], addLabels: ['z'] }, 'cli');
+    const replaced = await store.tasks.update(task.id, { labels: ['x', 'y'], addLabels: ['z'] }, 'user');
     expect(replaced.labels).toEqual(['x', 'y', 'z']);
   });
 
   it('appends no event when nothing changes', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 'same' }, 'cli');
-    const again = await store.tasks.update(task.id, { title: 'same', labels: [] }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 'same' }, 'user');
+    const again = await store.tasks.update(task.id, { title: 'same', labels: [] }, 'user');
     expect(again).toEqual(task);
     expect(await store.events.list({ taskId: task.id })).toHaveLength(1);
   });
 
   it('refuses unknown patch fields', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     // @ts-expect-error: status changes go through move()
-    await expectFlotillaError(store.tasks.update(task.id, { status: 'done' }, 'cli'), 'INVALID_INPUT');
+    await expectFlotillaError(store.tasks.update(task.id, { status: 'done' }, 'user'), 'INVALID_INPUT');
   });
 
   it('moves between statuses with task.moved {from, to}; an unknown status lists the valid ones', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     const moved = await store.tasks.move(task.id, 'in_progress', 'scheduler');
     expect(moved.status).toBe('in_progress');
     expect((await store.tasks.get(task.id))?.status).toBe('in_progress');
@@ -266,7 +266,7 @@ describe('tasks: update and move', () => {
     expect(moves.map((e) => [e.actor, e.data])).toEqual([['scheduler', { from: 'todo', to: 'in_progress' }]]);
 
     // @ts-expect-error: as typed by a user
-    const err = await expectFlotillaError(store.tasks.move(task.id, 'doing', 'cli'), 'INVALID_STATUS');
+    const err = await expectFlotillaError(store.tasks.move(task.id, 'doing', 'user'), 'INVALID_STATUS');
     expect(err.message).toContain("'doing'");
     expect(err.hint).toBe('valid statuses: backlog, todo, in_progress, review, done, failed, cancelled');
   });
@@ -275,16 +275,16 @@ describe('tasks: update and move', () => {
 describe('tasks: ready', () => {
   it('lists todo tasks whose dependencies are all done, by priority', async () => {
     const { store, repo } = await setup();
-    const base = await store.tasks.create(repo.id, { title: 'base' }, 'cli');
+    const base = await store.tasks.create(repo.id, { title: 'base' }, 'user');
     const child = await store.tasks.create(
       repo.id,
       { title: 'child', priority: 'urgent', dependsOn: [base.id] },
-      'cli',
+      'user',
     );
-    const free = await store.tasks.create(repo.id, { title: 'free' }, 'cli');
-    await store.tasks.create(repo.id, { title: 'later', status: 'backlog' }, 'cli');
-    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'cli');
-    const elsewhere = await store.tasks.create(other.id, { title: 'elsewhere', priority: 'high' }, 'cli');
+    const free = await store.tasks.create(repo.id, { title: 'free' }, 'user');
+    await store.tasks.create(repo.id, { title: 'later', status: 'backlog' }, 'user');
+    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'user');
+    const elsewhere = await store.tasks.create(other.id, { title: 'elsewhere', priority: 'high' }, 'user');
 
     const ids = async (repoId?: string) => (await store.tasks.ready(repoId)).map((t) => t.id);
     expect(await ids()).toEqual([elsewhere.id, base.id, free.id]);
@@ -299,8 +299,8 @@ describe('tasks: ready', () => {
 describe('tasks: remove', () => {
   it('deletes a task and records task.deleted; its events stay', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 'gone' }, 'cli');
-    const removed = await store.tasks.remove(task.id.slice(0, 4), 'cli');
+    const task = await store.tasks.create(repo.id, { title: 'gone' }, 'user');
+    const removed = await store.tasks.remove(task.id.slice(0, 4), 'user');
     expect(removed.id).toBe(task.id);
     expect(await store.tasks.get(task.id)).toBeNull();
     const events = await store.events.list({ taskId: task.id });
@@ -310,14 +310,14 @@ describe('tasks: remove', () => {
 
   it('refuses while other tasks depend on it, unless forced, which drops those edges', async () => {
     const { store, repo } = await setup();
-    const base = await store.tasks.create(repo.id, { title: 'base' }, 'cli');
-    const child = await store.tasks.create(repo.id, { title: 'child', dependsOn: [base.id] }, 'cli');
-    const err = await expectFlotillaError(store.tasks.remove(base.id, 'cli'), 'CONFLICT');
+    const base = await store.tasks.create(repo.id, { title: 'base' }, 'user');
+    const child = await store.tasks.create(repo.id, { title: 'child', dependsOn: [base.id] }, 'user');
+    const err = await expectFlotillaError(store.tasks.remove(base.id, 'user'), 'CONFLICT');
     expect(err.message).toContain(`${child.id} "child"`);
     expect(err.hint).toContain('--force');
     expect(await store.tasks.get(base.id)).not.toBeNull();
 
-    await store.tasks.remove(base.id, 'cli', { force: true });
+    await store.tasks.remove(base.id, 'user', { force: true });
     expect((await store.tasks.get(child.id))?.dependsOn).toEqual([]);
     const [deleted] = await store.events.list({ types: ['task.deleted'] });
     expect(deleted?.data).toMatchObject({ droppedDependents: [child.id] });
@@ -325,7 +325,7 @@ describe('tasks: remove', () => {
 
   it('refuses while an agent is live on it or its worktree exists; then succeeds', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     const worktree = await store.worktrees.create(
       {
         taskId: task.id,
@@ -347,15 +347,15 @@ describe('tasks: remove', () => {
       },
       'supervisor',
     );
-    const live = await expectFlotillaError(store.tasks.remove(task.id, 'cli', { force: true }), 'CONFLICT');
+    const live = await expectFlotillaError(store.tasks.remove(task.id, 'user', { force: true }), 'CONFLICT');
     expect(live.message).toContain(`agent ${agent.id} (starting)`);
 
-    await store.agents.setStatus(agent.id, 'stopped', 'user', 'cli');
-    const wt = await expectFlotillaError(store.tasks.remove(task.id, 'cli'), 'CONFLICT');
+    await store.agents.setStatus(agent.id, 'stopped', 'user', 'user');
+    const wt = await expectFlotillaError(store.tasks.remove(task.id, 'user'), 'CONFLICT');
     expect(wt.message).toContain('/w/t');
 
     await store.worktrees.markRemoved(worktree.id, 'supervisor');
-    await store.tasks.remove(task.id, 'cli');
+    await store.tasks.remove(task.id, 'user');
     expect(await store.tasks.get(task.id)).toBeNull();
     expect(await store.agents.get(agent.id)).toBeNull();
   });

@@ -15,7 +15,7 @@ const wt = (taskId: string, path: string, portBase: number) => ({
 describe('worktrees', () => {
   it('creates, reads and lists worktrees; records worktree.created', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     const w = await store.worktrees.create(wt(task.id, '/w/a', 4100), 'supervisor');
     expect(w).toMatchObject({
       repoId: repo.id,
@@ -37,8 +37,8 @@ describe('worktrees', () => {
 
   it('refuses a path or port block held by a live worktree, and reuses them once removed', async () => {
     const { store, repo } = await setup();
-    const t1 = await store.tasks.create(repo.id, { title: 't1' }, 'cli');
-    const t2 = await store.tasks.create(repo.id, { title: 't2' }, 'cli');
+    const t1 = await store.tasks.create(repo.id, { title: 't1' }, 'user');
+    const t2 = await store.tasks.create(repo.id, { title: 't2' }, 'user');
     const w1 = await store.worktrees.create(wt(t1.id, '/w/a', 4100), 'supervisor');
     const path = await expectFlotillaError(
       store.worktrees.create(wt(t2.id, '/w/a', 4200), 'supervisor'),
@@ -70,7 +70,7 @@ describe('worktrees', () => {
 
   it('refuses a bad port and an unknown task', async () => {
     const { store, repo } = await setup();
-    const task = await store.tasks.create(repo.id, { title: 't' }, 'cli');
+    const task = await store.tasks.create(repo.id, { title: 't' }, 'user');
     await expectFlotillaError(store.worktrees.create(wt(task.id, '/w/a', 80), 'supervisor'), 'INVALID_INPUT');
     await expectFlotillaError(store.worktrees.create(wt('zzzzzz', '/w/a', 4100), 'supervisor'), 'NOT_FOUND');
     await expectFlotillaError(store.worktrees.markRemoved('zzzzzz', 'supervisor'), 'NOT_FOUND');

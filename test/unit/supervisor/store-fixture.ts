@@ -17,9 +17,9 @@ export async function makeStoreFixture(): Promise<StoreFixture> {
   const store = await openStore(join(dir, 'flotilla.db'));
   const repo = await store.repos.register(
     { name: 'r', path: join(dir, 'repo'), defaultBranch: 'main' },
-    'cli',
+    'user',
   );
-  const task = await store.tasks.create(repo.id, { title: 'Do it' }, 'cli');
+  const task = await store.tasks.create(repo.id, { title: 'Do it' }, 'user');
   const agent = await store.agents.create(
     {
       taskId: task.id,
