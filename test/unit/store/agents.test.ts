@@ -117,7 +117,10 @@ describe('agents', () => {
 
   it('lists by repo and task', async () => {
     const { store, repo } = await setup();
-    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'user');
+    const other = await store.repos.register(
+      { name: 'lib', path: '/srv/lib', defaultBranch: 'main' },
+      'user',
+    );
     const t1 = await store.tasks.create(repo.id, { title: 't1' }, 'user');
     const t2 = await store.tasks.create(other.id, { title: 't2' }, 'user');
     const a1 = await newAgent(store, t1.id);

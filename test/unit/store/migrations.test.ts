@@ -167,7 +167,11 @@ describe('migrations', () => {
         [2, 'agent.status_changed'],
       ]);
       // New rows continue the old event sequence and satisfy the old rows' constraints.
-      const added = await store.tasks.create('r2r2r2', { title: 'After upgrade', dependsOn: ['m2x'] }, 'user');
+      const added = await store.tasks.create(
+        'r2r2r2',
+        { title: 'After upgrade', dependsOn: ['m2x'] },
+        'user',
+      );
       expect(added.dependsOn).toEqual(['m2x7pp']);
       expect(await store.events.latestId()).toBe(3);
     } finally {

@@ -141,7 +141,10 @@ describe('openStore', () => {
     const dir = tempDir();
     const file = join(dir, 'flotilla.db');
     const writer = await openStore(file);
-    const repo = await writer.repos.register({ name: 'app', path: '/srv/app', defaultBranch: 'main' }, 'user');
+    const repo = await writer.repos.register(
+      { name: 'app', path: '/srv/app', defaultBranch: 'main' },
+      'user',
+    );
     await writer.close();
 
     const reader = await openStore(file, { readonly: true });

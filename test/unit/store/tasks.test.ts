@@ -154,7 +154,10 @@ describe('tasks: resolve by prefix', () => {
 describe('tasks: list, count and pagination', () => {
   it('orders by priority, then creation; filters by status, label, priority and repo', async () => {
     const { store, repo } = await setup();
-    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'user');
+    const other = await store.repos.register(
+      { name: 'lib', path: '/srv/lib', defaultBranch: 'main' },
+      'user',
+    );
     const low = await store.tasks.create(repo.id, { title: 'low', priority: 'low', labels: ['ui'] }, 'user');
     const n1 = await store.tasks.create(repo.id, { title: 'n1', labels: ['bug', 'ui'] }, 'user');
     const urgent = await store.tasks.create(repo.id, { title: 'urgent', priority: 'urgent' }, 'user');
@@ -283,7 +286,10 @@ describe('tasks: ready', () => {
     );
     const free = await store.tasks.create(repo.id, { title: 'free' }, 'user');
     await store.tasks.create(repo.id, { title: 'later', status: 'backlog' }, 'user');
-    const other = await store.repos.register({ name: 'lib', path: '/srv/lib', defaultBranch: 'main' }, 'user');
+    const other = await store.repos.register(
+      { name: 'lib', path: '/srv/lib', defaultBranch: 'main' },
+      'user',
+    );
     const elsewhere = await store.tasks.create(other.id, { title: 'elsewhere', priority: 'high' }, 'user');
 
     const ids = async (repoId?: string) => (await store.tasks.ready(repoId)).map((t) => t.id);
