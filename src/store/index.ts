@@ -13,5 +13,14 @@ export { type OpenStoreOptions, openStore, Store, type StoreModules, type StoreT
 export { type RepoRegister, RepoStore } from './repos.js';
 export type * from './schema.js';
 export { DEFAULT_BUSY_TIMEOUT_MS } from './sqlite.js';
+export {
+  type HookEffect,
+  type HookRecord,
+  type PendingWakeup,
+  type RestartRecord,
+  type StatusWrite,
+  type SupervisionState,
+  SupervisionStore,
+} from './supervision.js';
 export { type TaskRemoveOptions, TaskStore } from './tasks.js';
 export { type WorktreeCreate, type WorktreeListOptions, WorktreeStore } from './worktrees.js';

@@ -11,6 +11,7 @@ import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { RepoStore } from './repos.js';
 import type { Database } from './schema.js';
 import { connectSqlite } from './sqlite.js';
+import { SupervisionStore } from './supervision.js';
 import { TaskStore } from './tasks.js';
 import { WorktreeStore } from './worktrees.js';
 
@@ -29,6 +30,8 @@ export interface StoreModules {
   readonly agents: AgentStore;
   readonly worktrees: WorktreeStore;
   readonly events: EventStore;
+  /** The supervisor's per-agent memory (hook offsets, wakeups, restart window). */
+  readonly supervision: SupervisionStore;
 }
 
 /** The entity modules inside one transaction, plus its kysely handle for custom queries. */
@@ -43,6 +46,7 @@ function modules(ctx: StoreContext): StoreModules {
     agents: new AgentStore(ctx),
     worktrees: new WorktreeStore(ctx),
     events: new EventStore(ctx),
+    supervision: new SupervisionStore(ctx),
   };
 }
 
@@ -53,6 +57,7 @@ export class Store implements StoreModules {
   readonly agents: AgentStore;
   readonly worktrees: WorktreeStore;
   readonly events: EventStore;
+  readonly supervision: SupervisionStore;
   private readonly ctx: StoreContext;
   private closed = false;
 
@@ -73,6 +78,7 @@ export class Store implements StoreModules {
       agents: this.agents,
       worktrees: this.worktrees,
       events: this.events,
+      supervision: this.supervision,
     } = modules(this.ctx));
   }
 
