@@ -1,11 +1,13 @@
-import type { PermissionDecision } from './types.js';
-
 /**
  * Option dialogs as TUIs draw them: numbered (`❯ 1. Yes`, `  2. No`) or, in Claude Code 2.1.33x's
  * first-run dialogs, unnumbered (`  No, exit` / `❯ Yes, I trust this folder`). Options are found
  * by their text, never assumed by number: Claude Code 2.1.331 inserted "3. Yes, and switch to
  * auto mode", which made "No" option 4.
  */
+
+/** How a permission dialog is answered. Declared here, the lowest of the screen files, so that
+ * dialog.ts, screen-plan.ts and types.ts import one another in one direction only. */
+export type PermissionDecision = 'approve' | 'deny';
 
 /** One option of a dialog: its number (its position when unnumbered), its text and its line. */
 export interface DialogOption {

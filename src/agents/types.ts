@@ -117,7 +117,7 @@ export interface UsageReport {
   costUsd?: number;
 }
 
-export type PermissionDecision = 'approve' | 'deny';
+export type { PermissionDecision } from './dialog.js';
 
 /** Commands to name in errors of screen actions: how to look, how to answer. */
 export interface ActionHints {

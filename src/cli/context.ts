@@ -1,11 +1,18 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/load.js';
 import type { StatePaths } from '../config/paths.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/index.js';
 import { detectColor, neutralise, type Style } from './output.js';
+
+/**
+ * Runs one command against a fresh context; every command action goes through here. Declared
+ * here, not in main.ts, so the commands main.ts registers do not import main.ts back.
+ */
+export type Runner = (program: Command, action: (ctx: CliContext) => Promise<void>) => Promise<void>;
 
 /** Global flags every command sees. */
 export interface GlobalOptions {

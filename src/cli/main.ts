@@ -1,6 +1,7 @@
 import { Command, type Option } from 'commander';
 import { resolvePaths } from '../config/paths.js';
 import { closest, editDistance } from '../config/suggest.js';
+import { flotillaVersion } from '../core/version.js';
 import { FlotillaError } from '../domain/errors.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerConfigCommands } from './commands/config.js';
@@ -13,14 +14,10 @@ import { registerTaskCommands } from './commands/task.js';
 import { registerVersionCommand } from './commands/version.js';
 import { registerWebCommand } from './commands/web.js';
 import { registerWorktreeCommands } from './commands/worktree.js';
-import { CliContext, type GlobalOptions } from './context.js';
+import { CliContext, type GlobalOptions, type Runner } from './context.js';
 import { printError } from './errors.js';
 import { detectColor } from './output.js';
 import { collect } from './parse.js';
-import { flotillaVersion } from './version.js';
-
-/** Runs one command against a fresh context; every command action goes through here. */
-export type Runner = (program: Command, action: (ctx: CliContext) => Promise<void>) => Promise<void>;
 
 const HELP_FOOTER = `
 Quick start:

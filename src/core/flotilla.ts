@@ -1,7 +1,6 @@
 import { loadConfig } from '../config/load.js';
 import { ensureStateDir, resolvePaths, type StatePaths } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
-import { acquireDaemonLock } from '../daemon/state.js';
 import type { Agent } from '../domain/agent.js';
 import type { FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
@@ -13,6 +12,7 @@ import { openStore, type Store } from '../store/index.js';
 
 import type { RemoveOptions, RemoveOutcome, SupervisorLogger } from '../supervisor/index.js';
 import { registerRepo } from './repos.js';
+import { acquireStateLock } from './state-lock.js';
 import { createSupervision } from './supervision.js';
 
 /**
@@ -81,7 +81,7 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
   const paths = resolvePaths(env);
   const { config } = loadConfig({ env, ...(options.config ? { flags: options.config } : {}) });
   ensureStateDir(paths);
-  const lock = acquireDaemonLock(paths);
+  const lock = acquireStateLock(paths);
   let store: Store | undefined;
   try {
     store = await openStore(paths.dbFile);

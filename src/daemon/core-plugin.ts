@@ -37,28 +37,3 @@ export class CorePlugin implements DaemonPlugin {
     this.opened = undefined;
   }
 }
-
-/** Options of a full daemon's plugins (tests point the dashboard at their own files). */
-export interface DefaultPluginsOptions {
-  /** The built dashboard's folder; default: `dist/web` (see `defaultWebRoot`). */
-  webRoot?: string;
-}
-
-/** Every plugin of a full daemon, in start order. */
-export async function defaultPlugins(options: DefaultPluginsOptions = {}): Promise<DaemonPlugin[]> {
-  const core = new CorePlugin();
-  const [{ SupervisorPlugin }, { StreamPlugin }, { WebPlugin }] = await Promise.all([
-    import('./supervisor-plugin.js'),
-    import('./stream-plugin.js'),
-    import('./web-plugin.js'),
-  ]);
-  const supervisor = new SupervisorPlugin(core);
-  return [
-    core,
-    supervisor,
-    new StreamPlugin(core, {
-      conversations: { page: (agentId, query) => supervisor.instance.conversation(agentId, query) },
-    }),
-    new WebPlugin(options.webRoot === undefined ? {} : { root: options.webRoot }),
-  ];
-}

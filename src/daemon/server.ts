@@ -11,20 +11,20 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { hostForUrl } from '../api/guard.js';
 import { type ApiRoutes, buildApiServer } from '../api/server.js';
-import { flotillaVersion } from '../cli/version.js';
 import { ensureStateDir, type StatePaths } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
+import { flotillaVersion } from '../core/version.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Logger } from '../log/logger.js';
 import { agentOfToken } from '../supervisor/agent-token.js';
 import { createDaemonLogger } from './logger.js';
 import type { DaemonContext, DaemonPlugin } from './plugin.js';
 import {
-  acquireDaemonLock,
+  acquireStateLock,
   type DaemonInfo,
-  type DaemonLock,
   ensureToken,
   removeDaemonInfo,
+  type StateLock,
   writeDaemonInfo,
 } from './state.js';
 
@@ -187,7 +187,7 @@ export async function startDaemon(opts: StartDaemonOptions): Promise<RunningDaem
     logger.warn({ host: config.server.host }, message);
     process.stderr.write(`flotilla: ${message}\n`);
   }
-  const lock: DaemonLock = acquireDaemonLock(paths);
+  const lock: StateLock = acquireStateLock(paths);
 
   const abort = new AbortController();
   const ctx: DaemonContext = { paths, config, logger, version, url: '', signal: abort.signal };

@@ -1,13 +1,13 @@
 /**
- * The daemon's files in the state dir: a lock so one daemon runs per FLOTILLA_HOME,
- * `daemon.json` telling clients where it listens, and the API token. Read on every CLI call
- * that talks to the daemon: node built-ins only, no zod.
+ * The daemon's files in the state dir: `daemon.json` telling clients where it listens, and the
+ * API token; the lock that keeps one fleet per FLOTILLA_HOME is core/state-lock.ts (re-exported
+ * here for the daemon and the CLI). Read on every CLI call that talks to the daemon: node
+ * built-ins only, no zod.
  */
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
   closeSync,
-  linkSync,
   openSync,
   readFileSync,
   renameSync,
@@ -18,8 +18,16 @@ import {
 import { join } from 'node:path';
 import type { StatePaths } from '../config/paths.js';
 import { writeSecretFile } from '../config/paths.js';
-import { FlotillaError } from '../domain/errors.js';
-import { identifyProcess, isSameProcessAlive, type ProcessIdentity } from '../proc/identity.js';
+import { breakStaleLock, parseLock, readJsonObject, stateLockFile } from '../core/state-lock.js';
+import { isSameProcessAlive } from '../proc/identity.js';
+
+export {
+  acquireStateLock,
+  alreadyRunning,
+  type LockRecord,
+  lockHolder,
+  type StateLock,
+} from '../core/state-lock.js';
 
 /** Where a running daemon listens; written once it is ready, removed when it stops. */
 export interface DaemonInfo {
@@ -49,21 +57,14 @@ export interface DaemonFiles {
 
 export function daemonFiles(paths: StatePaths): DaemonFiles {
   return {
-    lockFile: join(paths.home, 'daemon.lock'),
+    lockFile: stateLockFile(paths),
     infoFile: join(paths.home, 'daemon.json'),
     outFile: join(paths.logDir, 'daemon.out'),
     logFile: join(paths.logDir, 'daemon.log'),
   };
 }
 
-const readJson = (file: string): Record<string, unknown> | null => {
-  try {
-    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-};
+const readJson = readJsonObject;
 
 /** What daemon.json says, or null when it is missing or unreadable (a stale or torn file is no daemon). */
 export function readDaemonInfo(paths: StatePaths): DaemonInfo | null {
@@ -115,122 +116,6 @@ export function writeDaemonInfo(paths: StatePaths, info: DaemonInfo): void {
 export function removeDaemonInfo(paths: StatePaths, pid: number): void {
   const info = readDaemonInfo(paths);
   if (info === null || info.pid === pid) rmSync(daemonFiles(paths).infoFile, { force: true });
-}
-
-/** The content of daemon.lock: the holder, recognisable even after its pid is reused. */
-export interface LockRecord extends ProcessIdentity {
-  acquiredAt: string;
-}
-
-function parseLock(file: string): LockRecord | null {
-  const v = readJson(file);
-  if (v === null || typeof v.pid !== 'number') return null;
-  return {
-    pid: v.pid,
-    startTime: typeof v.startTime === 'string' ? v.startTime : null,
-    bootId: typeof v.bootId === 'string' ? v.bootId : null,
-    acquiredAt: typeof v.acquiredAt === 'string' ? v.acquiredAt : '',
-  };
-}
-
-/** The process holding the daemon lock, if it is still running; null when free or stale. */
-export function lockHolder(paths: StatePaths): LockRecord | null {
-  const record = parseLock(daemonFiles(paths).lockFile);
-  return record !== null && isSameProcessAlive(record) ? record : null;
-}
-
-/** A held daemon lock. */
-export interface DaemonLock {
-  readonly record: LockRecord;
-  /** Removes the lock file if it is still ours. Idempotent and synchronous (safe in exit handlers). */
-  release(): void;
-}
-
-export function alreadyRunning(paths: StatePaths, pid: number): FlotillaError {
-  return new FlotillaError(
-    'CONFLICT',
-    `a Flotilla daemon is already running for ${paths.home} (pid ${pid})`,
-    {
-      hint: `use it, or stop it first: \`flotilla daemon stop\` (or kill ${pid})`,
-    },
-  );
-}
-
-/**
- * Takes the one-daemon-per-home lock or throws CONFLICT naming the holder. The lock file is
- * written in full under a temp name and hard-linked into place, so it appears atomically with
- * its content (a reader never sees an empty lock). A stale lock (holder gone, or its pid now
- * belongs to another process) is moved aside by rename before it is removed, so two starters
- * breaking the same stale lock cannot both win.
- */
-export function acquireDaemonLock(paths: StatePaths): DaemonLock {
-  const { lockFile } = daemonFiles(paths);
-  const record: LockRecord = { ...identifyProcess(), acquiredAt: new Date().toISOString() };
-  const temp = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    writeSync(fd, `${JSON.stringify(record)}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        linkSync(temp, lockFile);
-        return heldLock(paths, record);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      const holder = parseLock(lockFile);
-      if (holder !== null && isSameProcessAlive(holder)) {
-        throw alreadyRunning(paths, holder.pid);
-      }
-      breakStaleLock(lockFile);
-    }
-    throw new FlotillaError(
-      'CONFLICT',
-      `could not take the daemon lock ${lockFile}: other processes keep taking it`,
-      {
-        hint: 'another daemon is probably starting right now; run `flotilla daemon status`',
-      },
-    );
-  } finally {
-    rmSync(temp, { force: true });
-  }
-}
-
-function breakStaleLock(lockFile: string): void {
-  const aside = `${lockFile}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
-  try {
-    renameSync(lockFile, aside);
-  } catch {
-    return; // someone else moved it first; try again from the top
-  }
-  const moved = parseLock(aside);
-  if (moved !== null && isSameProcessAlive(moved)) {
-    // We took a live lock that replaced the stale one between our read and our rename: put it back.
-    try {
-      linkSync(aside, lockFile);
-    } catch {
-      // a third starter got in meanwhile; it holds the lock now
-    }
-  }
-  rmSync(aside, { force: true });
-}
-
-function heldLock(paths: StatePaths, record: LockRecord): DaemonLock {
-  let released = false;
-  return {
-    record,
-    release() {
-      if (released) return;
-      released = true;
-      const current = parseLock(daemonFiles(paths).lockFile);
-      if (current?.pid === record.pid && current.acquiredAt === record.acquiredAt) {
-        rmSync(daemonFiles(paths).lockFile, { force: true });
-      }
-    },
-  };
 }
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{32,}$/;

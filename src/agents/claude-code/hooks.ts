@@ -6,6 +6,10 @@ import { subjectOf } from '../tool-call.js';
 import type { StatusSignal } from '../types.js';
 import { HOOK_SHELL } from './hook-script.js';
 import { claudeRunEnd } from './run-result.js';
+import { toolSummary } from './tool-summary.js';
+
+// Its own file so that run-result.ts (which hooks.ts reads) does not import hooks.ts back.
+export { toolSummary } from './tool-summary.js';
 
 /**
  * Claude Code hooks: the settings file Flotilla passes with `--settings` (the user's and the
@@ -58,21 +62,6 @@ export function hookSettings(
     hooks[event] = [TOOL_EVENTS.has(event) ? { matcher: '*', hooks: [command] } : { hooks: [command] }];
   }
   return { hooks };
-}
-
-/** "Bash: git commit -m …", "Edit: src/a.ts": what a tool call is about, in one short line. */
-export function toolSummary(payload: Record<string, unknown>): string {
-  const tool = str(payload, 'tool_name') ?? 'tool';
-  const input = rec(payload, 'tool_input');
-  const subject =
-    str(input, 'command') ??
-    str(input, 'file_path') ??
-    str(input, 'path') ??
-    str(input, 'url') ??
-    str(input, 'pattern') ??
-    str(input, 'description') ??
-    str(input, 'prompt');
-  return shorten(subject === undefined ? tool : `${tool}: ${subject}`);
 }
 
 const sig = (status: StatusSignal['status'], detail?: string, resumeAt?: Date): StatusSignal => ({

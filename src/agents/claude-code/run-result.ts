@@ -1,6 +1,6 @@
 import { arr, asRecord, num, rec, shorten, str } from '../json.js';
 import { apiStatusInText, apiStatusOutcome, type RunEnd } from '../run-end.js';
-import { toolSummary } from './hooks.js';
+import { toolSummary } from './tool-summary.js';
 import { detectClaudeUsageLimit } from './usage-limit.js';
 
 /**

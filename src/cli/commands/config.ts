@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { FlotillaError } from '../../domain/errors.js';
+import type { Runner } from '../context.js';
 import { findRepoRoot } from '../context.js';
-import type { Runner } from '../main.js';
 import { paint, table } from '../output.js';
 
 export function registerConfigCommands(program: Command, run: Runner): void {

@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
-import type { CliContext } from '../context.js';
+import type { CliContext, Runner } from '../context.js';
 import type { DaemonStatus } from '../daemon-control.js';
-import type { Runner } from '../main.js';
 import { age, keyValues, paint } from '../output.js';
 
 interface ServeOptions {
@@ -68,7 +67,7 @@ export function registerDaemonCommands(program: Command, run: Runner): void {
       run(cmd, async (ctx) => {
         const config = await daemonConfig(ctx, opts);
         const { createDaemonLogger, startDaemon } = await import('../../daemon/index.js');
-        const { defaultPlugins } = await import('../../daemon/core-plugin.js');
+        const { defaultPlugins } = await import('../../daemon/plugins.js');
         const logger = createDaemonLogger(ctx.paths, config, opts.detached ? 'detached' : 'foreground');
         const daemon = await startDaemon({
           paths: ctx.paths,

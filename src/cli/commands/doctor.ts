@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { CLAUDE_CODE_NEWEST_TESTED } from '../../agents/claude-code/tested.js';
 import { isFlotillaError } from '../../domain/errors.js';
-import type { CliContext } from '../context.js';
-import type { Runner } from '../main.js';
+import type { CliContext, Runner } from '../context.js';
 import { paint } from '../output.js';
 
 /** One line of `flotilla doctor`. `warn` does not fail the run; `fail` does. */

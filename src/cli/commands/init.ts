@@ -2,8 +2,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { FlotillaError } from '../../domain/errors.js';
+import type { Runner } from '../context.js';
 import { clientFor } from '../context.js';
-import type { Runner } from '../main.js';
 import { paint } from '../output.js';
 
 export function registerInitCommand(program: Command, run: Runner): void {

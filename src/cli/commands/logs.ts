@@ -6,8 +6,8 @@
  */
 import type { Command } from 'commander';
 import { type ConversationEntry, type ConversationPage, cleanText } from '../../domain/conversation.js';
+import type { Runner } from '../context.js';
 import { type CliContext, clientFor } from '../context.js';
-import type { Runner } from '../main.js';
 import { paint, type Style } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import type { Runner } from '../context.js';
 import { clientFor } from '../context.js';
-import type { Runner } from '../main.js';
 import { age, paint, table } from '../output.js';
 
 export function registerRepoCommands(program: Command, run: Runner): void {

@@ -6,8 +6,8 @@
 import type { Command } from 'commander';
 import type { Agent } from '../../domain/agent.js';
 import { FlotillaError } from '../../domain/errors.js';
+import type { Runner } from '../context.js';
 import { type CliContext, clientFor } from '../context.js';
-import type { Runner } from '../main.js';
 import { paint } from '../output.js';
 import { type RemoveOutcomeLike, removedText } from '../remove-words.js';
 

@@ -10,8 +10,8 @@ import {
   type TaskStatus,
   TitleSchema,
 } from '../../domain/task.js';
+import type { Runner } from '../context.js';
 import { type CliContext, clientFor, findRepoRoot } from '../context.js';
-import type { Runner } from '../main.js';
 import { age, type ColorName, keyValues, paint, type Style, table } from '../output.js';
 import { collect, parsePositiveInt, parsePriority, parseStatus, readPrompt } from '../parse.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
-import { flotillaVersion } from '../version.js';
+import { flotillaVersion } from '../../core/version.js';
+import type { Runner } from '../context.js';
 
 export function registerVersionCommand(program: Command, run: Runner): void {
   program

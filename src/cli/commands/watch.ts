@@ -3,8 +3,7 @@
  * ../watch/run.ts and the drawing in ../watch/view.ts.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
-import type { Runner } from '../main.js';
+import type { CliContext, Runner } from '../context.js';
 import type { WatchOptions } from '../watch/run.js';
 
 export const WATCH_OPTIONS = {

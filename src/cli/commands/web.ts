@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Runner } from '../main.js';
+import type { Runner } from '../context.js';
 
 /** What `POST /api/v1/login-codes` answers. */
 interface LoginCodeResponse {

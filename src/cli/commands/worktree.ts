@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { FlotillaError } from '../../domain/errors.js';
+import type { Runner } from '../context.js';
 import { clientFor } from '../context.js';
-import type { Runner } from '../main.js';
 import { paint, table } from '../output.js';
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

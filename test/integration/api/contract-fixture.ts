@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigSchema } from '../../../src/config/schema.js';
-import { defaultPlugins } from '../../../src/daemon/core-plugin.js';
+import { defaultPlugins } from '../../../src/daemon/plugins.js';
 import { type RunningDaemon, startDaemon } from '../../../src/daemon/server.js';
 import { run } from '../../../src/proc/index.js';
 import { makeRepo, type TestRepo } from '../../helpers/git.js';
