@@ -2,7 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdapterKind, AgentAdapter, AgentEntryConfig } from '../agents/types.js';
 import type { StatePaths } from '../config/paths.js';
-import type { Config } from '../config/schema.js';
+import { type Config, isBuiltinAgent } from '../config/schema.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Task } from '../domain/task.js';
@@ -124,5 +124,5 @@ export function adapterOf(
 }
 
 function knownKind(name: string): AdapterKind {
-  return (['claude-code', 'codex', 'gemini', 'aider'] as const).find((k) => k === name) ?? 'custom';
+  return isBuiltinAgent(name) ? name : 'custom';
 }
