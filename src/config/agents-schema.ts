@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { AdapterNameSchema, AgentModeSchema } from '../domain/agent.js';
 import { ruleProblem } from '../domain/permission-rules.js';
-import { envVarName } from './format.js';
+import { ADAPTER_KINDS } from '../domain/values.js';
+import { envVarName, wordList } from './format.js';
 
 /** One rule in Claude Code's syntax: `Tool` or `Tool(specifier)`. */
 const permissionRule = z.string().superRefine((text, ctx) => {
@@ -13,31 +14,39 @@ const permissionRule = z.string().superRefine((text, ctx) => {
   if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** Adapters Flotilla ships, with the executable each runs unless `command` says otherwise. */
-export const BUILTIN_AGENTS = {
+// The adapter kinds are listed once, in domain/values.ts; config, agents/ and the API read them there.
+export { ADAPTER_KINDS };
+export type AdapterKind = (typeof ADAPTER_KINDS)[number];
+export const AdapterKindSchema = z.enum(ADAPTER_KINDS);
+/** Adapters Flotilla ships: every kind but `custom`. */
+export type BuiltinAgentName = Exclude<AdapterKind, 'custom'>;
+
+/** The executable each built-in adapter runs unless `command` says otherwise; a new kind must add one. */
+export const BUILTIN_AGENTS: Readonly<Record<BuiltinAgentName, { readonly command: string }>> = {
   'claude-code': { command: 'claude' },
   codex: { command: 'codex' },
   gemini: { command: 'gemini' },
   aider: { command: 'aider' },
-} as const;
-export type BuiltinAgentName = keyof typeof BUILTIN_AGENTS;
-export const BUILTIN_AGENT_NAMES = Object.keys(BUILTIN_AGENTS) as BuiltinAgentName[];
+};
+export const BUILTIN_AGENT_NAMES: BuiltinAgentName[] = ADAPTER_KINDS.filter(
+  (k): k is BuiltinAgentName => k !== 'custom',
+);
 export const isBuiltinAgent = (name: string): name is BuiltinAgentName => Object.hasOwn(BUILTIN_AGENTS, name);
 
-export const ADAPTER_KINDS = [...BUILTIN_AGENT_NAMES, 'custom'] as const;
-export const AdapterKindSchema = z.enum(ADAPTER_KINDS);
-export type AdapterKind = z.infer<typeof AdapterKindSchema>;
+/** `claude-code, codex, gemini, aider`, for descriptions. */
+const builtinNames = BUILTIN_AGENT_NAMES.join(', ');
+const builtinCommands = BUILTIN_AGENT_NAMES.map((n) => BUILTIN_AGENTS[n].command).join(', ');
 
 const AgentEntrySchema = z.strictObject({
   adapter: AdapterKindSchema.optional().describe(
-    'Which adapter drives this agent. Defaults to the entry name for the built-in names (claude-code, codex, gemini, aider); other names must set it (usually `custom`).',
+    `Which adapter drives this agent. Defaults to the entry name for the built-in names (${builtinNames}); other names must set it (usually \`custom\`).`,
   ),
   command: z
     .string()
     .min(1)
     .optional()
     .describe(
-      "The executable to run, looked up on PATH or given as an absolute path. Defaults to the adapter's usual command (claude, codex, gemini, aider); required for `custom`.",
+      `The executable to run, looked up on PATH or given as an absolute path. Defaults to the adapter's usual command (${builtinCommands}); required for \`custom\`.`,
     ),
   args: z
     .array(z.string())
@@ -183,5 +192,5 @@ export const AgentsSchema = z
   .transform(fillAgents)
   .prefault({})
   .describe(
-    'Agent definitions keyed by name (lowercase letters, digits, dashes). claude-code, codex, gemini and aider are always defined; an entry for one of them only overrides the keys it sets.',
+    `Agent definitions keyed by name (lowercase letters, digits, dashes). ${wordList(BUILTIN_AGENT_NAMES)} are always defined; an entry for one of them only overrides the keys it sets.`,
   );

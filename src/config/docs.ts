@@ -4,8 +4,9 @@
  * fails when the committed file is stale.
  */
 import { stringify } from 'yaml';
+import { wordList } from './format.js';
 import { type ConfigKey, configKeys, describeExpected, lookupPath } from './keys.js';
-import { BUILTIN_AGENTS } from './schema.js';
+import { BUILTIN_AGENT_NAMES, BUILTIN_AGENTS } from './schema.js';
 
 const INTRO = `# Configuration
 
@@ -106,7 +107,7 @@ function yamlInline(value: unknown): string {
 }
 
 const COMPUTED_DEFAULTS: Record<string, string> = {
-  'agents.<name>.adapter': 'the agent name, for claude-code, codex, gemini and aider',
+  'agents.<name>.adapter': `the agent name, for ${wordList(BUILTIN_AGENT_NAMES)}`,
   'agents.<name>.command': "the adapter's usual command (see the table above)",
 };
 

@@ -11,3 +11,7 @@ export const envVarName = expects(
 );
 export const httpUrl = expects(z.url({ protocol: /^https?$/ }), 'an http(s) URL');
 export const agentName = expects(AdapterNameSchema, 'an agent name (lowercase letters, digits and dashes)');
+
+/** `a, b, c and d`: a list in running text. */
+export const wordList = (words: readonly string[]): string =>
+  words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
