@@ -1,11 +1,12 @@
 import { closeSync, type FSWatcher, openSync, statSync, watch } from 'node:fs';
 import { eventsFile, type HookLine } from '../agents/hook-cli.js';
 import type { Agent } from '../domain/agent.js';
+import type { EventData } from '../domain/event.js';
 import type { Store } from '../store/open.js';
+import type { HookEffect } from '../store/supervision.js';
 import { readCompleteLines } from './hook-file.js';
 import { clearWriteFailure, readWriteFailure, type WriteFailure } from './hook-write-failure.js';
 import { KeyedMutex } from './mutex.js';
-import { commitHookEvent, readSupervision } from './supervision-store.js';
 
 /**
  * The daemon side of hooks. Each live agent's events file is read from a byte offset persisted
@@ -19,8 +20,17 @@ import { commitHookEvent, readSupervision } from './supervision-store.js';
 /** What identifies an agent's events in the log. */
 export type AgentRef = Pick<Agent, 'id' | 'repoId' | 'taskId'>;
 
-/** Called for each new hook line, after its event is committed. */
-export type HookHandler = (agent: AgentRef, line: HookLine) => Promise<void>;
+/**
+ * Records the hook line (its `agent.hook` event and the offset past it) together with what it
+ * did to the agent, in one transaction. Only the first call records; later calls do nothing.
+ */
+export type HookCommit = (effect?: HookEffect) => Promise<Agent | null>;
+
+/**
+ * Called for each new hook line. It may record the line with its effect through `commit`; a line
+ * it did not record (no status to change, or the handler failed) is recorded plainly after it.
+ */
+export type HookHandler = (agent: AgentRef, line: HookLine, commit: HookCommit) => Promise<void>;
 
 /** The little of a logger the ingestor uses. */
 export interface IngestLogger {
@@ -28,7 +38,7 @@ export interface IngestLogger {
 }
 
 export interface HookIngestorOptions {
-  store: Store;
+  store: Pick<Store, 'agents' | 'events' | 'supervision'>;
   /** `<FLOTILLA_HOME>`; events files are `<home>/agents/<id>/events.jsonl`. */
   home: string;
   onHook: HookHandler;
@@ -167,7 +177,7 @@ export class HookIngestor {
 
   private async ingest(entry: Tracked): Promise<number> {
     const { store, onHook, logger } = this.options;
-    if (entry.offset === null) entry.offset = (await readSupervision(store.db, entry.agent.id)).hookOffset;
+    if (entry.offset === null) entry.offset = (await store.supervision.get(entry.agent.id)).hookOffset;
     let total = 0;
     for (;;) {
       const read = readCompleteLines(entry.file, entry.offset);
@@ -187,16 +197,29 @@ export class HookIngestor {
           entry.offset = end;
           continue;
         }
-        await commitHookEvent(store, entry.agent, hookEventData(line), end);
-        entry.offset = end;
+        let recorded = false;
+        const commit: HookCommit = async (effect) => {
+          if (recorded) return null;
+          const { agent } = await store.supervision.recordHook(
+            { agent: entry.agent, data: hookEventData(line), offset: end },
+            effect,
+          );
+          recorded = true;
+          entry.offset = end;
+          return agent;
+        };
+        if (this.tracked.get(entry.agent.id) === entry) {
+          try {
+            await onHook(entry.agent, line, commit);
+          } catch (err) {
+            logger?.warn({ agentId: entry.agent.id, err }, 'hook line handler failed');
+          }
+        }
+        // Recorded even when the handler failed: a line is never read twice.
+        await commit();
         total++;
         if (entry.failure && Date.parse(line.ts) > entry.failure.at) entry.failure = null;
         if (this.tracked.get(entry.agent.id) !== entry) return total;
-        try {
-          await onHook(entry.agent, line);
-        } catch (err) {
-          logger?.warn({ agentId: entry.agent.id, err }, 'hook line handler failed');
-        }
       }
     }
   }
@@ -263,9 +286,9 @@ export function summarizeHook(event: string, payload: Record<string, unknown>): 
 }
 
 /** The `agent.hook` event's data: the hook, its summary and the few fields worth keeping. */
-export function hookEventData(line: HookLine): Record<string, unknown> {
+export function hookEventData(line: HookLine): EventData<'agent.hook'> {
   const p = line.payload;
-  const data: Record<string, unknown> = {
+  const data: EventData<'agent.hook'> = {
     hook: line.event,
     summary: summarizeHook(line.event, p),
     hookTs: line.ts,

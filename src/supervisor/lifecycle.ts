@@ -7,15 +7,15 @@ import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { SupervisorContext } from './context.js';
 import { healthEvent } from './health-events.js';
-import { type HeldAgent, isLive } from './machine.js';
+import type { HookCommit } from './hook-events.js';
+import { canTransition, type HeldAgent, isLive } from './machine.js';
 import { relaunch } from './relaunch.js';
 import { type AgentExit, decideRestart, describeExit, exitKind } from './restart.js';
 import { rateLimitWait, recordRunEnd, runEndOf } from './run-ends.js';
 import { clearTimers } from './runtime.js';
-import { recordStatusFacts } from './status-facts.js';
+import { hasFacts, statusFacts } from './status-facts.js';
 import { killAgentProcess, readLastWords } from './stop.js';
 import { observeStream, streams } from './stream-watch.js';
-import { readSupervision, writeRestartAt, writeResumeAt } from './supervision-store.js';
 
 /**
  * What happens around an agent's death: the restart policy applied to it, restarts waiting out
@@ -40,7 +40,7 @@ export class Lifecycle {
     if (rt.generation !== generation) return;
     // Waiting out a limit with its process gone (a headless run that gave up): nothing to judge
     // until the resume (after a daemon restart the resume time is only in the store so far).
-    const waiting = rt.resumeAt ?? Date.parse((await readSupervision(ctx.store.db, agentId)).resumeAt ?? '');
+    const waiting = rt.resumeAt ?? Date.parse((await ctx.store.supervision.get(agentId)).resumeAt ?? '');
     const current = await ctx.store.agents.get(agentId);
     if (waiting > ctx.now() && current?.status === 'rate_limited') {
       // Its last stream lines are still read now: left unread, the relaunch would take them for its own.
@@ -83,7 +83,7 @@ export class Lifecycle {
       rt.diedWaiting = agent.status === 'needs_input' || agent.status === 'idle';
       const said = runEnd && runEnd.outcome !== 'success' ? `: ${runEnd.reason}` : '';
       await held.set(kind === 'clean' ? 'exited' : 'crashed', 'liveness', `${describeExit(exit)}${said}`);
-      const { restarts } = await readSupervision(ctx.store.db, agentId);
+      const { restarts } = await ctx.store.supervision.get(agentId);
       const decision = decideRestart(ctx.config.restart, kind, restarts, now);
       if (decision.action === 'restart') {
         await this.scheduleRestart(
@@ -130,7 +130,7 @@ export class Lifecycle {
 
   async scheduleRestart(agentId: string, delayMs: number, reason: string): Promise<void> {
     const at = this.ctx.now() + delayMs;
-    await writeRestartAt(this.ctx.store.db, agentId, new Date(at).toISOString());
+    await this.ctx.store.supervision.setRestartAt(agentId, new Date(at).toISOString());
     this.armRestart(agentId, at, reason);
   }
 
@@ -155,7 +155,7 @@ export class Lifecycle {
   /** A restart decided by the policy: only if the agent is still dead and nobody stopped it. */
   private policyRestart(agentId: string, reason: string): Promise<void> {
     return this.ctx.machines.run(agentId, async (held) => {
-      await writeRestartAt(this.ctx.store.db, agentId, null);
+      await this.ctx.store.supervision.setRestartAt(agentId, null);
       if (held.agent.status !== 'crashed' && held.agent.status !== 'exited') return;
       // An agent that was mid-task is asked to carry on; one that was waiting for its user
       // comes back waiting (a "continue" would start a turn, and spend tokens, nobody asked for).
@@ -173,7 +173,7 @@ export class Lifecycle {
   /** A relaunch that failed counts as another crash: restart again later, or give up. */
   private async afterFailedRelaunch(held: HeldAgent, failure: string): Promise<void> {
     const { ctx } = this;
-    const { restarts } = await readSupervision(ctx.store.db, held.agent.id);
+    const { restarts } = await ctx.store.supervision.get(held.agent.id);
     const decision = decideRestart(ctx.config.restart, 'failure', restarts, ctx.now());
     if (decision.action === 'restart') await this.scheduleRestart(held.agent.id, decision.delayMs, failure);
     else {
@@ -240,8 +240,10 @@ export class Lifecycle {
   /**
    * Applies a status signal (hook, stream or pane). A usage-limit signal schedules the resume
    * and shows it in the status detail; a `send-keys` prompt is typed once the agent is ready.
+   * A hook's signal comes with `hook`: its status change and facts are then written in the hook
+   * line's own transaction (one hook, one commit).
    */
-  applySignal(agentId: string, signal: StatusSignal): Promise<void> {
+  applySignal(agentId: string, signal: StatusSignal, hook?: HookCommit): Promise<void> {
     const { ctx } = this;
     return ctx.machines.run(agentId, async (held) => {
       const rt = ctx.runtime.get(agentId);
@@ -252,6 +254,8 @@ export class Lifecycle {
       // resumes it once, at the reset or after a capped backoff. A limit Claude Code is still
       // retrying by itself (api_retry) is shown, and the next line overrides it.
       if (resetKnown || (signal.status === 'rate_limited' && signal.runEnd)) {
+        // Several writes follow (resume time, status, health event): the line is on record first.
+        await hook?.();
         const pending = rt.resumeAt !== null && rt.resumeAt > now;
         if (resetKnown || !pending) {
           const at = resetKnown
@@ -283,9 +287,21 @@ export class Lifecycle {
       // Nothing overrides a limit being waited out (Claude Code's idle notification, a redraw)
       // until the resume; stop and restart cancel it.
       if (held.agent.status === 'rate_limited' && rt.resumeAt !== null && rt.resumeAt > now) return;
-      const result = await held.set(signal.status, signal.source, signal.detail);
+      const before = held.agent;
+      const allowed = before.status === signal.status || canTransition(before.status, signal.status);
+      const facts = statusFacts(before, allowed ? signal.status : before.status, signal, now);
+      const result = await held.set(
+        signal.status,
+        signal.source,
+        signal.detail,
+        undefined,
+        hook &&
+          ((to, source, actor, detail) => hook({ status: { status: to, source, actor, detail }, facts })),
+      );
       if (result.changed) rt.lastActivityAt = ctx.now();
-      await recordStatusFacts(ctx, held.agent, signal, result.changed);
+      // Unchanged (or refused): the facts alone, with the hook line when there is one.
+      if (hook) await hook(hasFacts(facts) ? { facts } : {});
+      else if (hasFacts(facts)) await ctx.store.agents.setFacts(agentId, facts);
       const ready = held.agent.status === 'idle' || held.agent.status === 'needs_input';
       if (ready && rt.pendingPrompt !== null) {
         const text = rt.pendingPrompt;
@@ -299,7 +315,7 @@ export class Lifecycle {
   /** Schedules a usage-limit resume at `at` (epoch ms); `persist` records it for a daemon restart. */
   async armResume(agentId: string, at: number, persist: boolean): Promise<void> {
     const rt = this.ctx.runtime.get(agentId);
-    if (persist) await writeResumeAt(this.ctx.store.db, agentId, new Date(at).toISOString());
+    if (persist) await this.ctx.store.supervision.setResumeAt(agentId, new Date(at).toISOString());
     rt.resumeAt = at;
     if (rt.resumeTimer) clearTimeout(rt.resumeTimer);
     const wait = Math.max(0, at - this.ctx.now());
@@ -322,7 +338,7 @@ export class Lifecycle {
     return ctx.machines.run(agentId, async (held) => {
       const rt = ctx.runtime.get(agentId);
       rt.resumeAt = null;
-      await writeResumeAt(ctx.store.db, agentId, null);
+      await ctx.store.supervision.setResumeAt(agentId, null);
       const { status, tmuxSession } = held.agent;
       const pane = await ctx.tmux.paneInfo(tmuxSession).catch(() => null);
       const alive = pane !== null && !pane.paneDead;
@@ -343,13 +359,8 @@ export class Lifecycle {
   /** Cancels a pending restart or usage-limit resume, in memory and in the store. */
   async cancelWakeups(agentId: string): Promise<void> {
     const rt = this.ctx.runtime.get(agentId);
-    const had = rt.restartTimer !== null || rt.resumeTimer !== null || rt.resumeAt !== null;
     clearTimers(rt);
     rt.resumeAt = null;
-    const saved = await readSupervision(this.ctx.store.db, agentId);
-    if (had || saved.restartAt !== null || saved.resumeAt !== null) {
-      await writeRestartAt(this.ctx.store.db, agentId, null);
-      await writeResumeAt(this.ctx.store.db, agentId, null);
-    }
+    await this.ctx.store.supervision.clearWakeups(agentId);
   }
 }

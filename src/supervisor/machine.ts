@@ -65,11 +65,28 @@ export interface TransitionResult {
   rejected?: string;
 }
 
+/**
+ * Persists an allowed status change and returns the agent after it. The default is
+ * `agents.setStatus`; a hook's change is written in the hook line's own transaction instead.
+ */
+export type StatusWriter = (
+  to: AgentStatus,
+  source: StatusSource,
+  actor: Actor,
+  detail: string | undefined,
+) => Promise<Agent | null>;
+
 /** A handle valid only inside `AgentMachines.run` for one agent: the lock is held. */
 export interface HeldAgent {
   readonly agent: Agent;
   /** Move to `to`; forbidden transitions are reported in the result, not thrown. */
-  set(to: AgentStatus, source: StatusSource, detail?: string, actor?: Actor): Promise<TransitionResult>;
+  set(
+    to: AgentStatus,
+    source: StatusSource,
+    detail?: string,
+    actor?: Actor,
+    write?: StatusWriter,
+  ): Promise<TransitionResult>;
   /** Re-read the row (after a change made by other store calls inside the lock). */
   refresh(): Promise<Agent>;
 }
@@ -102,8 +119,8 @@ export class AgentMachines {
         get agent() {
           return agent;
         },
-        set: async (to, source, detail, actor) => {
-          const result = await this.apply(agent, to, source, detail, actor);
+        set: async (to, source, detail, actor, write) => {
+          const result = await this.apply(agent, to, source, detail, actor, write);
           agent = result.agent;
           return result;
         },
@@ -133,19 +150,17 @@ export class AgentMachines {
     source: StatusSource,
     detail: string | undefined,
     actor: Actor | undefined,
+    write?: StatusWriter,
   ): Promise<TransitionResult> {
     if (agent.status === to) return { agent, changed: false };
     if (!canTransition(agent.status, to)) {
       this.onRejected?.(agent.id, agent.status, to, source);
       return { agent, changed: false, rejected: `${agent.status} → ${to} is not a valid transition` };
     }
-    const updated = await this.store.agents.setStatus(
-      agent.id,
-      to,
-      source,
-      actor ?? actorFor(source),
-      detail,
-    );
+    const by = actor ?? actorFor(source);
+    const updated = write
+      ? ((await write(to, source, by, detail)) ?? (await this.require(agent.id)))
+      : await this.store.agents.setStatus(agent.id, to, source, by, detail);
     return { agent: updated, changed: true };
   }
 

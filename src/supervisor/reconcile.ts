@@ -8,7 +8,6 @@ import { parseLine } from './hook-events.js';
 import { readCompleteLines } from './hook-file.js';
 import type { Lifecycle } from './lifecycle.js';
 import { isLive } from './machine.js';
-import { pendingWakeups, readSupervision } from './supervision-store.js';
 
 /**
  * Boot reconciliation: the daemon compares what the store believes with what tmux and git
@@ -81,7 +80,7 @@ export async function reconcile(ctx: SupervisorContext, lifecycle: Lifecycle): P
   // Hook lines of agents that died while the daemon was away are still worth reading.
   await ctx.ingestor.pokeAll();
 
-  for (const wake of await pendingWakeups(store.db)) {
+  for (const wake of await store.supervision.pendingWakeups()) {
     const agent = agents.find((a) => a.id === wake.agentId);
     if (!agent || agent.removedAt) continue;
     const status = (await store.agents.get(agent.id))?.status;
@@ -135,7 +134,7 @@ const REDERIVE_BYTES = 256 * 1024;
 async function rederiveFromHooks(ctx: SupervisorContext, lifecycle: Lifecycle, agent: Agent): Promise<void> {
   const adapter = adapterOf(ctx, agent);
   if (!adapter.fromHook) return;
-  const { hookOffset } = await readSupervision(ctx.store.db, agent.id);
+  const { hookOffset } = await ctx.store.supervision.get(agent.id);
   if (hookOffset === 0) return;
   const start = Math.max(0, hookOffset - REDERIVE_BYTES);
   const read = readCompleteLines(eventsFile(ctx.paths.home, agent.id), start, hookOffset - start);

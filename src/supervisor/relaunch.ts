@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { adapterOf, agentEntry, type SupervisorContext } from './context.js';
 import type { HeldAgent } from './machine.js';
 import { prepareLaunch } from './prepare.js';
-import { recentRestarts } from './restart.js';
-import { readSupervision, writeRestarts } from './supervision-store.js';
 
 /**
  * Starting an agent again in its own worktree, on its own branch, in its own tmux session
@@ -68,33 +66,16 @@ export async function relaunch(
       });
     }
     const pane = await tmux.paneInfo(before.tmuxSession);
-    if (options.countsTowardIntensity) {
-      const { restarts } = await readSupervision(store.db, before.id);
-      await writeRestarts(store.db, before.id, [
-        ...recentRestarts(restarts, config.restart.intensity.window_seconds, now),
-        now,
-      ]);
-    }
-    const attempt = before.restartCount + 1;
-    await store.transaction(async (tx) => {
-      await tx.agents.update(
-        before.id,
-        { restartCount: attempt, pid: pane?.panePid ?? null, exitCode: null },
-        'supervisor',
-      );
-      await tx.events.append({
-        type: 'agent.restarted',
-        actor: options.byUser ? 'user' : 'supervisor',
-        repoId: before.repoId,
-        taskId: before.taskId,
-        agentId: before.id,
-        data: {
-          restartCount: attempt,
-          reason: options.reason,
-          resume: prepared.resumed,
-          sessionId: before.sessionId,
-        },
-      });
+    const intensity = options.countsTowardIntensity
+      ? { windowSeconds: config.restart.intensity.window_seconds }
+      : null;
+    await store.supervision.recordRestart(before, {
+      at: now,
+      pid: pane?.panePid ?? null,
+      actor: options.byUser ? 'user' : 'supervisor',
+      reason: options.reason,
+      resumed: prepared.resumed,
+      intensity,
     });
     await held.refresh();
     await held.set('starting', 'supervisor', options.reason);
@@ -104,16 +85,15 @@ export async function relaunch(
     rt.debouncer.reset();
     rt.pendingPrompt = prepared.pendingPrompt;
     ctx.ingestor.track(held.agent);
-    ctx.logger.info({ agentId: before.id, restartCount: attempt, reason: options.reason }, 'agent restarted');
+    ctx.logger.info(
+      { agentId: before.id, restartCount: held.agent.restartCount, reason: options.reason },
+      'agent restarted',
+    );
     return null;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     if (options.countsTowardIntensity) {
-      const { restarts } = await readSupervision(store.db, before.id);
-      await writeRestarts(store.db, before.id, [
-        ...recentRestarts(restarts, config.restart.intensity.window_seconds, now),
-        now,
-      ]);
+      await store.supervision.recordFailedRestart(before.id, now, config.restart.intensity.window_seconds);
     }
     await held.set('crashed', 'supervisor', `restart failed: ${why}`);
     ctx.logger.warn({ agentId: before.id, err }, 'agent restart failed');

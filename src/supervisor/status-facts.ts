@@ -1,31 +1,39 @@
 import type { StatusSignal } from '../agents/types.js';
-import type { Agent } from '../domain/agent.js';
+import type { Agent, AgentStatus } from '../domain/agent.js';
 import type { AgentFacts } from '../store/agents.js';
-import type { SupervisorContext } from './context.js';
 
 /**
- * Keeps what a status is about with the agent, after the signal was applied: the last message a
- * turn ended with, the permission request a dialog asks about, and a fresher detail for the same
- * status (the next tool call while `working`). A status change already stored its own detail and
- * closed any request (agents.setStatus); this adds what the change itself does not carry.
+ * What a status is about, kept with the agent: the last message a turn ended with, the
+ * permission request a dialog asks about, and a fresher detail for the same status (the next
+ * tool call while `working`). A status change already stores its own detail and closes any
+ * request (agents.setStatus); these are what the change itself does not carry. Pure, so the
+ * facts can be written in the same transaction as the change (a hook's, see hook-events.ts).
+ *
+ * `before` is the agent before the signal; `after` the status it has once the signal applied.
  */
-export async function recordStatusFacts(
-  ctx: SupervisorContext,
-  agent: Agent,
+export function statusFacts(
+  before: Pick<Agent, 'status' | 'statusDetail' | 'lastMessage'>,
+  after: AgentStatus,
   signal: StatusSignal,
-  changed: boolean,
-): Promise<void> {
+  at: number,
+): AgentFacts {
+  const changed = after !== before.status;
   const facts: AgentFacts = {};
-  if (signal.lastMessage !== undefined && signal.lastMessage !== agent.lastMessage) {
+  if (signal.lastMessage !== undefined && signal.lastMessage !== before.lastMessage) {
     facts.lastMessage = signal.lastMessage;
   }
-  if (agent.status === signal.status) {
-    if (!changed && signal.detail !== undefined && signal.detail !== agent.statusDetail) {
+  if (after === signal.status) {
+    if (!changed && signal.detail !== undefined && signal.detail !== before.statusDetail) {
       facts.statusDetail = signal.detail;
     }
     if (signal.status === 'needs_permission' && signal.permission !== undefined) {
-      facts.pendingPermission = { ...signal.permission, requestedAt: new Date(ctx.now()).toISOString() };
+      facts.pendingPermission = { ...signal.permission, requestedAt: new Date(at).toISOString() };
     }
   }
-  await ctx.store.agents.setFacts(agent.id, facts);
+  return facts;
+}
+
+/** Whether there is anything to write. */
+export function hasFacts(facts: AgentFacts): boolean {
+  return Object.values(facts).some((v) => v !== undefined);
 }

@@ -18,7 +18,7 @@ import {
 import { type ConversationQuery, ConversationService } from './conversation.js';
 import { defaultAdapterFor, defaultBuildPrompt } from './defaults.js';
 import { HealthMonitor, type TickStats } from './health.js';
-import { type AgentRef, HookIngestor } from './hook-events.js';
+import { type AgentRef, type HookCommit, HookIngestor } from './hook-events.js';
 import { type StartLocks, type StartOptions, startAgent } from './launch.js';
 import { Lifecycle } from './lifecycle.js';
 import { readTail, tailFile } from './logs.js';
@@ -75,7 +75,7 @@ export class Supervisor {
     const ingestor = new HookIngestor({
       store: options.store,
       home: options.paths.home,
-      onHook: (agent, line) => this.onHook(agent, line),
+      onHook: (agent, line, commit) => this.onHook(agent, line, commit),
       logger,
     });
     const ctx = {
@@ -421,7 +421,7 @@ export class Supervisor {
     };
   }
 
-  private async onHook(ref: AgentRef, line: HookLine): Promise<void> {
+  private async onHook(ref: AgentRef, line: HookLine, commit: HookCommit): Promise<void> {
     const { ctx } = this;
     const rt = ctx.runtime.get(ref.id);
     rt.lastHookAt = ctx.now();
@@ -441,7 +441,7 @@ export class Supervisor {
     if (!signal) return;
     // A hook is the better signal: what the screen seemed to say until now is forgotten.
     rt.debouncer.reset(signal);
-    await this.lifecycle.applySignal(agent.id, signal);
+    await this.lifecycle.applySignal(agent.id, signal, commit);
   }
 
   private resolve(agentIdOrPrefix: string): Promise<Agent> {

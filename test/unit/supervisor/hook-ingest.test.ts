@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HookLine } from '../../../src/agents/hook-cli.js';
 import { HookIngestor, summarizeHook } from '../../../src/supervisor/hook-events.js';
 import { readCompleteLines } from '../../../src/supervisor/hook-file.js';
-import { readSupervision } from '../../../src/supervisor/supervision-store.js';
 import { makeStoreFixture, type StoreFixture } from './store-fixture.js';
 
 const line = (event: string, payload: Record<string, unknown> = {}) =>
@@ -84,9 +83,34 @@ describe('HookIngestor', () => {
     expect(seen.map((l) => l.event)).toEqual(['SessionStart', 'PreToolUse']);
     const events = await fx.store.events.list({ agentId: fx.agent.id, types: ['agent.hook'] });
     expect(events.map((e) => e.data.summary)).toEqual(['SessionStart startup', 'PreToolUse Bash: ls -la']);
-    expect((await readSupervision(fx.store.db, fx.agent.id)).hookOffset).toBe(
+    expect((await fx.store.supervision.get(fx.agent.id)).hookOffset).toBe(
       Buffer.byteLength(await import('node:fs').then((f) => f.readFileSync(file))),
     );
+    ing.close();
+  });
+
+  it("records a line together with the status it caused, and alone when the handler's write fails", async () => {
+    let calls = 0;
+    const ing = new HookIngestor({
+      store: fx.store,
+      home: fx.dir,
+      watch: false,
+      onHook: async (_a, l, commit) => {
+        calls++;
+        const status = l.event === 'Stop' ? 'idle' : 'no-such-status';
+        await commit({ status: { status: status as 'idle', source: 'hook', actor: 'hook' } });
+      },
+    });
+    ing.track(fx.agent);
+    appendFileSync(file, line('Stop') + line('Broken'));
+    expect(await ing.poke(fx.agent.id)).toBe(2);
+    expect(calls).toBe(2);
+    // Each line once: the failed status write took the line's event with it, then the line was
+    // recorded on its own.
+    expect(await hookEvents()).toEqual(['Stop', 'Broken']);
+    expect((await fx.store.agents.get(fx.agent.id))?.status).toBe('idle');
+    const changes = await fx.store.events.list({ agentId: fx.agent.id, types: ['agent.status_changed'] });
+    expect(changes.map((e) => e.data.to)).toEqual(['idle']);
     ing.close();
   });
 
