@@ -1,8 +1,12 @@
 import { z } from 'zod';
+import { EVENT_DATA_SCHEMAS } from './event-data.js';
 import { IdSchema } from './ids.js';
 import { TimestampSchema } from './time.js';
 
-/** Every kind of event. Add new kinds here; consumers switch on them. */
+/**
+ * Every kind of event. Add a kind here and its payload schema in event-data.ts (the `satisfies`
+ * below fails until both agree); consumers switch on `type`, and `data` narrows with it.
+ */
 export const EVENT_TYPES = [
   'repo.registered',
   'task.created',
@@ -15,18 +19,24 @@ export const EVENT_TYPES = [
   'agent.restarted',
   'agent.removed',
   'agent.hook',
-  'agent.output',
   'agent.health',
-  // A headless agent's tool request decided by a rule or the user (data: PermissionEventDataSchema).
+  // A headless agent's tool request decided by a rule or the user.
   'agent.permission',
   'worktree.created',
   'worktree.removed',
-  'daemon.started',
-  'daemon.stopped',
   'daemon.reconciled',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
+
+const DATA: { readonly [T in EventType]: z.ZodType } = EVENT_DATA_SCHEMAS satisfies Record<
+  EventType,
+  z.ZodType
+>;
+void DATA;
+
+/** The payload of an event of type `T`. */
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_DATA_SCHEMAS)[T]>;
 
 /**
  * Who caused an event: a person (`user`, through the CLI or the web), an API client that is not
@@ -50,19 +60,69 @@ export const LEGACY_ACTORS = ['cli', 'integration'] as const;
 export const StoredActorSchema = z.union([ActorSchema, z.enum(LEGACY_ACTORS)]);
 export type StoredActor = z.infer<typeof StoredActorSchema>;
 
-/** An append-only record of something that happened. `id` is monotonic across the whole store. */
-export const EventSchema = z.object({
+const envelope = {
   id: z.number().int().positive(),
   ts: TimestampSchema,
-  type: EventTypeSchema,
   actor: StoredActorSchema,
   repoId: IdSchema.nullable(),
   taskId: IdSchema.nullable(),
   agentId: IdSchema.nullable(),
-  data: z.record(z.string(), z.unknown()),
-});
+};
+
+function eventOf<T extends EventType>(type: T) {
+  return z.object({ ...envelope, type: z.literal(type), data: EVENT_DATA_SCHEMAS[type] });
+}
+
+/**
+ * An append-only record of something that happened: a discriminated union on `type`, each with
+ * its own `data`. `id` is monotonic across the whole store.
+ */
+export const EventSchema = z.discriminatedUnion('type', [
+  eventOf('repo.registered'),
+  eventOf('task.created'),
+  eventOf('task.updated'),
+  eventOf('task.moved'),
+  eventOf('task.deleted'),
+  eventOf('agent.created'),
+  eventOf('agent.updated'),
+  eventOf('agent.status_changed'),
+  eventOf('agent.restarted'),
+  eventOf('agent.removed'),
+  eventOf('agent.hook'),
+  eventOf('agent.health'),
+  eventOf('agent.permission'),
+  eventOf('worktree.created'),
+  eventOf('worktree.removed'),
+  eventOf('daemon.reconciled'),
+]);
 export type FlotillaEvent = z.infer<typeof EventSchema>;
 
-/** An event before the store gives it an id and time; only current actors are written. */
-export type NewEvent = Omit<FlotillaEvent, 'id' | 'ts' | 'repoId' | 'taskId' | 'agentId' | 'actor'> &
-  Partial<Pick<FlotillaEvent, 'repoId' | 'taskId' | 'agentId'>> & { actor: Actor };
+/**
+ * The envelope of a stored event with its payload unchecked: what a row must be for a reader to
+ * use it at all. A payload that no longer matches its type's schema (written by an older
+ * Flotilla), or of a type this one does not know, is still read: the log is history. See
+ * `EventSchema` for what current code writes.
+ */
+export const StoredEventSchema = z.object({
+  ...envelope,
+  type: z.string().min(1),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/** The event of type `T`. */
+export type EventOf<T extends EventType> = Extract<FlotillaEvent, { type: T }>;
+
+/** Which entities an event is about; the store fills in null for those not given. */
+export interface EventRefs {
+  repoId?: string | null;
+  taskId?: string | null;
+  agentId?: string | null;
+}
+
+/**
+ * An event before the store gives it an id and time: `data` must be its type's payload (a
+ * wrong payload does not compile), and only current actors are written.
+ */
+export type NewEvent = {
+  [T in EventType]: EventRefs & { type: T; actor: Actor; data: EventData<T> };
+}[EventType];

@@ -1,6 +1,7 @@
 export * from './agent.js';
 export * from './errors.js';
 export * from './event.js';
+export * from './event-data.js';
 export * from './graph.js';
 export * from './ids.js';
 export * from './permission.js';

@@ -1,9 +1,9 @@
 import type { Selectable } from 'kysely';
 import { FlotillaError } from '../domain/errors.js';
-import type { Actor, EventType, FlotillaEvent, NewEvent } from '../domain/event.js';
+import type { Actor, EventData, EventRefs, EventType, FlotillaEvent, NewEvent } from '../domain/event.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
-import { checkRow, parseJsonColumn } from './input.js';
+import { checkEventData, checkRow, parseJsonColumn } from './input.js';
 import { schemas } from './lazy.js';
 import type { EventsTable } from './schema.js';
 
@@ -28,7 +28,7 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
 
 function toEvent(row: Selectable<EventsTable>): FlotillaEvent {
-  return checkRow(
+  const event = checkRow(
     'events',
     {
       id: row.id,
@@ -42,6 +42,9 @@ function toEvent(row: Selectable<EventsTable>): FlotillaEvent {
     },
     row.id,
   );
+  // The envelope is checked (in development and tests); the payload is history, read as written.
+  checkEventData(event, 'read');
+  return event as FlotillaEvent;
 }
 
 /** The append-only audit trail. Other modules append through it inside their own transactions. */
@@ -58,6 +61,7 @@ export class EventStore {
         `unknown actor '${event.actor}': valid are ${ACTOR_KINDS.join(', ')}, integration:<name>, agent:<id>`,
       );
     }
+    checkEventData(event, 'write');
     return this.ctx.write(async (ctx) => {
       const row = await ctx.db
         .insertInto('events')
@@ -120,14 +124,15 @@ function checkEnum(valid: readonly string[], value: string, what: string): void 
   }
 }
 
-/** Shorthand used by the entity modules: append an event inside the current transaction. */
-export function appendEvent(
+/** Shorthand used by the entity modules: append an event of `type`, with its payload, in the current transaction. */
+export function appendEvent<T extends EventType>(
   ctx: StoreContext,
-  type: EventType,
+  type: T,
   actor: Actor,
-  refs: { repoId?: string | null; taskId?: string | null; agentId?: string | null },
-  data: Record<string, unknown>,
+  refs: EventRefs,
+  data: EventData<T>,
   at?: string,
 ): Promise<FlotillaEvent> {
-  return new EventStore(ctx).append({ type, actor, ...refs, data }, at);
+  // TypeScript does not tie `data` to `type` through a generic; the signature above does.
+  return new EventStore(ctx).append({ type, actor, ...refs, data } as NewEvent, at);
 }

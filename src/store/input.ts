@@ -28,10 +28,37 @@ const CHECK_ROWS =
   process.env.NODE_ENV === 'development';
 
 let rowSchemas: Schemas['ROW_SCHEMAS'] | undefined;
+let eventData: Schemas['EVENT_DATA_SCHEMAS'] | undefined;
+const reportedPayloads = new Set<string>();
 
 /** Loads the row schemas when row checks are on; `openStore` awaits it. */
 export async function prepareRowChecks(): Promise<void> {
-  if (CHECK_ROWS && !rowSchemas) rowSchemas = (await import('./schemas.js')).ROW_SCHEMAS;
+  if (CHECK_ROWS && !rowSchemas)
+    ({ ROW_SCHEMAS: rowSchemas, EVENT_DATA_SCHEMAS: eventData } = await import('./schemas.js'));
+}
+
+/**
+ * Checks an event's payload against its type's schema when row checks are on. A write that does
+ * not match is refused (the code drifted from its schema: a bug). A row read that does not match
+ * was written by another Flotilla (older, or a type this one does not know): it is kept as it is
+ * and reported once per type, since the log is history and a reader must still get it.
+ */
+export function checkEventData(event: { type: string; data: unknown }, how: 'read' | 'write'): void {
+  if (!eventData) return;
+  const schema = (eventData as Record<string, z.ZodType | undefined>)[event.type];
+  const result = schema?.safeParse(event.data);
+  if (result?.success) return;
+  const problems = result
+    ? result.error.issues.map((i) => `${i.path.map(String).join('.') || '(data)'}: ${i.message}`).join('; ')
+    : 'no such event type here';
+  if (how === 'write') {
+    throw new FlotillaError('INVALID_INPUT', `invalid ${event.type} event data: ${problems}`);
+  }
+  if (reportedPayloads.has(event.type)) return;
+  reportedPayloads.add(event.type);
+  process.emitWarning(
+    `an ${event.type} event in the log does not match its schema (kept as written): ${problems}`,
+  );
 }
 
 /** Returns `value`, after checking it against its table's domain schema when row checks are on. */

@@ -7,7 +7,7 @@ import {
   AgentStatusSchema,
   StatusSourceSchema,
 } from '../domain/agent.js';
-import { EventSchema } from '../domain/event.js';
+import { StoredEventSchema } from '../domain/event.js';
 import { IdSchema } from '../domain/ids.js';
 import { RepoSchema } from '../domain/repo.js';
 import { TaskSchema } from '../domain/task.js';
@@ -20,6 +20,7 @@ import { WorktreeSchema } from '../domain/worktree.js';
  */
 
 export { ACTOR_KINDS, ActorSchema, EventTypeSchema } from '../domain/event.js';
+export { EVENT_DATA_SCHEMAS } from '../domain/event-data.js';
 export { newId } from '../domain/ids.js';
 export {
   TaskCreateSchema,
@@ -82,5 +83,5 @@ export const ROW_SCHEMAS = {
   tasks: TaskSchema,
   agents: AgentSchema,
   worktrees: WorktreeSchema,
-  events: EventSchema,
+  events: StoredEventSchema,
 } as const;

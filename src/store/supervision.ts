@@ -1,5 +1,5 @@
 import type { Agent, AgentStatus, StatusSource } from '../domain/agent.js';
-import type { Actor, FlotillaEvent } from '../domain/event.js';
+import type { Actor, EventData, FlotillaEvent } from '../domain/event.js';
 import { type AgentFacts, AgentStore } from './agents.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
@@ -34,7 +34,7 @@ export interface PendingWakeup {
 /** One hook line to record: its `agent.hook` data and the events file offset just past it. */
 export interface HookRecord {
   agent: Pick<Agent, 'id' | 'repoId' | 'taskId'>;
-  data: Record<string, unknown>;
+  data: EventData<'agent.hook'>;
   offset: number;
 }
 

@@ -179,7 +179,11 @@ describe('events', () => {
     const payload = 'x'.repeat(8 * 1024);
     // Flood until the daemon gives up on the client (kernel buffers absorb the first few MiB).
     for (let i = 0; i < 20_000 && stream.instance.stats.dropped === dropsBefore; i++) {
-      await core.store.events.append({ type: 'agent.output', actor: 'daemon', data: { payload, i } });
+      await core.store.events.append({
+        type: 'agent.health',
+        actor: 'supervisor',
+        data: { check: 'flood', level: 'info', message: payload, i },
+      });
     }
     expect(stream.instance.stats.dropped).toBe(dropsBefore + 1);
     // Never more than one frame beyond the hard limit was queued for it.

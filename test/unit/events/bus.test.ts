@@ -3,16 +3,18 @@ import type { EventType, FlotillaEvent } from '../../../src/domain/event.js';
 import { EventBus } from '../../../src/events/bus.js';
 
 let nextId = 1;
-const ev = (type: EventType, agentId: string | null = null): FlotillaEvent => ({
-  id: nextId++,
-  ts: new Date().toISOString(),
-  type,
-  actor: 'supervisor',
-  repoId: null,
-  taskId: null,
-  agentId,
-  data: {},
-});
+const ev = (type: EventType, agentId: string | null = null): FlotillaEvent =>
+  ({
+    id: nextId++,
+    ts: new Date().toISOString(),
+    type,
+    actor: 'supervisor',
+    repoId: null,
+    taskId: null,
+    agentId,
+    // The bus never looks at payloads.
+    data: {},
+  }) as FlotillaEvent;
 
 describe('EventBus', () => {
   it('gives a late subscriber the agent history, then the live stream, with no gap or repeat', () => {
@@ -71,10 +73,10 @@ describe('EventBus', () => {
       throw new Error('boom');
     });
     const off = bus.subscribe({}, (e) => seen.push(e.id));
-    const e1 = ev('daemon.started');
+    const e1 = ev('daemon.reconciled');
     bus.publish(e1);
     off();
-    bus.publish(ev('daemon.stopped'));
+    bus.publish(ev('repo.registered'));
     expect(seen).toEqual([e1.id]);
     expect(errors).toHaveLength(2);
     expect(bus.subscriberCount).toBe(1);

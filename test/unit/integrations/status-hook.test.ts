@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { AgentStatus } from '../../../src/domain/agent.js';
 import type { FlotillaEvent } from '../../../src/domain/event.js';
 import { EventBus } from '../../../src/events/bus.js';
 import { MAX_RUNNING, StatusHookRunner } from '../../../src/integrations/status-hook.js';
@@ -10,7 +11,12 @@ import { waitFor } from '../../helpers/cli.js';
 // The runner with the real bus and real processes: what the command received, what a slow or
 // missing command does to the daemon (nothing), and how many run at once.
 let nextId = 1;
-const statusEvent = (agentId: string, from: string, to: string, detail?: string): FlotillaEvent => ({
+const statusEvent = (
+  agentId: string,
+  from: AgentStatus,
+  to: AgentStatus,
+  detail?: string,
+): FlotillaEvent => ({
   id: nextId++,
   ts: new Date().toISOString(),
   type: 'agent.status_changed',
@@ -55,7 +61,11 @@ describe('hooks.on_status runner', () => {
     bus.publish(statusEvent('abc234', 'working', 'needs_permission', detail));
     bus.publish(statusEvent('abc234', 'needs_permission', 'working'));
     // Other event types are not hooked.
-    bus.publish({ ...statusEvent('abc234', 'x', 'y'), type: 'agent.output' });
+    bus.publish({
+      ...statusEvent('abc234', 'working', 'idle'),
+      type: 'agent.health',
+      data: { check: 'stuck', level: 'warn', message: 'not a status change' },
+    });
     await runner.idle();
     const calls = readFileSync(out, 'utf8')
       .trim()

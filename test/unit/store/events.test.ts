@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { FlotillaEvent, NewEvent } from '../../../src/domain/event.js';
+import type { EventType, FlotillaEvent, NewEvent } from '../../../src/domain/event.js';
 import { expectFlotillaError, storeFixture, tableCounts } from './helpers.js';
 
 const setup = storeFixture();
+const HOOK = { hook: 'Stop', summary: 'Stop', hookTs: '2026-01-01T00:00:00.000Z' };
 
 describe('events', () => {
   it('appends with monotonic ids and lists with filters and id pagination', async () => {
@@ -11,14 +12,18 @@ describe('events', () => {
     expect(start).toBeGreaterThan(0); // repo.registered
     const appended: FlotillaEvent[] = [];
     for (let i = 0; i < 5; i++) {
+      const refs = { repoId: repo.id, agentId: i < 3 ? 'a7b8c9' : 'k3f9qa' };
       appended.push(
-        await store.events.append({
-          type: i % 2 ? 'agent.hook' : 'agent.output',
-          actor: 'hook',
-          repoId: repo.id,
-          agentId: i < 3 ? 'a7b8c9' : 'k3f9qa',
-          data: { i },
-        }),
+        await store.events.append(
+          i % 2
+            ? { type: 'agent.hook', actor: 'hook', ...refs, data: { ...HOOK, i } }
+            : {
+                type: 'agent.health',
+                actor: 'hook',
+                ...refs,
+                data: { check: 'stuck', level: 'info', message: 'm', i },
+              },
+        ),
       );
     }
     const ids = appended.map((e) => e.id);
@@ -59,23 +64,36 @@ describe('events', () => {
       await expectFlotillaError(store.events.append(event), 'INVALID_INPUT');
     }
     for (const actor of ['integration:github', 'agent:a7b8c9', 'scheduler'] as const) {
-      expect((await store.events.append({ type: 'agent.hook', actor, data: {} })).actor).toBe(actor);
+      expect((await store.events.append({ type: 'agent.hook', actor, data: HOOK })).actor).toBe(actor);
     }
-    // A row an older Flotilla wrote: `cli` was the CLI's actor then.
+    // Rows an older Flotilla wrote: `cli` was the CLI's actor then, and this payload lacks the
+    // fields task.created has now; a type this Flotilla does not know is read as written too.
+    const row = { ts: '2026-01-01T00:00:00.000Z', repo_id: repo.id, task_id: null, agent_id: null };
     await store.db
       .insertInto('events')
-      .values({
-        ts: '2026-01-01T00:00:00.000Z',
-        type: 'task.created',
-        actor: 'cli',
-        repo_id: repo.id,
-        task_id: null,
-        agent_id: null,
-        data: '{"title":"old"}',
-      })
+      .values([
+        { ...row, type: 'task.created', actor: 'cli', data: '{"title":"old"}' },
+        { ...row, type: 'agent.output' as EventType, actor: 'daemon', data: '{"chunk":"hi"}' },
+      ])
       .execute();
-    const [old] = await store.events.list({ order: 'desc', limit: 1 });
-    expect(old).toMatchObject({ actor: 'cli', data: { title: 'old' } });
+    const [unknown, old] = await store.events.list({ order: 'desc', limit: 2 });
+    expect(old).toMatchObject({ type: 'task.created', actor: 'cli', data: { title: 'old' } });
+    expect(unknown).toMatchObject({ type: 'agent.output', data: { chunk: 'hi' } });
+  });
+
+  it('refuses a payload that does not match its type (the type checker refuses it first)', async () => {
+    const { store } = await setup();
+    // @ts-expect-error — a status change needs from, to and source.
+    const wrong: NewEvent = { type: 'agent.status_changed', actor: 'supervisor', data: { to: 'idle' } };
+    const err = await expectFlotillaError(store.events.append(wrong), 'INVALID_INPUT');
+    expect(err.message).toContain('agent.status_changed');
+    // Unknown keys are kept: payloads are loose, so a newer writer's extra field survives.
+    const kept = await store.events.append({
+      type: 'agent.status_changed',
+      actor: 'supervisor',
+      data: { from: 'working', to: 'idle', source: 'hook', extra: 1 },
+    });
+    expect((await store.events.list({ afterId: kept.id - 1 }))[0]?.data).toMatchObject({ extra: 1 });
   });
 
   it('publishes events to listeners after commit, and never those of a rolled-back transaction', async () => {

@@ -204,7 +204,7 @@ describe('several connections on one file', () => {
         const [file, marker] = process.argv.slice(1);
         const db = new (require('better-sqlite3'))(file);
         db.exec('begin immediate');
-        db.prepare("insert into events (ts, type, actor, data) values (?, 'daemon.started', 'daemon', '{}')")
+        db.prepare("insert into events (ts, type, actor, data) values (?, 'daemon.reconciled', 'daemon', '{}')")
           .run(new Date().toISOString());
         require('node:fs').writeFileSync(marker, '');
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
@@ -222,7 +222,7 @@ describe('several connections on one file', () => {
       const task = await patient.tasks.create(repo.id, { title: 'patient' }, 'user');
       await other;
       const events = await patient.events.list();
-      const started = events.find((e) => e.type === 'daemon.started');
+      const started = events.find((e) => e.type === 'daemon.reconciled');
       const created = events.find((e) => e.type === 'task.created' && e.taskId === task.id);
       // Our write went in after the other process committed: it waited instead of failing.
       expect(started?.id).toBeLessThan(created?.id ?? 0);

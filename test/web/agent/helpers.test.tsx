@@ -49,6 +49,7 @@ describe('agent page helpers', () => {
       data: {
         hook: 'Notification',
         summary: 'Notification permission_prompt',
+        hookTs: '2026-11-25T09:00:00.000Z',
         notification_type: 'permission_prompt',
         message: 'Claude needs your permission to use Bash',
       },

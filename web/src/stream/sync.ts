@@ -5,7 +5,7 @@
  */
 import type { QueryClient } from '@tanstack/react-query';
 import { keys } from '../api/queries.js';
-import type { AgentStatus, AgentView, FlotillaEvent } from '../api/types.js';
+import type { AgentView, FlotillaEvent } from '../api/types.js';
 
 const REFRESH_DELAY_MS = 150;
 
@@ -26,20 +26,16 @@ export function createSync(client: QueryClient) {
   return {
     apply(event: FlotillaEvent): void {
       if (event.type === 'agent.status_changed' && event.agentId) {
-        const data = event.data as { to?: AgentStatus; source?: AgentView['statusSource'] };
-        if (data.to) {
+        const { to, source } = event.data;
+        // An old row may lack `to` (the log is read as written): then only the refresh below.
+        if (to) {
           // A list fetch still in flight may have been answered before this change: the list's
           // merge (api/freshness.ts) keeps this newer status when it lands, and the refresh
           // below fetches again after the change. (Cancelling it would revert this patch.)
           client.setQueryData<AgentView[]>(keys.agents, (list) =>
             list?.map((a) =>
               a.id === event.agentId
-                ? {
-                    ...a,
-                    status: data.to as AgentStatus,
-                    statusSince: event.ts,
-                    statusSource: data.source ?? a.statusSource,
-                  }
+                ? { ...a, status: to, statusSince: event.ts, statusSource: source ?? a.statusSource }
                 : a,
             ),
           );

@@ -1,7 +1,6 @@
 /**
  * What each event on an agent's timeline says, in one line: pure functions over the events the
- * daemon records (see src/store/agents.ts, src/supervisor/hook-events.ts, relaunch.ts and
- * health-events.ts for the shapes of their `data`).
+ * daemon records (their payloads are typed in src/domain/event-data.ts).
  */
 import type { FlotillaEvent } from '../../api/types.js';
 
@@ -41,11 +40,12 @@ export function hookInputSummary(hook: string, tool: string | null, summary: str
 }
 
 export function describeEvent(event: FlotillaEvent): TimelineRow {
-  const d = event.data;
   const base = { id: event.id, ts: event.ts };
+  // Payloads narrow with `type`; `str` still guards each text, since a row written by an older
+  // daemon may lack a field its type has now (the log is read as it was written).
   switch (event.type) {
     case 'agent.status_changed': {
-      const from = str(d.from);
+      const d = event.data;
       const to = str(d.to);
       const source = str(d.source);
       // The raw status words, as the API and CLI spell them, so they can be searched for.
@@ -54,11 +54,12 @@ export function describeEvent(event: FlotillaEvent): TimelineRow {
         ...base,
         kind: 'Status',
         tone: statusTone(to),
-        text: `${word(from)} → ${word(to)}${source ? ` (${source})` : ''}`,
+        text: `${word(str(d.from))} → ${word(to)}${source ? ` (${source})` : ''}`,
         detail: str(d.detail),
       };
     }
     case 'agent.hook': {
+      const d = event.data;
       const hook = str(d.hook) ?? 'hook';
       const tool = str(d.tool_name);
       const input = hookInputSummary(hook, tool, str(d.summary));
@@ -72,17 +73,20 @@ export function describeEvent(event: FlotillaEvent): TimelineRow {
       };
     }
     case 'agent.restarted': {
+      const d = event.data;
       const n = typeof d.restartCount === 'number' ? ` #${d.restartCount}` : '';
       const reason = str(d.reason);
+      const session = str(d.sessionId);
       return {
         ...base,
         kind: 'Restart',
         tone: 'info',
         text: `Restarted${n}${reason ? `: ${reason}` : ''}`,
-        detail: d.resume === true && str(d.sessionId) ? `resumed session ${str(d.sessionId)}` : null,
+        detail: d.resume === true && session ? `resumed session ${session}` : null,
       };
     }
     case 'agent.health': {
+      const d = event.data;
       const level = str(d.level) ?? 'info';
       const check = str(d.check);
       const action = str(d.action);
@@ -102,16 +106,21 @@ export function describeEvent(event: FlotillaEvent): TimelineRow {
     case 'agent.removed':
       return { ...base, kind: 'Removed', tone: 'muted', text: 'Agent removed', detail: null };
     case 'agent.updated': {
-      const changes = d.changes && typeof d.changes === 'object' ? Object.keys(d.changes) : [];
+      const { changes } = event.data;
+      const keys = changes && typeof changes === 'object' ? Object.keys(changes) : [];
       return {
         ...base,
         kind: 'Updated',
         tone: 'muted',
-        text: changes.length ? `Updated ${changes.join(', ')}` : 'Updated',
+        text: keys.length ? `Updated ${keys.join(', ')}` : 'Updated',
         detail: null,
       };
     }
-    default:
-      return { ...base, kind: event.type, tone: 'muted', text: str(d.message) ?? event.type, detail: null };
+    default: {
+      // Every payload is a loose object, so an unlisted type (or one a newer daemon added) may
+      // still carry a `message`.
+      const message = str(event.data.message);
+      return { ...base, kind: event.type, tone: 'muted', text: message ?? event.type, detail: null };
+    }
   }
 }
