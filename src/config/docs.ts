@@ -1,11 +1,12 @@
 /**
- * Generates `docs/configuration.md` from the schema: the layer rules, then every key with its
- * type, default, env var and description. `scripts/gen-config-docs.js` writes it; a unit test
+ * Generates `docs/configuration.md` from the schema: the layer and scope rules, then every key
+ * with its type, default, env var, scope and description, then the planned (refused) keys. `scripts/gen-config-docs.js` writes it; a unit test
  * fails when the committed file is stale.
  */
 import { stringify } from 'yaml';
 import { wordList } from './format.js';
 import { type ConfigKey, configKeys, describeExpected, lookupPath } from './keys.js';
+import { PLANNED_FEATURES } from './planned.js';
 import { BUILTIN_AGENT_NAMES, BUILTIN_AGENTS } from './schema.js';
 
 const INTRO = `# Configuration
@@ -27,7 +28,7 @@ Five layers, each overriding the ones before it:
 | 5 | flags | command-line options of the command being run |
 
 Layers are merged deeply: a mapping merges key by key, so a repo file that sets only
-\`limits.max_concurrent\` keeps every other \`limits\` key from the layers below, and an entry for a
+\`worktrees.setup\` keeps every other \`worktrees\` key from the layers below, and an entry for a
 built-in agent such as \`agents.claude-code\` that sets only \`command\` keeps that agent's other
 defaults. Lists and single values are replaced, not appended to. \`flotilla config show --origin\`
 prints every value with the layer (file and line, variable or flag) it came from.
@@ -37,6 +38,8 @@ YAML anchors and merge keys work, e.g. to define two agents that share a setup
 
 Keys are snake_case. Every mapping is strict: a key Flotilla does not know is an error, never
 silently ignored, and the error suggests the key you probably meant.
+
+@SCOPE@
 
 ## Environment variables
 
@@ -80,8 +83,9 @@ invalid. Every problem is reported, each with its file, line and column (or vari
 its key path:
 
 \`\`\`
-flotilla.yaml:4:3: limits.max_concurrent: expected an integer from 1 to 1000, got "many"
-flotilla.yaml:9:1: limts: unknown key 'limts' (did you mean 'limits'?)
+~/.config/flotilla/config.yaml:4:3: limits.max_concurrent: expected an integer from 1 to 1000, got "many"
+flotilla.yaml:9:1: worktree: unknown key 'worktree' (did you mean 'worktrees'?)
+flotilla.yaml:12:3: restart.policy: a daemon setting, which a repo's flotilla.yaml cannot set: …
 FLOTILLA_LIMTS__MAX_CONCURRENT: not a known config variable (did you mean FLOTILLA_LIMITS__MAX_CONCURRENT?)
 \`\`\`
 
@@ -89,8 +93,7 @@ FLOTILLA_LIMTS__MAX_CONCURRENT: not a known config variable (did you mean FLOTIL
 
 ## Secrets
 
-Configuration never holds a secret itself: keys such as \`integrations.github.token_env\` name the
-environment variable that holds it. Values of keys whose name mentions a secret, a password or
+Values of keys whose name mentions a secret, a password or
 a credential, or ends in \`token\`, \`api_key\`, \`_key\`/\`-key\`, \`authorization\` or \`cookie\` (for
 example the agent \`env\` entries \`ANTHROPIC_API_KEY\`, \`AWS_SECRET_ACCESS_KEY\`, \`NPM_TOKEN\`) are
 never displayed by \`flotilla config show\`, \`config get\` or \`GET /api/v1/config\`; neither is the
@@ -101,6 +104,47 @@ An agent's \`env\` reaches its process through a file in the agent's state dir (
 the launcher once read), never through a command line, where any local user could read it in
 \`/proc\`.
 `;
+
+/** The scope rule, with the repo keys listed from the schema. */
+function scopeSection(): string {
+  // The agents section is repo-scoped as a whole: one item for it, not one per key.
+  const repoKeys = [
+    ...new Set(
+      configKeys()
+        .filter((k) => k.scope === 'repo')
+        .map((k) => (k.path.startsWith('agents.') ? 'every `agents.<name>.…` key' : `\`${k.path}\``)),
+    ),
+  ];
+  return `## Scope: repo keys and daemon keys
+
+One daemon runs the agents of every repo. Each key below says who may set it (its **Scope**):
+
+- **repo**: read for each repo from that repo's layers, so its \`flotilla.yaml\` may set it, for the
+  agents of that repo only: ${wordList(repoKeys)}.
+- **daemon**: read once by the daemon, for all repos: the limits, the restart policy, the port
+  range, tmux, the server, the log and the hooks. Set these in the user file or with \`FLOTILLA_*\`
+  variables (or the flags of \`flotilla serve\`), then run \`flotilla daemon restart\`. A repo's
+  \`flotilla.yaml\` that sets one is an error naming the file, the line and where the key belongs.
+
+The user file and the environment may set keys of both scopes: the daemon reads them, and so
+does the configuration of every repo.`;
+}
+
+/** The keys of planned features, which every layer refuses. */
+function plannedSection(): string {
+  const rows = PLANNED_FEATURES.filter((f) => f.path.includes('.')).map(
+    (f) => `- \`${f.path}.*\`: ${f.what}.`,
+  );
+  return [
+    '## Planned keys (not yet supported)',
+    '',
+    'These features are planned and not built yet. Any key under them is refused, in a file, a',
+    'variable or a flag, with an error that says it is not yet supported, rather than accepted and',
+    'left without effect:',
+    '',
+    ...rows,
+  ].join('\n');
+}
 
 function yamlInline(value: unknown): string {
   return stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0 }).trimEnd();
@@ -133,12 +177,13 @@ function keySection(key: ConfigKey): string {
     `- Type: ${describeExpected(key)}`,
     `- Default: ${defaultText(key)}`,
     `- Environment: \`${key.envVar}\``,
+    `- Scope: ${key.scope === 'repo' ? "repo (a repo's `flotilla.yaml` may set it)" : "daemon (the user file, variables or flags; not a repo's `flotilla.yaml`)"}`,
   ].join('\n');
 }
 
 /** The whole of docs/configuration.md. */
 export function configReferenceMarkdown(): string {
-  const parts = [INTRO.trimEnd(), '', '## Reference'];
+  const parts = [INTRO.replace('@SCOPE@', scopeSection()).trimEnd(), '', '## Reference'];
   let section = '';
   for (const key of configKeys()) {
     const top = key.path.split('.')[0] ?? '';
@@ -150,5 +195,6 @@ export function configReferenceMarkdown(): string {
     }
     parts.push('', keySection(key));
   }
+  parts.push('', plannedSection());
   return `${parts.join('\n')}\n`;
 }

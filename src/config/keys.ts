@@ -5,6 +5,7 @@
  * so they cannot drift from it. Everything is computed lazily: this module runs on CLI start-up.
  */
 import { z } from 'zod';
+import type { ConfigScope } from './format.js';
 import { ConfigSchema } from './schema.js';
 
 /** Placeholder segment for a record key in documented paths: `agents.<name>.command`. */
@@ -24,6 +25,8 @@ export interface NodeInfo {
   hasDefault: boolean;
   /** What a value must look like, when a format says more than its type (`owner/name`). */
   expected: string | undefined;
+  /** The scope tagged on this node itself; a key without one has its section's (`scopeOf`). */
+  scope: ConfigScope | undefined;
 }
 
 /** One documented key. Record keys appear as placeholders (`agents.<name>.command`). */
@@ -32,6 +35,8 @@ export interface ConfigKey extends NodeInfo {
   kind: LeafKind;
   /** Environment variable that sets it, e.g. FLOTILLA_LIMITS__MAX_CONCURRENT. */
   envVar: string;
+  /** Who may set it: a repo's flotilla.yaml (`repo`), or only the daemon's layers (`daemon`). */
+  scope: ConfigScope;
 }
 
 /** Peels default/prefault/optional/nullable/pipe wrappers, keeping the first description found. */
@@ -42,10 +47,12 @@ export function nodeInfo(schema: z.ZodType): NodeInfo {
   let hasDefault = false;
   let defaultValue: unknown;
   let expected: string | undefined;
+  let scope: ConfigScope | undefined;
   for (;;) {
     if (!description && node.description) description = node.description;
     const meta = z.globalRegistry.get(node);
     if (expected === undefined && typeof meta?.expected === 'string') expected = meta.expected;
+    if (scope === undefined && (meta?.scope === 'repo' || meta?.scope === 'daemon')) scope = meta.scope;
     if (node instanceof z.ZodDefault || node instanceof z.ZodPrefault) {
       if (!hasDefault) {
         hasDefault = true;
@@ -60,7 +67,7 @@ export function nodeInfo(schema: z.ZodType): NodeInfo {
     } else if (node instanceof z.ZodPipe) {
       node = node.def.in as z.ZodType;
     } else {
-      return { core: node, description, nullable, defaultValue, hasDefault, expected };
+      return { core: node, description, nullable, defaultValue, hasDefault, expected, scope };
     }
   }
 }
@@ -93,21 +100,20 @@ let keysCache: ConfigKey[] | undefined;
 export function configKeys(): readonly ConfigKey[] {
   if (keysCache) return keysCache;
   const keys: ConfigKey[] = [];
-  const walk = (schema: z.ZodType, path: string[], envSegments: string[]) => {
+  const walk = (schema: z.ZodType, path: string[], envSegments: string[], inherited?: ConfigScope) => {
     const info = nodeInfo(schema);
+    const scope = info.scope ?? inherited;
     const children = childrenOf(info.core);
     if (children?.kind === 'object') {
       for (const [key, child] of Object.entries(children.shape))
-        walk(child, [...path, key], [...envSegments, key.toUpperCase()]);
+        walk(child, [...path, key], [...envSegments, key.toUpperCase()], scope);
     } else if (children?.kind === 'record') {
-      walk(children.value, [...path, NAME_PLACEHOLDER], [...envSegments, NAME_PLACEHOLDER.toUpperCase()]);
+      const segment = NAME_PLACEHOLDER.toUpperCase();
+      walk(children.value, [...path, NAME_PLACEHOLDER], [...envSegments, segment], scope);
     } else {
-      keys.push({
-        ...info,
-        path: path.join('.'),
-        kind: leafKind(info.core),
-        envVar: envVarName(envSegments),
-      });
+      const where = path.join('.');
+      if (scope === undefined) throw new Error(`config key ${where} has no scope: tag it or its section`);
+      keys.push({ ...info, path: where, kind: leafKind(info.core), envVar: envVarName(envSegments), scope });
     }
   };
   walk(ConfigSchema, [], []);
@@ -124,7 +130,7 @@ const envVarName = (segments: string[]) => `FLOTILLA_${segments.join('__')}`;
 
 /** What the schema says about one concrete path, or why the path does not exist. */
 export type PathLookup =
-  | { ok: true; info: NodeInfo; leaf: boolean; envVar: string }
+  | { ok: true; info: NodeInfo; leaf: boolean; envVar: string; scope: ConfigScope | undefined }
   | { ok: false; at: number; siblings: string[] };
 
 /**
@@ -134,9 +140,11 @@ export type PathLookup =
 export function lookupPath(segments: readonly (string | number)[]): PathLookup {
   let schema: z.ZodType = ConfigSchema;
   const env: string[] = [];
+  let scope: ConfigScope | undefined;
   for (let i = 0; i < segments.length; i++) {
     const seg = String(segments[i]);
     const info = nodeInfo(schema);
+    scope = info.scope ?? scope;
     const children = childrenOf(info.core);
     if (children?.kind === 'object') {
       const child = children.shape[seg];
@@ -157,7 +165,13 @@ export function lookupPath(segments: readonly (string | number)[]): PathLookup {
     }
   }
   const info = nodeInfo(schema);
-  return { ok: true, info, leaf: childrenOf(info.core) === null, envVar: envVarName(env) };
+  return {
+    ok: true,
+    info,
+    leaf: childrenOf(info.core) === null,
+    envVar: envVarName(env),
+    scope: info.scope ?? scope,
+  };
 }
 
 /** Agent names use dashes, env var names cannot: `claude-code` ↔ `CLAUDE_CODE`. */

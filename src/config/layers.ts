@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configKeys, envVarToPath, lookupPath, NAME_PLACEHOLDER, type NodeInfo } from './keys.js';
 import type { ConfigProblem, Origin } from './origin.js';
+import { plannedFeature, plannedProblem } from './planned.js';
 import { BUILTIN_AGENT_NAMES } from './schema.js';
 import { didYouMean } from './suggest.js';
 import type { YamlConfigFile } from './yaml-file.js';
@@ -120,6 +121,13 @@ function parseSettingValue(
   }
 }
 
+/** The key path a variable would name if every segment were a plain key: for planned keys. */
+const envVarSegments = (variable: string) =>
+  variable
+    .slice('FLOTILLA_'.length)
+    .split('__')
+    .map((s) => s.toLowerCase());
+
 /** Variables that configure Flotilla: `FLOTILLA_` + key path with `__` between segments. */
 export const isConfigEnvVar = (name: string) =>
   name.startsWith('FLOTILLA_') && (name.includes('__') || name === 'FLOTILLA_AGENT');
@@ -156,6 +164,11 @@ export function envLayer(
     const origin: Origin = { kind: 'env', variable };
     const resolved = envVarToPath(variable);
     const found = resolved.ok ? lookupPath(resolved.segments) : undefined;
+    const planned = resolved.ok ? undefined : plannedFeature(envVarSegments(variable));
+    if (planned) {
+      problems.push(plannedProblem(planned, envVarSegments(variable).join('.'), { origin }));
+      continue;
+    }
     if (!resolved.ok || !found?.ok) {
       known ??= knownEnvVars(agentNames);
       problems.push({
@@ -197,6 +210,11 @@ export function flagLayer(
     const origin: Origin = { kind: 'flag', flag: flagNames[path] ?? `--${path}` };
     const segments = path.split('.');
     const found = lookupPath(segments);
+    const planned = found.ok ? undefined : plannedFeature(segments);
+    if (planned) {
+      problems.push(plannedProblem(planned, path, { origin }));
+      continue;
+    }
     if (!found.ok) {
       const word = segments[found.at] ?? path;
       const near = didYouMean(word, found.siblings.length > 0 ? found.siblings : [...agentNames]);

@@ -1,6 +1,7 @@
 /**
  * Loads the configuration: defaults < user file < repo file (`flotilla.yaml`) < FLOTILLA_* env
- * vars < flags, deep-merged, validated once, every leaf tagged with the layer it came from.
+ * vars < flags, deep-merged, validated once, every leaf tagged with the layer it came from. A repo
+ * file may set only `repo` keys (scope.ts).
  * Synchronous: it runs on every CLI start-up, and reads at most two small files.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -19,6 +20,7 @@ import type { ConfigProblem, Origin } from './origin.js';
 import { expandHome, REPO_CONFIG_FILE, resolvePaths } from './paths.js';
 import { configInvalidError, issuesToProblems } from './problems.js';
 import { type Config, ConfigSchema, PATH_KEYS } from './schema.js';
+import { checkFileScope } from './scope.js';
 import { readYamlConfig, type YamlConfigFile } from './yaml-file.js';
 
 export type { ConfigProblem, Origin } from './origin.js';
@@ -94,7 +96,12 @@ export function evaluateConfig(opts: LoadOptions = {}): ConfigEvaluation {
       const origin: Origin = p.position ? { kind, file, line: p.position.line } : { kind, file };
       problems.push({ path: '', message: p.message, origin, ...(p.position ? { col: p.position.col } : {}) });
     }
-    if (read.data) layers.push(fileLayer(kind, read, read.data));
+    if (read.data) {
+      // Daemon keys in a repo file and planned keys anywhere are refused here, located.
+      const checked = checkFileScope(kind, fileLayer(kind, read, read.data), userFile ?? null);
+      problems.push(...checked.problems);
+      layers.push(fileLayer(kind, read, checked.data));
+    }
   }
 
   const agentNames = layers.flatMap((l) => (isPlainObject(l.data.agents) ? Object.keys(l.data.agents) : []));

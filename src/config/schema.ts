@@ -1,12 +1,13 @@
 /**
  * The one configuration schema. YAML keys are snake_case, every object is strict, every key has a
  * default (or is nullable with `null` meaning "work it out") and a description that the reference
- * docs (`docs/configuration.md`) and the starter file are generated from.
+ * docs (`docs/configuration.md`) and the starter file are generated from. Every key has a scope
+ * (`scoped`, on a section or a key): `repo` keys are read per repo, so a repo's flotilla.yaml may
+ * set them; `daemon` keys are read by the daemon alone (ADR 0019).
  */
 import { z } from 'zod';
-import { EVENT_TYPES } from '../domain/event.js';
 import { AgentsSchema, BUILTIN_AGENT_NAMES } from './agents-schema.js';
-import { agentName, envVarName, expects, httpUrl } from './format.js';
+import { agentName, expects, scoped } from './format.js';
 
 export {
   ADAPTER_KINDS,
@@ -22,44 +23,37 @@ export {
 /** Keys whose values are file system paths: `~` is expanded and relative paths resolved at load. */
 export const PATH_KEYS = ['worktrees.root', 'server.tls.cert', 'server.tls.key'] as const;
 
-/** Event filters: an event type, `<prefix>.*`, or `*`. */
-const EVENT_PREFIXES = [...new Set(EVENT_TYPES.map((t) => t.split('.')[0]))];
-const eventFilter = z.string().refine((s) => s === '*' || isKnownEventFilter(s), {
-  error: (iss) =>
-    `unknown event '${String(iss.input)}': use '*', one of ${EVENT_PREFIXES.map((p) => `${p}.*`).join(', ')}, or an event type such as agent.status_changed`,
-});
-function isKnownEventFilter(s: string): boolean {
-  if (s.endsWith('.*')) return EVENT_PREFIXES.includes(s.slice(0, -2));
-  return (EVENT_TYPES as readonly string[]).includes(s);
-}
-const DEFAULT_NOTIFY_EVENTS = ['agent.status_changed', 'agent.restarted', 'agent.health'];
-const eventList = (what: string) =>
-  z
-    .array(eventFilter)
-    .default(() => [...DEFAULT_NOTIFY_EVENTS])
-    .describe(`Events ${what} is told about: event types, \`<prefix>.*\` or \`*\` for all.`);
-
 const nullablePath = (text: string) => z.string().min(1).nullable().default(null).describe(text);
 const int = () => z.number().int();
 
 const WorktreesSchema = z.strictObject({
-  root: nullablePath(
-    'Directory that holds the worktrees; null = `<FLOTILLA_HOME>/worktrees/<repo-name>`. `~` is expanded; a relative path is relative to the file that sets it.',
+  root: scoped(
+    nullablePath(
+      'Directory that holds the worktrees; null = `<FLOTILLA_HOME>/worktrees/<repo-name>`. `~` is expanded; a relative path is relative to the file that sets it.',
+    ),
+    'repo',
   ),
-  copy: z
-    .array(z.string().min(1))
-    .default(() => ['.env', '.env.*', '.envrc'])
-    .describe(
-      'Glob patterns (relative to the repo root) of gitignored files copied into each new worktree, in addition to those listed in `.worktreeinclude`.',
-    ),
-  setup: z
-    .string()
-    .min(1)
-    .nullable()
-    .default(null)
-    .describe(
-      'Command line run in each new worktree before the agent starts, e.g. `npm ci`; null = none. A failure aborts the start.',
-    ),
+  copy: scoped(
+    z
+      .array(z.string().min(1))
+      .default(() => ['.env', '.env.*', '.envrc'])
+      .describe(
+        'Glob patterns (relative to the repo root) of gitignored files copied into each new worktree, in addition to those listed in `.worktreeinclude`.',
+      ),
+    'repo',
+  ),
+  setup: scoped(
+    z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe(
+        'Command line run in each new worktree before the agent starts, e.g. `npm ci`; null = none. A failure aborts the start.',
+      ),
+    'repo',
+  ),
+  // The port blocks of all repos come from one range, so their size and start are the daemon's.
   port_block_size: int()
     .min(1)
     .max(1000)
@@ -72,12 +66,15 @@ const WorktreesSchema = z.strictObject({
     .max(65535)
     .default(20000)
     .describe('First port of the first worktree block; blocks follow each other from here.'),
-  base_ref: z
-    .string()
-    .min(1)
-    .nullable()
-    .default(null)
-    .describe("Ref new task branches start from; null = the repo's default branch."),
+  base_ref: scoped(
+    z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe("Ref new task branches start from; null = the repo's default branch."),
+    'repo',
+  ),
 });
 
 const TmuxSchema = z.strictObject({
@@ -221,72 +218,6 @@ const ServerSchema = z.strictObject({
     .describe("Let the dashboard type into agents' terminals, not only watch them."),
 });
 
-const GithubSchema = z.strictObject({
-  enabled: z.boolean().default(false).describe('Import GitHub issues as tasks and report back on them.'),
-  repo: expects(z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/), 'owner/name, e.g. acme/app')
-    .nullable()
-    .default(null)
-    .describe('Repository as `owner/name`; null = taken from the git remote `origin`.'),
-  token_env: envVarName.default('GITHUB_TOKEN').describe('Environment variable that holds the GitHub token.'),
-  label: z.string().min(1).default('flotilla').describe('Issues with this label are imported as tasks.'),
-});
-
-const JiraSchema = z
-  .strictObject({
-    enabled: z.boolean().default(false).describe('Import Jira issues as tasks.'),
-    base_url: httpUrl.nullable().default(null).describe('Jira site, e.g. `https://acme.atlassian.net`.'),
-    project: expects(z.string().regex(/^[A-Z][A-Z0-9_]+$/), 'a Jira project key such as APP')
-      .nullable()
-      .default(null)
-      .describe('Project key whose issues are imported.'),
-    token_env: envVarName
-      .default('JIRA_TOKEN')
-      .describe('Environment variable that holds the Jira API token.'),
-  })
-  .superRefine((j, ctx) => {
-    if (!j.enabled) return;
-    for (const key of ['base_url', 'project'] as const) {
-      if (j[key] === null)
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `required when jira.enabled is true`,
-          input: j[key],
-        });
-    }
-  });
-
-const webhookUrlEnv = (service: string) =>
-  z.strictObject({
-    webhook_url_env: envVarName
-      .nullable()
-      .default(null)
-      .describe(`Environment variable that holds the ${service} webhook URL; null = ${service} is off.`),
-    events: eventList(service),
-  });
-
-const IntegrationsSchema = z.strictObject({
-  github: GithubSchema.prefault({}).describe('GitHub issues as tasks.'),
-  jira: JiraSchema.prefault({}).describe('Jira issues as tasks.'),
-  notify: z
-    .strictObject({
-      slack: webhookUrlEnv('Slack').prefault({}).describe('Slack notifications.'),
-      discord: webhookUrlEnv('Discord').prefault({}).describe('Discord notifications.'),
-      webhook: z
-        .strictObject({
-          url: httpUrl
-            .nullable()
-            .default(null)
-            .describe('URL that receives each event as a JSON POST; null = off.'),
-          events: eventList('the webhook'),
-        })
-        .prefault({})
-        .describe('A generic JSON webhook.'),
-    })
-    .prefault({})
-    .describe('Notifications about agents and tasks.'),
-});
-
 const HooksSchema = z.strictObject({
   on_status: z
     .array(z.string().min(1))
@@ -315,18 +246,32 @@ const LogSchema = z.strictObject({
 /** The whole configuration, as read from YAML (input) and as used by the code (output). */
 export const ConfigSchema = z
   .strictObject({
-    agent: agentName
-      .default('claude-code')
-      .describe('Agent that `flotilla start` uses when none is named; a key of `agents`.'),
-    agents: AgentsSchema,
-    worktrees: WorktreesSchema.prefault({}).describe('Where task worktrees live and how they are prepared.'),
-    tmux: TmuxSchema.prefault({}).describe("Flotilla's own tmux server."),
-    limits: LimitsSchema.prefault({}).describe('How many agents run and what each may use.'),
-    restart: RestartSchema.prefault({}).describe('What happens when an agent dies.'),
-    server: ServerSchema.prefault({}).describe('The API and web dashboard served by the daemon.'),
-    integrations: IntegrationsSchema.prefault({}).describe('Issue trackers and notifications.'),
-    log: LogSchema.prefault({}).describe("The daemon's log files."),
-    hooks: HooksSchema.prefault({}).describe('Commands the daemon runs when something happens to an agent.'),
+    agent: scoped(
+      agentName
+        .default('claude-code')
+        .describe('Agent that `flotilla start` uses when none is named; a key of `agents`.'),
+      'repo',
+    ),
+    agents: scoped(AgentsSchema, 'repo'),
+    worktrees: scoped(
+      WorktreesSchema.prefault({}).describe('Where task worktrees live and how they are prepared.'),
+      'daemon',
+    ),
+    tmux: scoped(TmuxSchema.prefault({}).describe("Flotilla's own tmux server."), 'daemon'),
+    limits: scoped(
+      LimitsSchema.prefault({}).describe('How many agents run and what each may use.'),
+      'daemon',
+    ),
+    restart: scoped(RestartSchema.prefault({}).describe('What happens when an agent dies.'), 'daemon'),
+    server: scoped(
+      ServerSchema.prefault({}).describe('The API and web dashboard served by the daemon.'),
+      'daemon',
+    ),
+    log: scoped(LogSchema.prefault({}).describe("The daemon's log files."), 'daemon'),
+    hooks: scoped(
+      HooksSchema.prefault({}).describe('Commands the daemon runs when something happens to an agent.'),
+      'daemon',
+    ),
   })
   // Runs despite other problems (`when`), so the input may be malformed: check before use.
   .superRefine(

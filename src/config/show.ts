@@ -2,6 +2,7 @@
  * What `flotilla config show [--origin]`, `config get` and `config validate` print, as data: the
  * CLI formats it. Values of secret-looking keys are never shown, whatever the caller asks.
  */
+import { basename, resolve } from 'node:path';
 import { FlotillaError } from '../domain/errors.js';
 import { isSecretName, REDACTED, redactSecrets } from '../domain/secrets.js';
 import { lookupPath } from './keys.js';
@@ -9,6 +10,8 @@ import { getIn, isPlainObject } from './layers.js';
 import { leafEntries } from './leaves.js';
 import { evaluateConfig, type LoadedConfig, type LoadOptions } from './load.js';
 import { type ConfigProblem, formatOrigin, formatProblem, type Origin } from './origin.js';
+import { REPO_CONFIG_FILE } from './paths.js';
+import { plannedFeature } from './planned.js';
 import { didYouMean } from './suggest.js';
 
 export { REDACTED } from '../domain/secrets.js';
@@ -73,6 +76,12 @@ export function configValue(
 ): { value: unknown; origin: Origin | undefined } {
   const segments = path.split('.');
   const value = getIn(loaded.config, segments);
+  const planned = plannedFeature(segments);
+  if (planned) {
+    throw new FlotillaError('INVALID_INPUT', `config key '${path}' is not yet supported`, {
+      hint: `${planned.what} are planned; the key has no effect yet`,
+    });
+  }
   if (!lookupPath(segments).ok || value === undefined) {
     // Suggest among what exists where the path first goes wrong: section keys or agent names.
     let at = 0;
@@ -166,12 +175,20 @@ export function validateConfigFiles(opts: LoadOptions & { files?: string[] } = {
   if (rest.length > 0) sources.push(make('defaults', null, true, rest));
 
   for (const file of opts.files ?? []) {
-    const alone = evaluateConfig({ ...opts, env: {}, flags: {}, userConfigFile: null, repoConfigFile: file });
+    // A file named flotilla.yaml is checked as a repo file (repo keys only), any other as a user file.
+    const kind = basename(file) === REPO_CONFIG_FILE ? 'repo' : 'user';
+    const alone = evaluateConfig({
+      ...opts,
+      env: {},
+      flags: {},
+      userConfigFile: kind === 'user' ? resolve(opts.cwd ?? process.cwd(), file) : null,
+      repoConfigFile: kind === 'repo' ? file : null,
+    });
     const read = alone.files[0];
     const path = read?.file ?? file;
     const missing: ConfigProblem[] = read?.exists
       ? []
-      : [{ path: '', message: 'no such file', origin: { kind: 'repo', file: path } }];
+      : [{ path: '', message: 'no such file', origin: { kind, file: path } }];
     sources.push(make('file', path, read?.exists ?? false, [...missing, ...alone.problems]));
   }
   return { ok: sources.every((s) => s.ok), sources };

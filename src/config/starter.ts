@@ -8,7 +8,10 @@ import { lookupPath } from './keys.js';
 import { getIn } from './layers.js';
 import { defaultConfig } from './schema.js';
 
-/** Keys shown, in order. Sections appear in the order of their first key. */
+/**
+ * Keys shown, in order; sections appear in the order of their first key. Only `repo` keys: this is
+ * a repo's file, and a daemon key here would be refused (the starter test checks the scope).
+ */
 const STARTER_KEYS = [
   'agent',
   'agents.claude-code.command',
@@ -22,30 +25,16 @@ const STARTER_KEYS = [
   'worktrees.copy',
   'worktrees.setup',
   'worktrees.base_ref',
-  'worktrees.port_block_size',
-  'limits.max_concurrent',
-  'limits.cpu_percent',
-  'limits.memory_mb',
-  'limits.action',
-  'limits.stuck_after_seconds',
-  'restart.policy',
-  'restart.intensity.max_restarts',
-  'restart.intensity.window_seconds',
-  'server.port',
-  'server.terminal_input',
-  'integrations.github.enabled',
-  'integrations.github.repo',
-  'integrations.github.label',
-  'integrations.notify.slack.webhook_url_env',
-  'log.level',
 ];
 
-const HEADER = `# flotilla.yaml: Flotilla settings for this repository.
+const HEADER = `# flotilla.yaml: Flotilla settings for this repository's agents and worktrees.
 #
 # Every key is optional; each one below is shown with its default. Uncomment a line to change it.
 # Layers, later wins: built-in defaults < ~/.config/flotilla/config.yaml < this file
-#   < FLOTILLA_* environment variables (e.g. FLOTILLA_LIMITS__MAX_CONCURRENT=8) < command-line flags.
-# Every key: docs/configuration.md. After editing, check the file with \`flotilla config validate\`.
+#   < FLOTILLA_* environment variables (e.g. FLOTILLA_WORKTREES__SETUP='npm ci') < command-line flags.
+# The daemon's own settings (limits, restart, server, tmux, log, hooks) serve every repo, so they go
+# in ~/.config/flotilla/config.yaml or FLOTILLA_* variables, never here.
+# Every key and its scope: docs/configuration.md. After editing, check with \`flotilla config validate\`.
 `;
 
 const CUSTOM_AGENT_EXAMPLE = [

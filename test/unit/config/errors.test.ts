@@ -43,40 +43,49 @@ describe('config errors', () => {
     expect(invalid(opts()).message).toMatch(/^flotilla\.yaml:3:1: .*(unique|duplicate)/i);
   });
 
+  // Daemon keys go in the user file (config.yaml); messages are relative to its directory.
+  const userOpts = (): LoadOptions => opts({ cwd: join(tmp.dir, 'home', '.config', 'flotilla') });
+  const writeUser = (text: string) => tmp.write('home/.config/flotilla/config.yaml', text);
+
   it('names a wrong type with file:line:col, key path, expectation and the bad value', () => {
-    tmp.write('repo/flotilla.yaml', '# limits\n\nlimits:\n  max_concurrent: many\n');
-    const err = invalid(opts());
+    writeUser('# limits\n\nlimits:\n  max_concurrent: many\n');
+    const err = invalid(userOpts());
     expect(err.message).toBe(
-      'flotilla.yaml:4:3: limits.max_concurrent: expected an integer from 1 to 1000, got "many"',
+      'config.yaml:4:3: limits.max_concurrent: expected an integer from 1 to 1000, got "many"',
     );
     expect(err.issues).toEqual([{ path: 'limits.max_concurrent', message: err.message }]);
   });
 
   it('reports an out-of-range number', () => {
-    tmp.write('repo/flotilla.yaml', 'server:\n  port: 70000\n');
-    expect(invalid(opts()).message).toBe(
-      'flotilla.yaml:2:3: server.port: expected an integer from 0 to 65535, got 70000',
+    writeUser('server:\n  port: 70000\n');
+    expect(invalid(userOpts()).message).toBe(
+      'config.yaml:2:3: server.port: expected an integer from 0 to 65535, got 70000',
     );
   });
 
   it('lists the valid values of an enum in the message and the hint', () => {
-    tmp.write('repo/flotilla.yaml', 'restart:\n  policy: sometimes\n');
-    const err = invalid(opts());
+    writeUser('restart:\n  policy: sometimes\n');
+    const err = invalid(userOpts());
     expect(err.message).toBe(
-      'flotilla.yaml:2:3: restart.policy: expected one of never, on-failure, always, got "sometimes"',
+      'config.yaml:2:3: restart.policy: expected one of never, on-failure, always, got "sometimes"',
     );
     expect(err.hint).toContain('valid values: never, on-failure, always');
   });
 
   it('rejects an unknown key with a did-you-mean over its siblings, at its line', () => {
-    tmp.write('repo/flotilla.yaml', 'server:\n  port: 1\nlimts:\n  max_concurrent: 2\n');
-    const err = invalid(opts());
-    expect(err.message).toBe("flotilla.yaml:3:1: limts: unknown key 'limts' (did you mean 'limits'?)");
+    writeUser('server:\n  port: 1\nlimts:\n  max_concurrent: 2\n');
+    const err = invalid(userOpts());
+    expect(err.message).toBe("config.yaml:3:1: limts: unknown key 'limts' (did you mean 'limits'?)");
     expect(err.hint).toContain('valid keys at the top level');
 
-    tmp.write('repo/flotilla.yaml', 'limits:\n  max_concurent: 2\n');
+    writeUser('limits:\n  max_concurent: 2\n');
+    expect(invalid(userOpts()).message).toBe(
+      "config.yaml:2:3: limits.max_concurent: unknown key 'max_concurent' (did you mean 'max_concurrent'?)",
+    );
+    writeUser('');
+    tmp.write('repo/flotilla.yaml', 'worktrees:\n  setpu: make\n');
     expect(invalid(opts()).message).toBe(
-      "flotilla.yaml:2:3: limits.max_concurent: unknown key 'max_concurent' (did you mean 'max_concurrent'?)",
+      "flotilla.yaml:2:3: worktrees.setpu: unknown key 'setpu' (did you mean 'setup'?)",
     );
   });
 

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { defaultConfig } from '../../../src/config/schema.js';
@@ -21,8 +21,11 @@ describe('loadConfig layers', () => {
   });
 
   it('lets each layer override the one before and records where each value came from', () => {
-    const userFile = tmp.write(USER, 'limits:\n  max_concurrent: 2\n  action: stop\nserver:\n  port: 8000\n');
-    const repoFile = tmp.write('repo/flotilla.yaml', '# repo settings\nlimits:\n  max_concurrent: 3\n');
+    const userFile = tmp.write(
+      USER,
+      'limits:\n  max_concurrent: 2\n  action: stop\nserver:\n  port: 8000\nworktrees:\n  setup: make\n',
+    );
+    const repoFile = tmp.write('repo/flotilla.yaml', '# repo settings\nworktrees:\n  setup: npm ci\n');
     const env = { ...tmp.env, FLOTILLA_SERVER__PORT: '9000', FLOTILLA_LOG__LEVEL: 'debug' };
     const loaded = loadConfig({
       repoRoot: join(tmp.dir, 'repo'),
@@ -34,8 +37,9 @@ describe('loadConfig layers', () => {
     expect(loaded.files).toEqual([userFile, repoFile]);
     expect(loaded.config.limits.action).toBe('stop');
     expect(loaded.origins.get('limits.action')).toEqual({ kind: 'user', file: userFile, line: 3 });
-    expect(loaded.config.limits.max_concurrent).toBe(3);
-    expect(loaded.origins.get('limits.max_concurrent')).toEqual({ kind: 'repo', file: repoFile, line: 3 });
+    expect(loaded.config.limits.max_concurrent).toBe(2);
+    expect(loaded.config.worktrees.setup).toBe('npm ci');
+    expect(loaded.origins.get('worktrees.setup')).toEqual({ kind: 'repo', file: repoFile, line: 3 });
     expect(loaded.config.server.port).toBe(9000);
     expect(loaded.origins.get('server.port')).toEqual({ kind: 'env', variable: 'FLOTILLA_SERVER__PORT' });
     expect(loaded.config.log.level).toBe('warn');
@@ -195,13 +199,14 @@ describe('loadConfig environment variables and flags', () => {
 
   it('expands ~ and resolves relative paths against the file that set them', () => {
     const repo = join(tmp.dir, 'repo');
-    tmp.write(
-      'repo/flotilla.yaml',
-      'worktrees:\n  root: ../trees\nserver:\n  tls:\n    cert: ~/c.pem\n    key: k.pem\n',
-    );
+    tmp.write('repo/flotilla.yaml', 'worktrees:\n  root: ../trees\n');
+    const userFile = tmp.write(USER, 'server:\n  tls:\n    cert: ~/c.pem\n    key: k.pem\n');
     const { config } = loadConfig({ repoRoot: repo, env: tmp.env });
     expect(config.worktrees.root).toBe(join(tmp.dir, 'trees'));
-    expect(config.server.tls).toEqual({ cert: join(tmp.dir, 'home', 'c.pem'), key: join(repo, 'k.pem') });
+    expect(config.server.tls).toEqual({
+      cert: join(tmp.dir, 'home', 'c.pem'),
+      key: join(dirname(userFile), 'k.pem'),
+    });
 
     const fromEnv = loadConfig({ env: { ...tmp.env, FLOTILLA_WORKTREES__ROOT: 'wt' }, cwd: '/work/x' });
     expect(fromEnv.config.worktrees.root).toBe('/work/x/wt');

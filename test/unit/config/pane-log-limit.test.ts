@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { FlotillaError } from '../../../src/domain/errors.js';
@@ -5,9 +6,10 @@ import { useTempDir } from './helpers.js';
 
 describe('limits.pane_log_max_mb', () => {
   const tmp = useTempDir();
+  // A daemon key: set in the user file (the daemon's), with messages relative to its directory.
   const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => {
-    tmp.write('repo/flotilla.yaml', yaml);
-    return loadConfig({ repoRoot: `${tmp.dir}/repo`, cwd: `${tmp.dir}/repo`, env: { ...tmp.env, ...env } });
+    const file = tmp.write('home/.config/flotilla/config.yaml', yaml);
+    return loadConfig({ repoRoot: `${tmp.dir}/repo`, cwd: dirname(file), env: { ...tmp.env, ...env } });
   };
 
   it('defaults to 32 MiB and takes fractions from a file or the environment', () => {
@@ -30,6 +32,6 @@ describe('limits.pane_log_max_mb', () => {
     }
     expect(error).toBeInstanceOf(FlotillaError);
     expect((error as FlotillaError).code).toBe('CONFIG_INVALID');
-    expect((error as FlotillaError).message).toBe(`flotilla.yaml:2:3: limits.pane_log_max_mb: ${expected}`);
+    expect((error as FlotillaError).message).toBe(`config.yaml:2:3: limits.pane_log_max_mb: ${expected}`);
   });
 });

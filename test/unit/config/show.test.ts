@@ -20,17 +20,18 @@ describe('config show', () => {
     const repo = join(tmp.dir, 'repo');
     tmp.write(
       'repo/flotilla.yaml',
-      'limits:\n  max_concurrent: 2\nagents:\n  codex:\n    env:\n      OPENAI_API_KEY: sk-live-123\n',
+      'worktrees:\n  base_ref: develop\nagents:\n  codex:\n    env:\n      OPENAI_API_KEY: sk-live-123\n',
     );
     const loaded = loadConfig({ repoRoot: repo, env: { ...tmp.env, FLOTILLA_SERVER__PORT: '0' }, cwd: repo });
     const rows = configRows(loaded, { cwd: repo });
     const row = (path: string) => rows.find((r) => r.path === path);
 
-    expect(row('limits.max_concurrent')).toMatchObject({
-      value: 2,
-      text: '2',
+    expect(row('worktrees.base_ref')).toMatchObject({
+      value: 'develop',
+      text: 'develop',
       originText: 'repo flotilla.yaml:2',
     });
+    expect(row('limits.max_concurrent')).toMatchObject({ value: 4, text: '4', originText: 'default' });
     expect(row('server.port')).toMatchObject({ value: 0, originText: 'env FLOTILLA_SERVER__PORT' });
     expect(row('worktrees.copy')).toMatchObject({
       text: '[".env",".env.*",".envrc"]',
@@ -40,11 +41,12 @@ describe('config show', () => {
     expect(row('agents.claude-code.env')).toMatchObject({ value: {}, text: '{}' });
     expect(row('agents.codex.env.OPENAI_API_KEY')).toMatchObject({ value: REDACTED, secret: true });
     expect(JSON.stringify(rows)).not.toContain('sk-live-123');
-    expect(rows.map((r) => r.path)).toContain('integrations.notify.webhook.events');
+    expect(rows.map((r) => r.path)).toContain('hooks.timeout_seconds');
+    expect(rows.some((r) => r.path.startsWith('integrations'))).toBe(false);
 
     const json = JSON.stringify(redactConfig(loaded.config));
     expect(json).not.toContain('sk-live-123');
-    expect(json).toContain('"token_env":"GITHUB_TOKEN"');
+    expect(json).toContain('"base_ref":"develop"');
   });
 
   it('gets one value or section, and suggests on a typo', () => {
@@ -111,9 +113,8 @@ describe('config show', () => {
         '      DATABASE_URL: postgres://app:hunter2@db.internal:5432/app',
         '      MIRROR: see https://bob:p@ss:w0rd@git.example/x and https://open.example/y',
         '      EDITOR: vim',
-        'integrations:',
-        '  jira:',
-        '    base_url: https://me:jira-pass@acme.atlassian.net',
+        'worktrees:',
+        '  setup: curl -fsS https://me:jira-pass@acme.atlassian.net/setup.sh | sh',
         '',
       ].join('\n'),
     );
@@ -143,8 +144,8 @@ describe('config show', () => {
     const env = (loaded.config.agents['claude-code']?.env ?? {}) as Record<string, string>;
     expect(Object.keys(redactConfig(env))).toEqual(Object.keys(env));
     expect(configRows(loaded).find((r) => r.path.endsWith('AWS_SECRET_ACCESS_KEY'))?.secret).toBe(true);
-    expect(JSON.stringify(configValue(loaded, 'integrations.jira.base_url').value)).toBe(
-      '"https://me:<redacted>@acme.atlassian.net"',
+    expect(JSON.stringify(configValue(loaded, 'worktrees.setup').value)).toBe(
+      '"curl -fsS https://me:<redacted>@acme.atlassian.net/setup.sh | sh"',
     );
   });
 
@@ -162,7 +163,7 @@ describe('validateConfigFiles', () => {
 
   it('reports each source with its own problems, and missing files as fine', () => {
     const repo = join(tmp.dir, 'repo');
-    const repoFile = tmp.write('repo/flotilla.yaml', 'limits:\n  action: explode\n');
+    const repoFile = tmp.write('repo/flotilla.yaml', 'agents:\n  codex:\n    mode: explode\n');
     const result = validateConfigFiles({
       repoRoot: repo,
       env: { ...tmp.env, FLOTILLA_TMUX__SOKET: 'x' },
@@ -176,7 +177,7 @@ describe('validateConfigFiles', () => {
     ]);
     expect(result.sources[1]?.file).toBe(repoFile);
     expect(result.sources[1]?.messages).toEqual([
-      'flotilla.yaml:2:3: limits.action: expected one of warn, stop, restart, got "explode"',
+      'flotilla.yaml:3:5: agents.codex.mode: expected one of interactive, headless, got "explode"',
     ]);
     expect(result.sources[2]?.messages[0]).toContain('did you mean FLOTILLA_TMUX__SOCKET?');
   });
