@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
+import { repoScoped } from '../config/scope.js';
 
 /** Loads the effective config for a repo: the daemon's layers plus the repo's flotilla.yaml. */
 export type RepoConfigLoader = (repoPath: string) => Config;
@@ -37,7 +38,8 @@ export class RepoConfigs {
     if (stamp === -1) return this.base;
     const hit = this.cache.get(path);
     if (hit && hit.stamp === stamp) return hit.config;
-    const config = this.load(path);
+    // Daemon-scoped keys (limits, restart, ports, tmux…) are the daemon's whatever the repo loads.
+    const config = repoScoped(this.load(path), this.base);
     this.cache.set(path, { stamp, config });
     return config;
   }
