@@ -1,4 +1,4 @@
-import type { AgentView } from '../api/routes/agents.js';
+import type { AgentView } from '../domain/agent-view.js';
 
 /**
  * What an agent's status is about, in one line, for `ps` and `show`: the tool call a waiting

@@ -1,4 +1,4 @@
-import type { AgentView } from '../api/routes/agents.js';
+import type { AgentView } from '../domain/agent-view.js';
 import type { ConversationPage } from '../domain/conversation.js';
 import type { FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';

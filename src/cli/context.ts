@@ -5,7 +5,6 @@ import type { LoadedConfig } from '../config/load.js';
 import type { StatePaths } from '../config/paths.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Logger } from '../log/logger.js';
-import type { Store } from '../store/index.js';
 import { detectColor, neutralise, type Style } from './output.js';
 
 /**
@@ -28,7 +27,6 @@ export class CliContext {
   readonly cwd: string;
   /** Set by a command that completed but must still report failure (e.g. doctor with a failed check). */
   exitCode = 0;
-  private storePromise: Promise<Store> | undefined;
   private logger: Logger | undefined;
   private loaded: LoadedConfig | undefined;
 
@@ -65,18 +63,6 @@ export class CliContext {
     process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
-  async store(): Promise<Store> {
-    this.storePromise ??= (async () => {
-      const [{ ensureStateDir }, { openStore }] = await Promise.all([
-        import('../config/paths.js'),
-        import('../store/index.js'),
-      ]);
-      ensureStateDir(this.paths);
-      return openStore(this.paths.dbFile);
-    })();
-    return this.storePromise;
-  }
-
   async config(): Promise<LoadedConfig> {
     if (!this.loaded) {
       const { loadConfig } = await import('../config/load.js');
@@ -101,13 +87,6 @@ export class CliContext {
       });
     }
     return this.logger;
-  }
-
-  async close(): Promise<void> {
-    if (this.storePromise) {
-      const store = await this.storePromise.catch(() => undefined);
-      await store?.close();
-    }
   }
 }
 

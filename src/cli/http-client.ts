@@ -7,6 +7,7 @@
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
+import { CLI_CLIENT, CLIENT_HEADER } from '../api/actor.js';
 import { ERROR_CODES, type ErrorCode, type ErrorIssue, FlotillaError } from '../domain/errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -136,7 +137,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       const timeoutMs = options.timeoutMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const url = new URL(path, `${baseUrl}/`);
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers: Record<string, string> = { accept: 'application/json' };
+      // The CLI names itself, so the daemon records what it does as the user's (api/actor.ts).
+      const headers: Record<string, string> = { accept: 'application/json', [CLIENT_HEADER]: CLI_CLIENT };
       if (opts.token !== null) headers.authorization = `Bearer ${opts.token}`;
       if (payload !== undefined) {
         headers['content-type'] = 'application/json';

@@ -201,7 +201,5 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       log?.error({ err }, 'internal error');
     }
     return code;
-  } finally {
-    await ctx?.close();
   }
 }

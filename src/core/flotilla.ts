@@ -1,19 +1,21 @@
 import { loadConfig } from '../config/load.js';
 import { ensureStateDir, resolvePaths, type StatePaths } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
-import type { Agent } from '../domain/agent.js';
-import type { FlotillaEvent } from '../domain/event.js';
+import type { AgentView } from '../domain/agent-view.js';
+import type { Actor, FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
 import type { Task, TaskCreate, TaskFilter, TaskStatus } from '../domain/task.js';
 import { EventBus, type EventFilter, type EventHandler } from '../events/bus.js';
-import type { AdmitOptions } from '../scheduler/admission.js';
 import type { UpResult } from '../scheduler/up.js';
 import { openStore, type Store } from '../store/index.js';
 
-import type { RemoveOptions, RemoveOutcome, SupervisorLogger } from '../supervisor/index.js';
-import { registerRepo } from './repos.js';
+import type { RemoveOutcome, SupervisorLogger } from '../supervisor/index.js';
+import { AgentService, type AgentStartOptions } from './agents.js';
+import { type EventQuery, EventService } from './events.js';
+import { RepoService } from './repos.js';
 import { acquireStateLock } from './state-lock.js';
 import { createSupervision } from './supervision.js';
+import { TaskService } from './tasks.js';
 
 /**
  * Flotilla as a library: the store, the supervisor and the admission gate of a daemon, in this
@@ -30,9 +32,11 @@ export interface FlotillaOptions {
   /** Config values by dotted key (`{'limits.max_concurrent': 2}`), over every file and variable. */
   config?: Record<string, unknown>;
   logger?: SupervisorLogger;
+  /** Who this instance's writes are recorded as (`integration:<name>` for an integration); default `api`. */
+  actor?: Actor;
 }
 
-/** The use cases, as a daemon serves them (the actor of every write is `api`). */
+/** The use cases, as the daemon serves them; every write is recorded as the instance's actor. */
 export interface Flotilla {
   readonly config: Config;
   readonly paths: StatePaths;
@@ -45,29 +49,32 @@ export interface Flotilla {
     add(repoId: string, input: TaskCreate): Promise<Task>;
     list(filter?: TaskFilter): Promise<Task[]>;
     get(idOrPrefix: string): Promise<Task>;
+    /** Moves a task, as the transition table of domain/task.ts lets the actor. */
     move(idOrPrefix: string, status: TaskStatus): Promise<Task>;
   };
   readonly agents: {
     /** Starts an agent on a task through the admission gate (dependencies, limits). */
-    start(taskIdOrPrefix: string, options?: AdmitOptions): Promise<Agent>;
-    up(options?: { limit?: number; repoId?: string }): Promise<UpResult>;
-    list(options?: { all?: boolean }): Promise<Agent[]>;
-    get(idOrPrefix: string): Promise<Agent>;
-    stop(idOrPrefix: string): Promise<Agent>;
-    restart(idOrPrefix: string): Promise<Agent>;
-    approve(idOrPrefix: string, options?: { always?: boolean }): Promise<string>;
-    deny(idOrPrefix: string, options?: { message?: string }): Promise<string>;
+    start(taskIdOrPrefix: string, options?: AgentStartOptions): Promise<AgentView>;
+    up(options?: {
+      max?: number;
+      repo?: string;
+    }): Promise<Omit<UpResult, 'started'> & { started: AgentView[] }>;
+    list(options?: { all?: boolean }): Promise<AgentView[]>;
+    get(idOrPrefix: string): Promise<AgentView>;
+    stop(idOrPrefix: string): Promise<AgentView>;
+    restart(idOrPrefix: string): Promise<AgentView>;
+    approve(idOrPrefix: string, options?: { always?: boolean }): Promise<AgentView & { answered: string }>;
+    deny(idOrPrefix: string, options?: { message?: string }): Promise<AgentView & { answered: string }>;
     send(idOrPrefix: string, text: string): Promise<void>;
-    remove(idOrPrefix: string, options?: RemoveOptions): Promise<RemoveOutcome>;
+    remove(
+      idOrPrefix: string,
+      options?: { force?: boolean; removeWorktree?: boolean },
+    ): Promise<RemoveOutcome>;
   };
   readonly events: {
     /** Every committed event matching `filter`, history first, then live. Returns unsubscribe. */
     subscribe(filter: EventFilter, handler: EventHandler): () => void;
-    list(query?: {
-      agentId?: string;
-      taskId?: string;
-      types?: FlotillaEvent['type'][];
-    }): Promise<FlotillaEvent[]>;
+    list(query?: EventQuery): Promise<FlotillaEvent[]>;
   };
   /** Stops supervising and closes the store. Agents keep running in tmux, as with the daemon. */
   close(): Promise<void>;
@@ -96,34 +103,45 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
     });
     await supervisor.boot();
     const s = store;
+    const actor = options.actor ?? 'api';
+    const repos = new RepoService(s);
+    const tasks = new TaskService(s);
+    const events = new EventService(s);
+    const agents = new AgentService({
+      store: s,
+      supervisor: () => supervisor,
+      admission,
+      repos,
+      tmuxSocket: () => config.tmux.socket,
+    });
     return {
       config,
       paths,
       repos: {
-        register: (path, name) => registerRepo(s, { path, name }, 'api'),
-        list: () => s.repos.list(),
+        register: (path, name) => repos.register({ path, name }, actor),
+        list: () => repos.list(),
       },
       tasks: {
-        add: (repoId, input) => s.tasks.create(repoId, input, 'api'),
-        list: (filter) => s.tasks.list(filter),
-        get: (id) => s.tasks.resolve(id),
-        move: (id, status) => s.tasks.move(id, status, 'api'),
+        add: (repoId, input) => tasks.add(repoId, input, actor),
+        list: async (filter) => (await tasks.list(filter)).tasks,
+        get: (id) => tasks.get(id),
+        move: (id, status) => tasks.move(id, status, actor),
       },
       agents: {
-        start: (taskId, startOptions) => admission.start(taskId, startOptions),
-        up: (upOptions) => admission.up(upOptions),
-        list: (listOptions) => supervisor.list(listOptions),
-        get: (id) => supervisor.get(id),
-        stop: (id) => supervisor.stop(id),
-        restart: (id) => supervisor.restart(id),
-        approve: (id, o) => supervisor.approve(id, o),
-        deny: (id, o) => supervisor.deny(id, o),
-        send: (id, text) => supervisor.send(id, text),
-        remove: (id, o) => supervisor.remove(id, o),
+        start: (taskId, startOptions = {}) => agents.start(taskId, startOptions, actor),
+        up: (upOptions) => agents.up(upOptions),
+        list: (listOptions) => agents.list(listOptions),
+        get: (id) => agents.get(id),
+        stop: (id) => agents.stop(id, actor),
+        restart: (id) => agents.restart(id, actor),
+        approve: (id, o = {}) => agents.approve(id, o, actor),
+        deny: (id, o = {}) => agents.deny(id, o, actor),
+        send: (id, text) => agents.send(id, text, actor),
+        remove: (id, o = {}) => agents.remove(id, o, actor),
       },
       events: {
         subscribe: (filter, handler) => bus.subscribe(filter, handler),
-        list: (query = {}) => s.events.list(query),
+        list: (query = {}) => events.query(query),
       },
       close: async () => {
         await supervisor.close();

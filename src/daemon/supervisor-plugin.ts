@@ -5,7 +5,9 @@ import { configRoutes } from '../api/routes/config.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { permissionRoutes } from '../api/routes/permissions.js';
 import { worktreeRoutes } from '../api/routes/worktrees.js';
+import { AgentService } from '../core/agents.js';
 import { createSupervision, type Supervision } from '../core/supervision.js';
+import { WorktreeService } from '../core/worktrees.js';
 import { EventBus } from '../events/bus.js';
 import { StatusHookRunner } from '../integrations/status-hook.js';
 import type { AdmissionGate } from '../scheduler/admission.js';
@@ -41,16 +43,18 @@ export class SupervisorPlugin implements DaemonPlugin {
       start: (taskId, options) => this.started().admission.start(taskId, options),
       up: (options) => this.started().admission.up(options),
     };
-    agentRoutes({
+    const agents = new AgentService({
       store,
       supervisor: () => this.instance,
       admission,
+      repos: this.core.service.repos,
       tmuxSocket: () => ctx.config.tmux.socket,
-    })(api);
-    bulkAgentRoutes({ store, supervisor: () => this.instance })(api);
-    permissionRoutes(() => this.instance)(api);
-    worktreeRoutes(store)(api);
-    eventRoutes(store)(api);
+    });
+    agentRoutes(agents)(api);
+    bulkAgentRoutes(agents)(api);
+    permissionRoutes(agents)(api);
+    worktreeRoutes(new WorktreeService(store))(api);
+    eventRoutes(this.core.service.events)(api);
     configRoutes({
       config: () => ctx.config,
       userConfigFile: ctx.paths.userConfigFile,

@@ -97,3 +97,52 @@ export const TaskFilterSchema = z.object({
   offset: z.number().int().min(0).optional(),
 });
 export type TaskFilter = z.infer<typeof TaskFilterSchema>;
+
+/**
+ * Which status may follow which. Today a card moves anywhere (the board and `task move` take any
+ * status), so every other status may follow each one; the table is spelled out so that narrowing
+ * a move is one edit here, enforced by core/tasks.ts for every caller.
+ */
+export const TASK_TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
+  backlog: ['todo', 'in_progress', 'review', 'done', 'failed', 'cancelled'],
+  todo: ['backlog', 'in_progress', 'review', 'done', 'failed', 'cancelled'],
+  in_progress: ['backlog', 'todo', 'review', 'done', 'failed', 'cancelled'],
+  review: ['backlog', 'todo', 'in_progress', 'done', 'failed', 'cancelled'],
+  done: ['backlog', 'todo', 'in_progress', 'review', 'failed', 'cancelled'],
+  failed: ['backlog', 'todo', 'in_progress', 'review', 'done', 'cancelled'],
+  cancelled: ['backlog', 'todo', 'in_progress', 'review', 'done', 'failed'],
+};
+
+/** A move an actor may make: from any of `from` (or any status) to any of `to`. */
+export interface TaskMoveRule {
+  from: readonly TaskStatus[] | 'any';
+  to: readonly TaskStatus[];
+}
+
+/**
+ * Who may move a task, by the kind of actor (the part of `integration:github` or `agent:<id>`
+ * before the colon). A person (`user`, through the CLI or the web) and an API client (`api`) move
+ * cards freely, as today. The scheduler and the supervisor make the two moves Flotilla makes by
+ * itself: a task an agent starts on goes to in_progress; one whose agent ends its run goes from
+ * in_progress to review. Kinds not listed (daemon, hook, integrations, agents) move no task until
+ * a use case needs it: then it is a line here.
+ */
+export const TASK_MOVERS: Readonly<Record<string, readonly TaskMoveRule[]>> = {
+  user: [{ from: 'any', to: TASK_STATUSES }],
+  api: [{ from: 'any', to: TASK_STATUSES }],
+  scheduler: [{ from: 'any', to: ['in_progress'] }],
+  supervisor: [
+    { from: 'any', to: ['in_progress'] },
+    { from: ['in_progress'], to: ['review'] },
+  ],
+};
+
+/** Why `actor` may not move a task from `from` to `to`, or null when it may. */
+export function taskMoveRefusal(from: TaskStatus, to: TaskStatus, actor: string): string | null {
+  if (from === to) return null;
+  if (!TASK_TRANSITIONS[from].includes(to)) return `a task in ${from} cannot move to ${to}`;
+  const kind = actor.split(':')[0] ?? actor;
+  const rules = TASK_MOVERS[kind] ?? [];
+  const allowed = rules.some((r) => (r.from === 'any' || r.from.includes(from)) && r.to.includes(to));
+  return allowed ? null : `${actor} may not move a task from ${from} to ${to}`;
+}

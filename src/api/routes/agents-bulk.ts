@@ -5,11 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { AgentService } from '../../core/agents.js';
 import { AgentSchema } from '../../domain/agent.js';
-import { NotFoundError } from '../../domain/errors.js';
-import type { Store } from '../../store/index.js';
-import { removeFinished, stopAll } from '../../supervisor/bulk.js';
-import type { Supervisor } from '../../supervisor/index.js';
+import { actorOf } from '../actor.js';
 import { defineRoute } from '../define.js';
 import { AgentRemoveSchema } from './schemas.js';
 
@@ -39,26 +37,7 @@ export const RemoveFinishedResultSchema = z.object({
   failed: z.array(BulkFailureSchema),
 });
 
-export interface BulkRoutesOptions {
-  store: Store;
-  supervisor: () => Supervisor;
-}
-
-export function bulkAgentRoutes({ store, supervisor }: BulkRoutesOptions) {
-  const repoIdOf = async (repo: string | undefined): Promise<string | undefined> => {
-    if (repo === undefined) return undefined;
-    const found = (await store.repos.list()).find((r) => r.id === repo || r.name === repo);
-    if (!found) throw new NotFoundError('repo', repo, 'list repos with: flotilla repo list');
-    return found.id;
-  };
-  const ops = () => {
-    const sup = supervisor();
-    return {
-      list: () => sup.list(),
-      stop: (id: string) => sup.stop(id),
-      remove: (id: string, o: { force?: boolean; removeWorktree?: boolean }) => sup.remove(id, o),
-    };
-  };
+export function bulkAgentRoutes(agents: AgentService) {
   const tags = ['agents'];
   return (api: FastifyInstance): void => {
     defineRoute(api, {
@@ -69,10 +48,7 @@ export function bulkAgentRoutes({ store, supervisor }: BulkRoutesOptions) {
       tags,
       body: StopAllBodySchema,
       response: { 200: StopAllResultSchema },
-      handler: async ({ body }) => {
-        const repoId = await repoIdOf(body.repo);
-        return stopAll(ops(), repoId === undefined ? {} : { repoId });
-      },
+      handler: async ({ body, request }) => agents.stopAll(body, actorOf(request)),
     });
     defineRoute(api, {
       method: 'POST',
@@ -82,13 +58,7 @@ export function bulkAgentRoutes({ store, supervisor }: BulkRoutesOptions) {
       tags,
       body: RemoveFinishedBodySchema,
       response: { 200: RemoveFinishedResultSchema },
-      handler: async ({ body }) => {
-        const repoId = await repoIdOf(body.repo);
-        return removeFinished(ops(), {
-          ...(repoId === undefined ? {} : { repoId }),
-          removeWorktree: body.worktree ?? false,
-        });
-      },
+      handler: async ({ body, request }) => agents.removeFinished(body, actorOf(request)),
     });
   };
 }

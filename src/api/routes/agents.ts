@@ -1,23 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AdapterNameSchema, type Agent, AgentModeSchema } from '../../domain/agent.js';
+import type { AgentService } from '../../core/agents.js';
+import { AdapterNameSchema, AgentModeSchema } from '../../domain/agent.js';
+import type { AgentView } from '../../domain/agent-view.js';
 import { ConversationPageSchema } from '../../domain/conversation.js';
-import { NotFoundError } from '../../domain/errors.js';
-import { LIVE_AGENT_STATUSES } from '../../domain/values.js';
-import type { AdmissionGate } from '../../scheduler/admission.js';
-import type { Store } from '../../store/index.js';
-import type { Supervisor } from '../../supervisor/index.js';
+import { actorOf } from '../actor.js';
 import { defineRoute } from '../define.js';
 import {
   AgentListSchema,
   AgentLogsSchema,
   AgentRemoveSchema,
-  type AgentView,
   AgentViewSchema,
   AllQuery,
   IdParams,
   OkSchema,
-  RESOURCE_HISTORY,
   UpResultSchema,
 } from './schemas.js';
 
@@ -73,70 +69,8 @@ const LogsQuery = z
   })
   .strict();
 
-/** What the agent routes need from the daemon. */
-export interface AgentRoutesOptions {
-  store: Store;
-  supervisor: () => Supervisor;
-  /** The gate every new agent passes (dependencies, the concurrency limit). */
-  admission: AdmissionGate;
-  tmuxSocket: () => string;
-}
-
 /** Agents: start, up, list, stop, restart, remove, send text, approve/deny, logs, hook pokes. */
-export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentRoutesOptions) {
-  /** Views of many agents with one query for their task titles (not one per agent). */
-  const views = async (agents: Agent[]): Promise<AgentView[]> => {
-    const titles = await store.tasks.titles([...new Set(agents.map((a) => a.taskId))]);
-    return agents.map((a) => withFigures(a, titles.get(a.taskId) ?? null));
-  };
-
-  // The agent list is read far more often (dashboards, `ps` loops) than it changes. Every change
-  // to an agent or task row appends an event in the same transaction, and all writes go through
-  // this daemon, so a counter bumped after each commit says exactly when the cache is stale.
-  let changes = 0;
-  store.onEvent(() => {
-    changes++;
-  });
-  // CPU and memory are sampled every few seconds, so views may be reused for up to a second;
-  // a status never is: any change invalidates at once.
-  const FIGURES_MAX_AGE_MS = 1_000;
-  const listCache = new Map<boolean, { at: number; builtAt: number; views: AgentView[] }>();
-  const listAgents = async (all: boolean): Promise<AgentView[]> => {
-    const hit = listCache.get(all);
-    if (hit && hit.at === changes && Date.now() - hit.builtAt < FIGURES_MAX_AGE_MS) return hit.views;
-    const at = changes;
-    const agents = await supervisor().list({ all });
-    const titles = await store.tasks.titles([...new Set(agents.map((a) => a.taskId))]);
-    const built = agents.map((a) => withFigures(a, titles.get(a.taskId) ?? null));
-    listCache.set(all, { at, builtAt: Date.now(), views: built });
-    return built;
-  };
-  const view = async (agent: Agent): Promise<AgentView> => (await views([agent]))[0] as AgentView;
-  const withFigures = (agent: Agent, taskTitle: string | null): AgentView => {
-    const sup = supervisor();
-    // A stopped or crashed agent has no process tree: old samples would mislead.
-    const live = (LIVE_AGENT_STATUSES as readonly string[]).includes(agent.status);
-    const samples = live ? sup.resources(agent.id).samples.slice(-RESOURCE_HISTORY) : [];
-    const latest = samples.at(-1) ?? null;
-    // The CPU figure is null on the first sample after a (re)start: dropped, since a 0 would
-    // draw a dip that never happened. Memory is always measured.
-    const cpuHistory: number[] = [];
-    for (const s of samples) if (s.cpuPercent !== null) cpuHistory.push(s.cpuPercent);
-    return {
-      ...agent,
-      taskTitle,
-      cpuPercent: latest?.cpuPercent ?? null,
-      rssBytes: latest?.rssBytes ?? null,
-      cpuHistory,
-      rssHistory: samples.map((s) => s.rssBytes),
-      lastOutput: sup.lastOutput(agent.id),
-      kind: sup.kindOf(agent),
-      resumeAt: sup.resumeAt(agent.id),
-      tmuxSocket: tmuxSocket(),
-      warning: sup.warning(agent.id),
-    };
-  };
-
+export function agentRoutes(agents: AgentService) {
   const tags = ['agents'];
   return (api: FastifyInstance): void => {
     defineRoute(api, {
@@ -147,7 +81,7 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       query: AllQuery,
       response: { 200: AgentListSchema },
       handler: async ({ query }) => {
-        return { agents: await listAgents(query.all === 'true') };
+        return { agents: await agents.list({ all: query.all === 'true' }) };
       },
     });
 
@@ -159,16 +93,10 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       tags,
       body: AgentStartBodySchema,
       response: { 201: AgentViewSchema },
-      handler: async ({ body, reply }) => {
-        const agent = await admission.start(body.task, {
-          ...(body.agent ? { agent: body.agent } : {}),
-          ...(body.mode ? { mode: body.mode } : {}),
-          force: body.force ?? false,
-          ...(body.reuseBranch ? { reuseBranch: true } : {}),
-          actor: 'api',
-        });
+      handler: async ({ body: { task, ...options }, request, reply }) => {
+        const agent = await agents.start(task, options, actorOf(request));
         reply.code(201);
-        return view(agent);
+        return agent;
       },
     });
 
@@ -180,26 +108,14 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       tags,
       body: UpBodySchema,
       response: { 200: UpResultSchema },
-      handler: async ({ body }) => {
-        let repoId: string | undefined;
-        if (body.repo) {
-          const repo = (await store.repos.list()).find((r) => r.id === body.repo || r.name === body.repo);
-          if (!repo) throw new NotFoundError('repo', body.repo, 'list repos with: flotilla repo list');
-          repoId = repo.id;
-        }
-        const result = await admission.up({
-          ...(body.max ? { limit: body.max } : {}),
-          ...(repoId ? { repoId } : {}),
-        });
-        return { ...result, started: await views(result.started) };
-      },
+      handler: async ({ body }) => agents.up(body),
     });
 
     const byId = (
       method: 'GET' | 'POST',
       url: string,
       summary: string,
-      act: (id: string) => Promise<Agent>,
+      act: (id: string, request: FastifyRequest) => Promise<AgentView>,
     ): void =>
       defineRoute(api, {
         method,
@@ -208,17 +124,17 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
         tags,
         params: IdParams,
         response: { 200: AgentViewSchema },
-        handler: async ({ params }) => view(await act(params.id)),
+        handler: async ({ params, request }) => act(params.id, request),
       });
-    byId('GET', '/agents/:id', 'One agent, by id or unique prefix', (id) => supervisor().get(id));
+    byId('GET', '/agents/:id', 'One agent, by id or unique prefix', (id) => agents.get(id));
     byId(
       'POST',
       '/agents/:id/stop',
       'Stop an agent (SIGINT, then SIGTERM, then SIGKILL); its worktree stays',
-      (id) => supervisor().stop(id),
+      (id, request) => agents.stop(id, actorOf(request)),
     );
-    byId('POST', '/agents/:id/restart', 'Restart an agent, resuming its own conversation', (id) =>
-      supervisor().restart(id),
+    byId('POST', '/agents/:id/restart', 'Restart an agent, resuming its own conversation', (id, request) =>
+      agents.restart(id, actorOf(request)),
     );
     defineRoute(api, {
       method: 'POST',
@@ -230,10 +146,8 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       params: IdParams,
       body: ApproveBodySchema,
       response: { 200: AgentAnswerSchema },
-      handler: async ({ params, body }) => {
-        const answered = await supervisor().approve(params.id, body.always ? { always: true } : {});
-        return { ...(await view(await supervisor().get(params.id))), answered };
-      },
+      handler: async ({ params, body, request }) =>
+        agents.approve(params.id, body.always ? { always: true } : {}, actorOf(request)),
     });
     defineRoute(api, {
       method: 'POST',
@@ -245,13 +159,7 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       params: IdParams,
       body: DenyBodySchema,
       response: { 200: AgentAnswerSchema },
-      handler: async ({ params, body }) => {
-        const answered = await supervisor().deny(
-          params.id,
-          body.message === undefined ? {} : { message: body.message },
-        );
-        return { ...(await view(await supervisor().get(params.id))), answered };
-      },
+      handler: async ({ params, body, request }) => agents.deny(params.id, body, actorOf(request)),
     });
 
     defineRoute(api, {
@@ -262,11 +170,12 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       params: IdParams,
       query: RemoveQuery,
       response: { 200: AgentRemoveSchema },
-      handler: async ({ params, query }) =>
-        supervisor().remove(params.id, {
-          force: query.force === 'true',
-          removeWorktree: query.worktree === 'true',
-        }),
+      handler: async ({ params, query, request }) =>
+        agents.remove(
+          params.id,
+          { force: query.force === 'true', removeWorktree: query.worktree === 'true' },
+          actorOf(request),
+        ),
     });
 
     defineRoute(api, {
@@ -277,8 +186,8 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       params: IdParams,
       body: AgentSendBodySchema,
       response: { 200: OkSchema },
-      handler: async ({ params, body }) => {
-        await supervisor().send(params.id, body.text);
+      handler: async ({ params, body, request }) => {
+        await agents.send(params.id, body.text, actorOf(request));
         return { ok: true as const };
       },
     });
@@ -292,7 +201,7 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       query: LogsQuery,
       response: { 200: AgentLogsSchema },
       handler: async ({ params, query }) => ({
-        text: await supervisor().logs(params.id, { lines: query.lines ?? 200, raw: query.raw === 'true' }),
+        text: await agents.logs(params.id, { lines: query.lines ?? 200, raw: query.raw === 'true' }),
       }),
     });
 
@@ -310,7 +219,7 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       query: ConversationQuerySchema,
       response: { 200: ConversationPageSchema },
       handler: async ({ params, query }) =>
-        supervisor().conversation(params.id, {
+        agents.conversation(params.id, {
           ...(query.after === undefined ? {} : { after: query.after }),
           limit: query.limit,
         }),
@@ -326,7 +235,7 @@ export function agentRoutes({ store, supervisor, admission, tmuxSocket }: AgentR
       // The one route an agent's own token reaches (its `flotilla hook` pokes).
       agentScoped: true,
       response: { 200: z.object({ read: z.number().int().min(0) }) },
-      handler: async ({ params }) => ({ read: await supervisor().hookPoke(params.id) }),
+      handler: async ({ params }) => ({ read: await agents.hookPoke(params.id) }),
     });
   };
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { EventService } from '../../core/events.js';
 import { EventTypeSchema } from '../../domain/event.js';
 import { TimestampSchema } from '../../domain/time.js';
-import type { Store } from '../../store/index.js';
 import { defineRoute } from '../define.js';
 import { EventListSchema } from './schemas.js';
 
@@ -27,7 +27,7 @@ export const EventQuerySchema = z
   .strict();
 
 /** The audit trail: events by agent, task, repo, type or time, paginated by id. */
-export function eventRoutes(store: Store) {
+export function eventRoutes(events: EventService) {
   return (api: FastifyInstance): void => {
     defineRoute(api, {
       method: 'GET',
@@ -37,21 +37,9 @@ export function eventRoutes(store: Store) {
       query: EventQuerySchema,
       response: { 200: EventListSchema },
       handler: async ({ query: q }) => {
-        const agentId = q.agent ? (await store.agents.resolve(q.agent)).id : undefined;
-        const taskId = q.task ? (await store.tasks.resolve(q.task)).id : undefined;
-        const events = await store.events.list({
-          ...(agentId ? { agentId } : {}),
-          ...(taskId ? { taskId } : {}),
-          ...(q.repo ? { repoId: q.repo } : {}),
-          ...(q.type ? { types: q.type } : {}),
-          ...(q.after !== undefined ? { afterId: q.after } : {}),
-          ...(q.before !== undefined ? { beforeId: q.before } : {}),
-          ...(q.since ? { since: q.since } : {}),
-          ...(q.until ? { until: q.until } : {}),
-          ...(q.limit ? { limit: q.limit } : {}),
-          ...(q.order ? { order: q.order } : {}),
-        });
-        return { events, lastId: events.at(-1)?.id ?? null };
+        const { type, ...rest } = q;
+        const list = await events.query({ ...rest, ...(type ? { types: type } : {}) });
+        return { events: list, lastId: list.at(-1)?.id ?? null };
       },
     });
   };

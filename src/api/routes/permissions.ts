@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { AgentService } from '../../core/agents.js';
 import { PermissionAskSchema, PermissionReplySchema } from '../../domain/permission.js';
-import type { Supervisor } from '../../supervisor/index.js';
 import { defineRoute } from '../define.js';
 import { IdParams } from './schemas.js';
 
@@ -20,7 +20,7 @@ const AskQuery = z
   .strict();
 
 /** A headless agent's permission requests: the one route its `flotilla mcp` prompt tool calls. */
-export function permissionRoutes(supervisor: () => Supervisor) {
+export function permissionRoutes(agents: AgentService) {
   return (api: FastifyInstance): void => {
     defineRoute(api, {
       method: 'POST',
@@ -38,7 +38,7 @@ export function permissionRoutes(supervisor: () => Supervisor) {
       agentScoped: true,
       response: { 200: PermissionReplySchema },
       handler: async ({ params, query, body }) =>
-        supervisor().askPermission(params.id, body, query.wait_ms ?? 25_000),
+        agents.askPermission(params.id, body, query.wait_ms ?? 25_000),
     });
   };
 }

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { registerRepo } from '../../core/repos.js';
-import { FlotillaError } from '../../domain/errors.js';
-import type { Store } from '../../store/index.js';
+import type { RepoService } from '../../core/repos.js';
+import { actorOf } from '../actor.js';
 import { defineRoute } from '../define.js';
 import { RepoListSchema, RepoRegisteredSchema } from './schemas.js';
 
@@ -20,7 +19,7 @@ export const RepoRegisterBodySchema = z
 const RepoQuerySchema = z.object({ path: z.string().min(1).max(4096).optional() }).strict();
 
 /** Registered repos. `GET /repos?path=` finds the repo containing a path (the CLI's "current repo"). */
-export function repoRoutes(store: Store) {
+export function repoRoutes(repos: RepoService) {
   return (api: FastifyInstance): void => {
     defineRoute(api, {
       method: 'GET',
@@ -29,16 +28,9 @@ export function repoRoutes(store: Store) {
       tags: ['repos'],
       query: RepoQuerySchema,
       response: { 200: RepoListSchema },
-      handler: async ({ query: { path } }) => {
-        if (path === undefined) return { repos: await store.repos.list() };
-        const repo = await store.repos.byPath(path);
-        if (!repo) {
-          throw new FlotillaError('REPO_NOT_REGISTERED', `${path} is not registered with Flotilla`, {
-            hint: `run \`flotilla init\` in ${path} first`,
-          });
-        }
-        return { repos: [repo] };
-      },
+      handler: async ({ query: { path } }) => ({
+        repos: path === undefined ? await repos.list() : [await repos.atPath(path)],
+      }),
     });
 
     defineRoute(api, {
@@ -48,8 +40,8 @@ export function repoRoutes(store: Store) {
       tags: ['repos'],
       body: RepoRegisterBodySchema,
       response: { 201: RepoRegisteredSchema, 200: RepoRegisteredSchema },
-      handler: async ({ body, reply }) => {
-        const registered = await registerRepo(store, body, 'api');
+      handler: async ({ body, request, reply }) => {
+        const registered = await repos.register(body, actorOf(request));
         if (registered.created) reply.code(201);
         return registered;
       },

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { TaskService } from '../../core/tasks.js';
 import { IdSchema } from '../../domain/ids.js';
 import {
   LabelSchema,
@@ -9,7 +10,7 @@ import {
   TaskSchema,
   TaskStatusSchema,
 } from '../../domain/task.js';
-import type { Store } from '../../store/index.js';
+import { actorOf } from '../actor.js';
 import { defineRoute } from '../define.js';
 import { IdParams, TaskListSchema } from './schemas.js';
 
@@ -42,7 +43,7 @@ export const TaskRemoveQuerySchema = z.object({ force: z.enum(['true', 'false'])
 const DependencyParams = z.object({ id: z.string().min(1).max(64), dep: z.string().min(1).max(64) });
 
 /** Tasks: CRUD, move, dependencies (through create/patch, or one at a time), filtering and pagination. */
-export function taskRoutes(store: Store) {
+export function taskRoutes(tasks: TaskService) {
   return (api: FastifyInstance): void => {
     defineRoute(api, {
       method: 'GET',
@@ -51,23 +52,15 @@ export function taskRoutes(store: Store) {
       tags: ['tasks'],
       query: TaskListQuerySchema,
       response: { 200: TaskListSchema },
-      handler: async ({ query: q }) => {
-        const filter = {
+      handler: async ({ query: q }) =>
+        tasks.list({
           ...(q.status ? { status: q.status } : {}),
           ...(q.label ? { label: q.label } : {}),
           ...(q.priority ? { priority: q.priority } : {}),
           ...(q.repo ? { repoId: q.repo } : {}),
-        };
-        const [tasks, total] = await Promise.all([
-          store.tasks.list({
-            ...filter,
-            ...(q.limit ? { limit: q.limit } : {}),
-            ...(q.offset ? { offset: q.offset } : {}),
-          }),
-          store.tasks.count(filter),
-        ]);
-        return { tasks, total };
-      },
+          ...(q.limit ? { limit: q.limit } : {}),
+          ...(q.offset ? { offset: q.offset } : {}),
+        }),
     });
 
     defineRoute(api, {
@@ -77,8 +70,8 @@ export function taskRoutes(store: Store) {
       tags: ['tasks'],
       body: TaskCreateBodySchema,
       response: { 201: TaskSchema },
-      handler: async ({ body: { repoId, ...input }, reply }) => {
-        const task = await store.tasks.create(repoId, input, 'api');
+      handler: async ({ body: { repoId, ...input }, request, reply }) => {
+        const task = await tasks.add(repoId, input, actorOf(request));
         reply.code(201);
         return task;
       },
@@ -91,7 +84,7 @@ export function taskRoutes(store: Store) {
       tags: ['tasks'],
       params: IdParams,
       response: { 200: TaskSchema },
-      handler: async ({ params }) => store.tasks.resolve(params.id),
+      handler: async ({ params }) => tasks.get(params.id),
     });
 
     defineRoute(api, {
@@ -102,10 +95,7 @@ export function taskRoutes(store: Store) {
       params: IdParams,
       body: TaskPatchSchema,
       response: { 200: TaskSchema },
-      handler: async ({ params, body }) => {
-        const task = await store.tasks.resolve(params.id);
-        return store.tasks.update(task.id, body, 'api');
-      },
+      handler: async ({ params, body, request }) => tasks.edit(params.id, body, actorOf(request)),
     });
 
     defineRoute(api, {
@@ -116,10 +106,7 @@ export function taskRoutes(store: Store) {
       params: IdParams,
       body: TaskMoveBodySchema,
       response: { 200: TaskSchema },
-      handler: async ({ params, body }) => {
-        const task = await store.tasks.resolve(params.id);
-        return store.tasks.move(task.id, body.status, 'api');
-      },
+      handler: async ({ params, body, request }) => tasks.move(params.id, body.status, actorOf(request)),
     });
 
     defineRoute(api, {
@@ -129,10 +116,7 @@ export function taskRoutes(store: Store) {
       tags: ['tasks'],
       params: DependencyParams,
       response: { 200: TaskSchema },
-      handler: async ({ params }) => {
-        const task = await store.tasks.resolve(params.id);
-        return store.tasks.update(task.id, { addDependsOn: [params.dep] }, 'api');
-      },
+      handler: async ({ params, request }) => tasks.addDependency(params.id, params.dep, actorOf(request)),
     });
 
     defineRoute(api, {
@@ -142,10 +126,7 @@ export function taskRoutes(store: Store) {
       tags: ['tasks'],
       params: DependencyParams,
       response: { 200: TaskSchema },
-      handler: async ({ params }) => {
-        const task = await store.tasks.resolve(params.id);
-        return store.tasks.update(task.id, { removeDependsOn: [params.dep] }, 'api');
-      },
+      handler: async ({ params, request }) => tasks.removeDependency(params.id, params.dep, actorOf(request)),
     });
 
     defineRoute(api, {
@@ -156,11 +137,8 @@ export function taskRoutes(store: Store) {
       params: IdParams,
       query: TaskRemoveQuerySchema,
       response: { 200: TaskSchema },
-      handler: async ({ params, query }) => {
-        const task = await store.tasks.resolve(params.id);
-        await store.tasks.remove(task.id, 'api', { force: query.force === 'true' });
-        return task;
-      },
+      handler: async ({ params, query, request }) =>
+        tasks.remove(params.id, { force: query.force === 'true' }, actorOf(request)),
     });
   };
 }

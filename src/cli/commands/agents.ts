@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { AgentView } from '../../api/routes/agents.js';
 import type { AgentStatus } from '../../domain/agent.js';
+import type { AgentView } from '../../domain/agent-view.js';
 import { FlotillaError } from '../../domain/errors.js';
 import { WAITING_AGENT_STATUSES } from '../../domain/values.js';
 import { agentNote, answerHint } from '../agent-notes.js';
@@ -337,20 +337,12 @@ export function registerAgentCommands(program: Command, run: Runner): void {
     .action((id: string, _opts: unknown, cmd: Command) =>
       run(cmd, async (ctx) => {
         const agent = await (await clientFor(ctx)).getAgent(id);
-        const [{ TmuxServer, detachHintFor }, { runInteractive }] = await Promise.all([
-          import('../../tmux/index.js'),
+        const [{ attachArgv, detachHint }, { runInteractive }] = await Promise.all([
+          import('../../core/attach.js'),
           import('../../proc/index.js'),
         ]);
-        const server = new TmuxServer({ socketName: agent.tmuxSocket });
-        const argv = server.attachArgv(agent.tmuxSession, {
-          insideTmux: Boolean(ctx.env.TMUX),
-          ...(ctx.env.TMUX ? { currentTmux: ctx.env.TMUX } : {}),
-        });
-        // The keys are read from the servers: Flotilla's prefix (tmux.config may change it) and,
-        // inside tmux, the user's — the same key pressed once would detach the user's own tmux.
-        ctx.info(
-          `attaching to ${agent.id} (${agent.tmuxSession}); ${await detachHintFor(server.client, ctx.env)}`,
-        );
+        const argv = attachArgv(agent, ctx.env);
+        ctx.info(`attaching to ${agent.id} (${agent.tmuxSession}); ${await detachHint(agent, ctx.env)}`);
         ctx.exitCode = runInteractive(argv[0] as string, argv.slice(1), ctx.env);
       }),
     );

@@ -1,5 +1,5 @@
-import type { AgentView } from '../../api/routes/agents.js';
 import { resolvePaths } from '../../config/paths.js';
+import type { AgentView } from '../../domain/agent-view.js';
 import { FlotillaError } from '../../domain/errors.js';
 import { run } from '../../proc/run.js';
 import { which } from '../../proc/which.js';

@@ -121,12 +121,9 @@ export async function runChecks(ctx: CliContext): Promise<DoctorCheck[]> {
   }
 
   try {
-    const store = await ctx.store();
-    checks.push({
-      name: 'database',
-      status: 'ok',
-      detail: `${ctx.paths.dbFile} (schema v${store.schemaVersion})`,
-    });
+    const { databaseVersion } = await import('../../core/local.js');
+    const version = await databaseVersion(ctx.paths);
+    checks.push({ name: 'database', status: 'ok', detail: `${ctx.paths.dbFile} (schema v${version})` });
   } catch (e) {
     checks.push({
       name: 'database',

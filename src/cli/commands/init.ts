@@ -15,8 +15,8 @@ export function registerInitCommand(program: Command, run: Runner): void {
     .option('--json', 'print the registered repo as JSON')
     .action((opts: { name?: string; configFile: boolean; json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
-        const { gitToplevel } = await import('../../git/index.js');
-        const root = await gitToplevel(ctx.cwd);
+        const { repoToplevel } = await import('../../core/local.js');
+        const root = await repoToplevel(ctx.cwd);
         const name = opts.name ?? basename(root);
         if (!/^[\w.-]{1,64}$/.test(name)) {
           throw new FlotillaError('INVALID_INPUT', `'${name}' is not a usable repo name`, {

@@ -13,12 +13,12 @@ export const WATCH_OPTIONS = {
 
 /** Runs the watch for `ps --watch` and `top`. */
 export async function watchFleet(ctx: CliContext, opts: WatchOptions): Promise<void> {
-  const [{ FlotillaClient }, { ensureDaemon, daemonClient }, { runWatch }, { TmuxServer }, proc] =
+  const [{ FlotillaClient }, { ensureDaemon, daemonClient }, { runWatch }, { attachArgv }, proc] =
     await Promise.all([
       import('../client.js'),
       import('../daemon-control.js'),
       import('../watch/run.js'),
-      import('../../tmux/index.js'),
+      import('../../core/attach.js'),
       import('../../proc/index.js'),
     ]);
   const conn = await ensureDaemon(ctx.paths, ctx.env);
@@ -40,10 +40,7 @@ export async function watchFleet(ctx: CliContext, opts: WatchOptions): Promise<v
               .catch(() => {});
           },
     attach: (agent) => {
-      const argv = new TmuxServer({ socketName: agent.tmuxSocket }).attachArgv(agent.tmuxSession, {
-        insideTmux: Boolean(ctx.env.TMUX),
-        ...(ctx.env.TMUX ? { currentTmux: ctx.env.TMUX } : {}),
-      });
+      const argv = attachArgv(agent, ctx.env);
       return proc.runInteractive(argv[0] as string, argv.slice(1), ctx.env);
     },
   });

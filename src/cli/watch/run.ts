@@ -5,7 +5,7 @@
  * one (a pipe, a log file, CI) it prints one line per change instead, so it still works in a
  * script and never sends cursor controls into a file.
  */
-import type { AgentView } from '../../api/routes/agents.js';
+import type { AgentView } from '../../domain/agent-view.js';
 import { FlotillaError } from '../../domain/errors.js';
 import { agentNote } from '../agent-notes.js';
 import type { FlotillaClient } from '../client.js';

@@ -4,8 +4,9 @@
  * that act on it. Agent text is neutralised and cut to the terminal's width before it is painted,
  * so nothing an agent prints can move the cursor, retitle the terminal or spill onto a second row.
  */
-import type { AgentView } from '../../api/routes/agents.js';
+
 import type { AgentStatus } from '../../domain/agent.js';
+import type { AgentView } from '../../domain/agent-view.js';
 import { AGENT_STATUS_RANK, WAITING_AGENT_STATUSES } from '../../domain/values.js';
 import { agentNote } from '../agent-notes.js';
 import { age, neutralise, paint, type Style, visibleLength } from '../output.js';
