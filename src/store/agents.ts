@@ -28,8 +28,6 @@ export interface AgentListOptions {
 
 const COLUMN: Record<keyof AgentUpdate, keyof AgentsTable> = {
   mode: 'mode',
-  worktreePath: 'worktree_path',
-  branch: 'branch',
   tmuxSession: 'tmux_session',
   sessionId: 'session_id',
   restartCount: 'restart_count',
@@ -37,7 +35,22 @@ const COLUMN: Record<keyof AgentUpdate, keyof AgentsTable> = {
   exitCode: 'exit_code',
 };
 
-function toAgent(row: Selectable<AgentsTable>): Agent {
+/** An agent row with its worktree's path and branch (the join every read makes). */
+type AgentRow = Selectable<AgentsTable> & { worktree_path: string; worktree_branch: string };
+
+/**
+ * Agents with their worktree's path and branch: the worktree row is the one place they are kept
+ * (migration 5), and every reader of an agent (its view, the CLI, the supervisor) wants them.
+ */
+function selectAgents(db: StoreContext['db']) {
+  return db
+    .selectFrom('agents')
+    .innerJoin('worktrees', 'worktrees.id', 'agents.worktree_id')
+    .selectAll('agents')
+    .select(['worktrees.path as worktree_path', 'worktrees.branch as worktree_branch']);
+}
+
+function toAgent(row: AgentRow): Agent {
   return checkRow(
     'agents',
     {
@@ -50,7 +63,7 @@ function toAgent(row: Selectable<AgentsTable>): Agent {
       statusSource: row.status_source,
       statusSince: row.status_since,
       worktreePath: row.worktree_path,
-      branch: row.branch,
+      branch: row.worktree_branch,
       tmuxSession: row.tmux_session,
       sessionId: row.session_id,
       restartCount: row.restart_count,
@@ -102,6 +115,16 @@ export class AgentStore {
       if (a.id !== undefined && (await new AgentStore(ctx).get(a.id))) {
         throw new FlotillaError('CONFLICT', `an agent with id ${a.id} already exists`);
       }
+      const worktree = await ctx.db
+        .selectFrom('worktrees')
+        .select(['id', 'task_id', 'path', 'branch'])
+        .where('id', '=', a.worktreeId)
+        .executeTakeFirst();
+      if (!worktree || worktree.task_id !== task.id) {
+        throw new FlotillaError('NOT_FOUND', `worktree '${a.worktreeId}' of task ${task.id} not found`, {
+          hint: 'record the worktree first (worktrees.create), in the same transaction',
+        });
+      }
       const now = storeNow();
       const agent: Agent = {
         id: a.id ?? (await freshId(ctx, 'agents')),
@@ -112,8 +135,8 @@ export class AgentStore {
         status: a.status,
         statusSource: a.statusSource,
         statusSince: now,
-        worktreePath: a.worktreePath,
-        branch: a.branch,
+        worktreePath: worktree.path,
+        branch: worktree.branch,
         tmuxSession: a.tmuxSession,
         sessionId: a.sessionId,
         restartCount: 0,
@@ -137,8 +160,7 @@ export class AgentStore {
           status: agent.status,
           status_source: agent.statusSource,
           status_since: now,
-          worktree_path: agent.worktreePath,
-          branch: agent.branch,
+          worktree_id: worktree.id,
           tmux_session: agent.tmuxSession,
           session_id: agent.sessionId,
           restart_count: 0,
@@ -163,7 +185,7 @@ export class AgentStore {
   }
 
   async get(id: string): Promise<Agent | null> {
-    const row = await this.ctx.db.selectFrom('agents').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await selectAgents(this.ctx.db).where('agents.id', '=', id).executeTakeFirst();
     return row ? toAgent(row) : null;
   }
 
@@ -194,11 +216,11 @@ export class AgentStore {
   }
 
   async list(options: AgentListOptions = {}): Promise<Agent[]> {
-    let q = this.ctx.db.selectFrom('agents').selectAll();
-    if (!options.all) q = q.where('removed_at', 'is', null);
-    if (options.repoId !== undefined) q = q.where('repo_id', '=', options.repoId);
-    if (options.taskId !== undefined) q = q.where('task_id', '=', options.taskId);
-    const rows = await q.orderBy('created_at').orderBy('id').execute();
+    let q = selectAgents(this.ctx.db);
+    if (!options.all) q = q.where('agents.removed_at', 'is', null);
+    if (options.repoId !== undefined) q = q.where('agents.repo_id', '=', options.repoId);
+    if (options.taskId !== undefined) q = q.where('agents.task_id', '=', options.taskId);
+    const rows = await q.orderBy('agents.created_at').orderBy('agents.id').execute();
     return rows.map(toAgent);
   }
 

@@ -38,18 +38,20 @@ export interface TaskDependenciesTable {
   depends_on_id: string;
 }
 
-/** `agents`: one row per agent instance; `removed_at` set by `agent rm` (rows are kept for history). */
+/**
+ * `agents`: one row per agent instance; `removed_at` set by `agent rm` (rows are kept for history).
+ * `worktree_id` is the agent's worktree (migration 5): its path and branch live on that row only.
+ */
 export interface AgentsTable {
   id: string;
   task_id: string;
   repo_id: string;
+  worktree_id: string;
   adapter: string;
   mode: AgentMode;
   status: AgentStatus;
   status_source: StatusSource;
   status_since: string;
-  worktree_path: string;
-  branch: string;
   tmux_session: string;
   session_id: string | null;
   restart_count: number;

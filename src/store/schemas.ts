@@ -45,8 +45,8 @@ export const AgentCreateSchema = z.object({
   mode: AgentModeSchema.default('interactive'),
   status: AgentStatusSchema.default('starting'),
   statusSource: StatusSourceSchema.default('supervisor'),
-  worktreePath: z.string().min(1),
-  branch: z.string().min(1),
+  /** The agent's worktree (its path and branch are read from that row). */
+  worktreeId: IdSchema,
   tmuxSession: z.string().min(1),
   sessionId: z.string().min(1).nullable().default(null),
   pid: z.number().int().nullable().default(null),
@@ -56,8 +56,6 @@ export const AgentCreateSchema = z.object({
 export const AgentUpdateSchema = z
   .object({
     mode: AgentModeSchema,
-    worktreePath: z.string().min(1),
-    branch: z.string().min(1),
     tmuxSession: z.string().min(1),
     sessionId: z.string().min(1).nullable(),
     restartCount: z.number().int().min(0),

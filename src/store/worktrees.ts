@@ -116,6 +116,17 @@ export class WorktreeStore {
     return row ? toWorktree(row) : null;
   }
 
+  /** The worktree an agent works in (`agents.worktree_id`), removed or not; null for an unknown agent. */
+  async ofAgent(agentId: string): Promise<Worktree | null> {
+    const row = await this.ctx.db
+      .selectFrom('agents')
+      .innerJoin('worktrees', 'worktrees.id', 'agents.worktree_id')
+      .selectAll('worktrees')
+      .where('agents.id', '=', agentId)
+      .executeTakeFirst();
+    return row ? toWorktree(row) : null;
+  }
+
   /** The task's live worktree (the newest, should there be several), or null. */
   async byTask(taskId: string): Promise<Worktree | null> {
     const row = await this.ctx.db

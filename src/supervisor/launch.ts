@@ -86,8 +86,11 @@ export async function startAgent(
 
     // A task whose earlier agent was stopped keeps its worktree (and its work): reuse it.
     step = 'creating the worktree';
-    let worktree: Pick<Worktree, 'path' | 'branch' | 'baseRef' | 'baseCommit' | 'portBase'> | null =
-      await store.worktrees.byTask(task.id);
+    let worktree:
+      | (Pick<Worktree, 'path' | 'branch' | 'baseRef' | 'baseCommit' | 'portBase'> & {
+          id?: string;
+        })
+      | null = await store.worktrees.byTask(task.id);
     // With --reuse-branch, a recorded worktree whose directory is gone is replaced by a new one
     // on its branch (the row is marked removed in the commit below).
     let gone: Worktree | null = null;
@@ -104,7 +107,6 @@ export async function startAgent(
       gone = await store.worktrees.get((worktree as Worktree).id);
       worktree = null;
     }
-    const reused = worktree !== null;
     if (!worktree) {
       // The branch to reuse: the one the task's last worktree had (the title may have changed since).
       const previous = options.reuseBranch
@@ -173,8 +175,9 @@ export async function startAgent(
     step = 'recording the agent';
     const agent = await store.transaction(async (tx) => {
       if (gone) await tx.worktrees.markRemoved(gone.id, actor);
-      if (!reused) {
-        await tx.worktrees.create(
+      let worktreeId = wt.id;
+      if (worktreeId === undefined) {
+        ({ id: worktreeId } = await tx.worktrees.create(
           {
             taskId: task.id,
             path: wt.path,
@@ -184,7 +187,7 @@ export async function startAgent(
             portBase: wt.portBase,
           },
           actor,
-        );
+        ));
       }
       const created = await tx.agents.create(
         {
@@ -194,8 +197,7 @@ export async function startAgent(
           mode,
           status: 'starting',
           statusSource: 'supervisor',
-          worktreePath: wt.path,
-          branch: wt.branch,
+          worktreeId,
           tmuxSession: session,
           sessionId,
           pid: pane?.panePid ?? null,

@@ -193,8 +193,8 @@ export class Lifecycle {
         throw new FlotillaError('CONFLICT', `agent ${agentId} is already restarting`);
       }
       // Checked before anything changes: a restart that cannot happen leaves the agent as it is.
-      const worktree = await this.ctx.store.worktrees.byTask(held.agent.taskId);
-      if (!worktree || worktree.path !== held.agent.worktreePath || !existsSync(worktree.path)) {
+      const worktree = await this.ctx.store.worktrees.ofAgent(agentId);
+      if (!worktree || worktree.removedAt !== null || !existsSync(worktree.path)) {
         throw new FlotillaError(
           'CONFLICT',
           `agent ${agentId} cannot restart: its worktree ${held.agent.worktreePath} is gone`,

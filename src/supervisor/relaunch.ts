@@ -38,8 +38,8 @@ export async function relaunch(
   try {
     const task = await store.tasks.get(before.taskId);
     if (!task) throw new Error(`its task ${before.taskId} no longer exists`);
-    const worktree = await store.worktrees.byTask(before.taskId);
-    if (!worktree || worktree.path !== before.worktreePath || !existsSync(worktree.path)) {
+    const worktree = await store.worktrees.ofAgent(before.id);
+    if (!worktree || worktree.removedAt !== null || !existsSync(worktree.path)) {
       throw new Error(`its worktree ${before.worktreePath} is gone`);
     }
     const entry = agentEntry(ctx.repoConfigs.for(before.repoId), before.adapter);

@@ -45,9 +45,9 @@ export async function removeAgent(
   }
   let worktree: RemoveResult | null = null;
   if (options.removeWorktree) {
-    const wt = (await ctx.store.worktrees.list()).find((w) => w.path === agent.worktreePath);
+    const wt = await ctx.store.worktrees.ofAgent(agent.id);
     const repo = await ctx.store.repos.require(agent.repoId);
-    if (wt) {
+    if (wt && wt.removedAt === null) {
       worktree = await removeWorktree({
         repoPath: repo.path,
         path: wt.path,

@@ -4,14 +4,33 @@ import { expectFlotillaError, storeFixture } from './helpers.js';
 
 const setup = storeFixture();
 
+let worktrees = 0;
+
+/** A worktree row for the task (an agent references its worktree by id). */
+async function newWorktree(store: Store, taskId: string) {
+  const n = worktrees++;
+  return store.worktrees.create(
+    {
+      taskId,
+      path: `/w/x${n}`,
+      branch: 'flotilla/x',
+      baseRef: 'main',
+      baseCommit: '0'.repeat(40),
+      portBase: 20000 + n * 10,
+    },
+    'supervisor',
+  );
+}
+
 async function newAgent(store: Store, taskId: string, id?: string) {
+  // A task that does not exist gets no worktree: the agent's own check must refuse it.
+  const worktreeId = (await store.tasks.get(taskId)) ? (await newWorktree(store, taskId)).id : 'zzzzzz';
   return store.agents.create(
     {
       ...(id === undefined ? {} : { id }),
       taskId,
       adapter: 'claude-code',
-      worktreePath: '/w/x',
-      branch: 'flotilla/x',
+      worktreeId,
       tmuxSession: `flotilla-${id ?? 'x'}`,
       sessionId: '6f1c2a4e-1111-4222-8333-944455556666',
     },
@@ -54,7 +73,12 @@ describe('agents', () => {
     await expectFlotillaError(newAgent(store, 'zzzzzz'), 'NOT_FOUND');
     await expectFlotillaError(
       store.agents.create(
-        { taskId: task.id, adapter: 'Bad Name', worktreePath: '/w', branch: 'b', tmuxSession: 's' },
+        {
+          taskId: task.id,
+          adapter: 'Bad Name',
+          worktreeId: (await newWorktree(store, task.id)).id,
+          tmuxSession: 's',
+        },
         'user',
       ),
       'INVALID_INPUT',
@@ -87,7 +111,7 @@ describe('agents', () => {
     const agent = await newAgent(store, task.id);
     const updated = await store.agents.update(
       agent.id,
-      { pid: 4242, restartCount: 1, branch: 'flotilla/x', sessionId: undefined },
+      { pid: 4242, restartCount: 1, mode: 'interactive', sessionId: undefined },
       'supervisor',
     );
     expect(updated).toMatchObject({ pid: 4242, restartCount: 1, sessionId: agent.sessionId });

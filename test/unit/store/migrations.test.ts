@@ -26,7 +26,10 @@ type Seed = (db: BetterSqlite3.Database) => void;
 const T = '2025-01-02T03:04:05.000Z';
 
 /** Rows as schema v1 stores them (raw SQL: the current code may no longer write this shape). */
-const seedV1: Seed = (db) => {
+const seedV1: Seed = (db) => seedRows(db, 1);
+
+/** The same rows at schema `version`: from v5 the agent names its worktree by id. */
+function seedRows(db: BetterSqlite3.Database, version: number): void {
   db.prepare('insert into repos values (?, ?, ?, ?, ?)').run('r2r2r2', 'app', '/srv/app', 'main', T);
   const task = db.prepare(
     `insert into tasks (id, repo_id, title, prompt, priority, status, labels, external_refs, created_at, updated_at)
@@ -36,15 +39,24 @@ const seedV1: Seed = (db) => {
   task.run('m2x7pp', 'Add tests', '', 'normal', 'todo', '[]', '[{"system":"jira","key":"APP-7"}]', T, T);
   db.prepare('insert into task_dependencies values (?, ?)').run('m2x7pp', 'k3f9qa');
   db.prepare(
-    `insert into agents (id, task_id, repo_id, adapter, mode, status, status_source, status_since, worktree_path,
-       branch, tmux_session, session_id, restart_count, pid, exit_code, created_at, updated_at, removed_at)
-     values ('a7b8c9', 'm2x7pp', 'r2r2r2', 'claude-code', 'interactive', 'working', 'hook', ?, '/w/m2x7pp',
-       'flotilla/m2x7pp-add-tests', 'flotilla-a7b8c9', 'b6a1c2d3-0000-4000-8000-000000000001', 1, 4242, null, ?, ?, null)`,
-  ).run(T, T, T);
-  db.prepare(
     `insert into worktrees values ('w4w4w4', 'r2r2r2', 'm2x7pp', '/w/m2x7pp', 'flotilla/m2x7pp-add-tests', 'main',
        '0123456789abcdef0123456789abcdef01234567', 4100, ?, null)`,
   ).run(T);
+  if (version < 5) {
+    db.prepare(
+      `insert into agents (id, task_id, repo_id, adapter, mode, status, status_source, status_since, worktree_path,
+         branch, tmux_session, session_id, restart_count, pid, exit_code, created_at, updated_at, removed_at)
+       values ('a7b8c9', 'm2x7pp', 'r2r2r2', 'claude-code', 'interactive', 'working', 'hook', ?, '/w/m2x7pp',
+         'flotilla/m2x7pp-add-tests', 'flotilla-a7b8c9', 'b6a1c2d3-0000-4000-8000-000000000001', 1, 4242, null, ?, ?, null)`,
+    ).run(T, T, T);
+  } else {
+    db.prepare(
+      `insert into agents (id, task_id, repo_id, worktree_id, adapter, mode, status, status_source, status_since,
+         tmux_session, session_id, restart_count, pid, exit_code, created_at, updated_at, removed_at)
+       values ('a7b8c9', 'm2x7pp', 'r2r2r2', 'w4w4w4', 'claude-code', 'interactive', 'working', 'hook', ?,
+         'flotilla-a7b8c9', 'b6a1c2d3-0000-4000-8000-000000000001', 1, 4242, null, ?, ?, null)`,
+    ).run(T, T, T);
+  }
   const event = db.prepare(
     'insert into events (ts, type, actor, repo_id, task_id, agent_id, data) values (?, ?, ?, ?, ?, ?, ?)',
   );
@@ -58,19 +70,23 @@ const seedV1: Seed = (db) => {
     'a7b8c9',
     '{"from":"starting","to":"working"}',
   );
-};
+}
 
 /** v3 added the supervisor's per-agent memory (owned by src/supervisor; only its core columns here). */
-const seedV3: Seed = (db) => {
-  seedV1(db);
+const seedV3: Seed = (db) => seedSupervision(db, 3);
+
+function seedSupervision(db: BetterSqlite3.Database, version: number): void {
+  seedRows(db, version);
   db.prepare(
     "insert into agent_supervision (agent_id, hook_offset, restarts, updated_at) values ('a7b8c9', 1234, '[1700000000000]', ?)",
   ).run(T);
-};
+}
 
 /** v4 keeps what a status is about with the agent: its detail, last message and open request. */
-const seedV4: Seed = (db) => {
-  seedV3(db);
+const seedV4: Seed = (db) => seedFacts(db, 4);
+
+function seedFacts(db: BetterSqlite3.Database, version: number): void {
+  seedSupervision(db, version);
   db.prepare(
     `update agents set status_detail = 'Bash: rm -rf build', last_message = 'Cleaning up.',
        pending_permission = ? where id = 'a7b8c9'`,
@@ -83,10 +99,13 @@ const seedV4: Seed = (db) => {
       requestedAt: T,
     }),
   );
-};
+}
+
+/** v5: agents reference their worktree by id; its path and branch are the worktree row's. */
+const seedV5: Seed = (db) => seedFacts(db, 5);
 
 /** A seed per schema version. Version 2 only added an index, so its rows look like v1's. */
-const SEEDS: Record<number, Seed> = { 1: seedV1, 2: seedV1, 3: seedV3, 4: seedV4 };
+const SEEDS: Record<number, Seed> = { 1: seedV1, 2: seedV1, 3: seedV3, 4: seedV4, 5: seedV5 };
 
 function schemaOf(file: string): unknown[] {
   const db = new BetterSqlite3(file, { readonly: true });
@@ -136,6 +155,8 @@ describe('migrations', () => {
       expect(tasks[1]?.externalRefs).toEqual([{ system: 'jira', key: 'APP-7' }]);
       expect((await store.tasks.ready()).map((t) => t.id)).toEqual(['m2x7pp']);
       expect(await store.agents.get('a7b8c9')).toMatchObject({
+        worktreePath: '/w/m2x7pp',
+        branch: 'flotilla/m2x7pp-add-tests',
         status: 'working',
         restartCount: 1,
         pid: 4242,
@@ -178,6 +199,67 @@ describe('migrations', () => {
       await store.close();
     }
     expect(schemaOf(file)).toEqual(schemaOf(fresh));
+  });
+
+  it('v4 → v5: each agent gets the worktree of its task at its path; one whose row is missing keeps its path in a removed row', async () => {
+    const file = join(tempDir(), 'v4.db');
+    await migrateFile(file, 4);
+    const raw = new BetterSqlite3(file);
+    seedV4(raw);
+    // An older, removed worktree of the same task at the same path: the live one is the agent's.
+    raw
+      .prepare(
+        `insert into worktrees values ('w9w9w9', 'r2r2r2', 'm2x7pp', '/w/m2x7pp', 'flotilla/m2x7pp-old', 'main',
+           '0123456789abcdef0123456789abcdef01234567', 4100, '2024-01-01T00:00:00.000Z', ?)`,
+      )
+      .run(T);
+    // An agent whose worktree was never recorded (its row lost).
+    raw
+      .prepare(
+        `insert into agents (id, task_id, repo_id, adapter, mode, status, status_source, status_since, worktree_path,
+           branch, tmux_session, session_id, restart_count, pid, exit_code, created_at, updated_at, removed_at)
+         values ('b3b3b3', 'k3f9qa', 'r2r2r2', 'codex', 'headless', 'exited', 'liveness', ?, '/w/k3f9qa',
+           'flotilla/k3f9qa-fix-login', 'flotilla-b3b3b3', null, 2, null, 0, ?, ?, null)`,
+      )
+      .run(T, T, T);
+    raw.close();
+
+    const store = await openStore(file);
+    try {
+      const rows = await sql<{
+        id: string;
+        worktree_id: string;
+      }>`select id, worktree_id from agents order by id`.execute(store.db);
+      const recovered = rows.rows.find((r) => r.id === 'b3b3b3')?.worktree_id;
+      expect(rows.rows).toEqual([
+        { id: 'a7b8c9', worktree_id: 'w4w4w4' },
+        { id: 'b3b3b3', worktree_id: recovered },
+      ]);
+      expect(await store.agents.get('a7b8c9')).toMatchObject({
+        worktreePath: '/w/m2x7pp',
+        branch: 'flotilla/m2x7pp-add-tests',
+        statusDetail: 'Bash: rm -rf build',
+      });
+      // Nothing of the orphan is lost: its path and branch now live on a removed worktree row.
+      expect(await store.agents.get('b3b3b3')).toMatchObject({
+        taskId: 'k3f9qa',
+        adapter: 'codex',
+        mode: 'headless',
+        status: 'exited',
+        restartCount: 2,
+        exitCode: 0,
+        worktreePath: '/w/k3f9qa',
+        branch: 'flotilla/k3f9qa-fix-login',
+        createdAt: T,
+      });
+      const worktree = await store.worktrees.get(recovered as string);
+      expect(worktree).toMatchObject({ taskId: 'k3f9qa', path: '/w/k3f9qa', removedAt: expect.any(String) });
+      // A removed row holds no port and no live path.
+      expect(await store.worktrees.usedPortBases()).toEqual([4100]);
+      expect((await store.worktrees.list()).map((w) => w.id)).toEqual(['w4w4w4']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('migrating an up-to-date database does nothing', async () => {

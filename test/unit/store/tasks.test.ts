@@ -347,8 +347,7 @@ describe('tasks: remove', () => {
       {
         taskId: task.id,
         adapter: 'claude-code',
-        worktreePath: '/w/t',
-        branch: 'flotilla/t',
+        worktreeId: worktree.id,
         tmuxSession: 'f-t',
       },
       'supervisor',

@@ -20,14 +20,19 @@ export async function makeStoreFixture(): Promise<StoreFixture> {
     'user',
   );
   const task = await store.tasks.create(repo.id, { title: 'Do it' }, 'user');
-  const agent = await store.agents.create(
+  const worktree = await store.worktrees.create(
     {
       taskId: task.id,
-      adapter: 'custom',
-      worktreePath: join(dir, 'wt'),
+      path: join(dir, 'wt'),
       branch: 'flotilla/x',
-      tmuxSession: 'flotilla-x',
+      baseRef: 'main',
+      baseCommit: '0'.repeat(40),
+      portBase: 20000,
     },
+    'supervisor',
+  );
+  const agent = await store.agents.create(
+    { taskId: task.id, adapter: 'custom', worktreeId: worktree.id, tmuxSession: 'flotilla-x' },
     'supervisor',
   );
   return {
