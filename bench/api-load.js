@@ -31,13 +31,24 @@ async function seed(home) {
       tasks.push(await store.tasks.create(repo.id, { title: `Load task ${i}` }, 'cli'));
     }
     for (let i = 0; i < AGENTS; i++) {
+      // An agent references its worktree row (migration 5).
+      const worktree = await store.worktrees.create(
+        {
+          taskId: tasks[i].id,
+          path: `/nonexistent/wt-${i}`,
+          branch: `flotilla/load-${i}`,
+          baseRef: 'main',
+          baseCommit: '0'.repeat(40),
+          portBase: 20000 + i * 10,
+        },
+        'cli',
+      );
       await store.agents.create(
         {
           taskId: tasks[i].id,
           adapter: 'claude-code',
           status: 'stopped',
-          worktreePath: `/nonexistent/wt-${i}`,
-          branch: `flotilla/load-${i}`,
+          worktreeId: worktree.id,
           tmuxSession: `load-${i}`,
         },
         'cli',
