@@ -2,7 +2,12 @@
 // The module map, checked: import cycles between files and between folders of src/, and the
 // layering rules of docs/architecture.md (domain imports nothing of ours; routes and the CLI do
 // not reach into git/, tmux/ or store/). Prints every finding; exits 1 when there is one, unless
-// --report (then it only prints). Type-only imports count: a type is a dependency too.
+// --report (then it only prints). `npm test` runs it. Type-only imports count: a type is a
+// dependency too.
+//
+// --rooms <file>[,<file>…] (paths under src/, e.g. core/agents.ts): instead, counts the files
+// reachable from those entries through imports (static, dynamic and type-only): how many rooms a
+// data path may walk through. --list also names them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +75,27 @@ for (const [f, deps] of graph) {
   const from = folderOf(f);
   if (!folders.has(from)) folders.set(from, new Set());
   for (const d of deps) if (folderOf(d) !== from) folders.get(from).add(folderOf(d));
+}
+
+const roomsAt = process.argv.indexOf('--rooms');
+if (roomsAt !== -1) {
+  const entries = (process.argv[roomsAt + 1] ?? '').split(',').filter(Boolean);
+  const missing = entries.filter((e) => !graph.has(e));
+  if (entries.length === 0 || missing.length > 0) {
+    console.error(`--rooms needs files under src/ (${missing.join(', ') || 'none given'} not found)`);
+    process.exit(2);
+  }
+  const seen = new Set();
+  const todo = [...entries];
+  while (todo.length > 0) {
+    const f = todo.pop();
+    if (seen.has(f) || !graph.has(f)) continue;
+    seen.add(f);
+    todo.push(...graph.get(f));
+  }
+  if (process.argv.includes('--list')) for (const f of [...seen].sort()) console.log(f);
+  console.log(`${seen.size} file(s) reachable from ${entries.join(', ')}`);
+  process.exit(0);
 }
 
 const findings = [];
