@@ -23,7 +23,7 @@ Five layers, each overriding the ones before it:
 | --- | --- | --- |
 | 1 | defaults | built in, listed below |
 | 2 | user file | \`$XDG_CONFIG_HOME/flotilla/config.yaml\` (usually \`~/.config/flotilla/config.yaml\`), or the file named by \`FLOTILLA_CONFIG\` |
-| 3 | repo file | \`flotilla.yaml\` at the root of the repo (\`flotilla init\` writes a commented starter) |
+| 3 | repo file | \`flotilla.yaml\` at the root of the repo, for repo keys only (see Scope below; \`flotilla init\` writes a commented starter) |
 | 4 | environment | \`FLOTILLA_<KEY>__<KEY>\` variables, e.g. \`FLOTILLA_LIMITS__MAX_CONCURRENT=8\` |
 | 5 | flags | command-line options of the command being run |
 
