@@ -10,6 +10,7 @@
  * writes the very same line without a Node start-up and hands here only what sh cannot do
  * (a payload that is not a JSON object or is huge, a failed write).
  */
+
 import {
   appendFileSync,
   closeSync,
@@ -22,6 +23,8 @@ import {
 } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
+import { API_PREFIX, DAEMON_INFO_FILE, hookPokePath } from '../domain/daemon-endpoints.js';
+import { AGENT_FILES, agentDirInHome } from './agent-dir.js';
 
 /** Largest payload read from stdin; the rest is drained and dropped. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -47,11 +50,11 @@ export type HookInput = NodeJS.ReadableStream | string | Buffer | null;
  * daemon turns it into a health event, a log warning and a warning in `ps`, then removes it.
  * Its content (JSON: ts, event, code) is best effort: on a full disk only the empty file may fit.
  */
-export const WRITE_FAILED_MARKER = 'hook-write-failed';
+export const WRITE_FAILED_MARKER = AGENT_FILES.writeFailed;
 
 /** The events file of an agent. */
 export function eventsFile(home: string, agentId: string): string {
-  return join(home, 'agents', agentId, 'events.jsonl');
+  return join(agentDirInHome(home, agentId), AGENT_FILES.events);
 }
 
 /**
@@ -66,7 +69,7 @@ export async function runHook(
   const home = env.FLOTILLA_HOME;
   const agentId = env.FLOTILLA_AGENT_ID;
   if (!home || !agentId || !AGENT_ID.test(agentId)) return 0;
-  const agentDir = join(home, 'agents', agentId);
+  const agentDir = agentDirInHome(home, agentId);
   try {
     const text = await readInput(stdin);
     const payload = parsePayload(text);
@@ -200,7 +203,7 @@ function clip(value: unknown, depth = 0): unknown {
  */
 function daemonUrl(home: string, env: NodeJS.ProcessEnv): string | null {
   try {
-    const info = JSON.parse(readFileSync(join(home, 'daemon.json'), 'utf8')) as { url?: unknown };
+    const info = JSON.parse(readFileSync(join(home, DAEMON_INFO_FILE), 'utf8')) as { url?: unknown };
     if (typeof info.url === 'string') return info.url;
   } catch {}
   return env.FLOTILLA_DAEMON_URL || null;
@@ -234,7 +237,11 @@ async function notifyDaemon(
     }, NOTIFY_TIMEOUT_MS);
     let req: ReturnType<typeof httpRequest> | undefined;
     try {
-      const url = new URL(`api/v1/agents/${agentId}/hook-events`, base.endsWith('/') ? base : `${base}/`);
+      // Relative to the base (no leading slash), so a daemon reached under a path keeps it.
+      const url = new URL(
+        `${API_PREFIX}${hookPokePath(agentId)}`.slice(1),
+        base.endsWith('/') ? base : `${base}/`,
+      );
       const body = JSON.stringify({ event });
       req = send(url, {
         method: 'POST',
@@ -260,7 +267,7 @@ async function notifyDaemon(
 function logError(agentDir: string, err: unknown): void {
   try {
     const message = err instanceof Error ? err.message : String(err);
-    appendFileSync(join(agentDir, 'hook-errors.log'), `${new Date().toISOString()} ${message}\n`, {
+    appendFileSync(join(agentDir, AGENT_FILES.hookErrors), `${new Date().toISOString()} ${message}\n`, {
       mode: 0o600,
     });
   } catch {}

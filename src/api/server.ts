@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { z } from 'zod';
+import { API_PREFIX } from '../domain/daemon-endpoints.js';
 import { FlotillaError } from '../domain/errors.js';
 import { defineRoute } from './define.js';
 import { errorResponse, installErrorHandling, makeClientErrorHandler } from './errors.js';
@@ -16,7 +17,7 @@ import { RateLimiter, type RateLimits } from './rate-limit.js';
 import { systemRoutes } from './routes/system.js';
 import { LOGIN_CODE_TTL_MS, readCookie, SESSION_COOKIE, SessionStore, sessionCookie } from './session.js';
 
-export const API_PREFIX = '/api/v1';
+export { API_PREFIX };
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** A group of routes mounted under /api/v1, e.g. the task or agent routes. */

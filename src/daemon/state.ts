@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import type { StatePaths } from '../config/paths.js';
 import { writeSecretFile } from '../config/paths.js';
 import { breakStaleLock, parseLock, readJsonObject, stateLockFile } from '../core/state-lock.js';
+import { DAEMON_INFO_FILE } from '../domain/daemon-endpoints.js';
 import { isSameProcessAlive } from '../proc/identity.js';
 
 export {
@@ -58,7 +59,7 @@ export interface DaemonFiles {
 export function daemonFiles(paths: StatePaths): DaemonFiles {
   return {
     lockFile: stateLockFile(paths),
-    infoFile: join(paths.home, 'daemon.json'),
+    infoFile: join(paths.home, DAEMON_INFO_FILE),
     outFile: join(paths.logDir, 'daemon.out'),
     logFile: join(paths.logDir, 'daemon.log'),
   };

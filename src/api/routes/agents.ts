@@ -4,6 +4,7 @@ import type { AgentService } from '../../core/agents.js';
 import { AdapterNameSchema, AgentModeSchema } from '../../domain/agent.js';
 import type { AgentView } from '../../domain/agent-view.js';
 import { ConversationPageSchema } from '../../domain/conversation.js';
+import { HOOK_POKE_ROUTE } from '../../domain/daemon-endpoints.js';
 import { actorOf } from '../actor.js';
 import { defineRoute } from '../define.js';
 import {
@@ -228,7 +229,7 @@ export function agentRoutes(agents: AgentService) {
     // The `flotilla hook` poke: the payload is already in the agent's events file.
     defineRoute(api, {
       method: 'POST',
-      url: '/agents/:id/hook-events',
+      url: HOOK_POKE_ROUTE,
       summary: "Tell the daemon the agent's hook appended to its events file",
       tags,
       params: IdParams,
