@@ -14,7 +14,12 @@ describe('flotilla init', () => {
     const out = JSON.parse(r.stdout) as { repo: { path: string; defaultBranch: string }; configFile: string };
     expect(out.repo.defaultBranch).toBe('main');
     expect(out.configFile).toBe(join(sb.repo, 'flotilla.yaml'));
-    expect(readFileSync(join(sb.repo, 'flotilla.yaml'), 'utf8')).toMatch(/^#/m);
+    const starter = readFileSync(join(sb.repo, 'flotilla.yaml'), 'utf8');
+    expect(starter).toMatch(/^#/m);
+    // Only repo keys: the daemon's port, limits or integrations are not this file's to set.
+    expect(starter).toContain('# worktrees:');
+    for (const daemonKey of ['server:', 'port:', 'limits:', 'integrations:'])
+      expect(starter).not.toContain(daemonKey);
     const again = await sb.flotilla(['init']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('already registered');
