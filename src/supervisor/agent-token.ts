@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENT_FILES, agentFile } from '../agents/agent-dir.js';
 
 /**
  * Each agent's own API credential. An agent runs a model with a shell: whatever its environment
@@ -16,7 +17,7 @@ import { join } from 'node:path';
 export const AGENT_TOKEN_VAR = 'FLOTILLA_AGENT_TOKEN';
 
 /** The hash's file name in the agent's state dir. */
-export const AGENT_TOKEN_HASH_FILE = 'agent-token.sha256';
+export const AGENT_TOKEN_HASH_FILE = AGENT_FILES.tokenHash;
 
 const PREFIX = 'flotilla-agent';
 /** `flotilla-agent.<agent id>.<32 random bytes, base64url>`. */
@@ -42,7 +43,7 @@ export function agentOfToken(agentsDir: string, presented: string | undefined): 
   if (presented === undefined || agentId === undefined) return null;
   let stored: Buffer;
   try {
-    stored = Buffer.from(readFileSync(join(agentsDir, agentId, AGENT_TOKEN_HASH_FILE), 'utf8').trim(), 'hex');
+    stored = Buffer.from(readFileSync(agentFile(agentsDir, agentId, 'tokenHash'), 'utf8').trim(), 'hex');
   } catch {
     return null;
   }

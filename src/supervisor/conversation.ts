@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { agentFile } from '../agents/agent-dir.js';
 import type { AgentEntryConfig, ConversationLineReader } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import {
@@ -22,8 +23,8 @@ import {
   type ConversationSource,
   cleanText,
 } from '../domain/conversation.js';
-import { adapterOf, agentDirOf, type SupervisorContext } from './context.js';
-import { PANE_LOG, rotatedLogOf } from './pane-log.js';
+import { adapterOf, type SupervisorContext } from './context.js';
+import { rotatedLogOf } from './pane-log.js';
 
 /** Bytes of a file read at most (from its end) when it is first read. */
 const MAX_READ_BYTES = 32 * 1024 * 1024;
@@ -129,7 +130,7 @@ export class ConversationService {
     const raw = `its raw terminal output: flotilla logs ${agent.id} --raw`;
     if (agent.mode === 'headless') {
       if (support?.streamReader) {
-        const log = join(agentDirOf(this.ctx.paths, agent.id), PANE_LOG);
+        const log = agentFile(this.ctx.paths.agentsDir, agent.id, 'paneLog');
         return { source: 'stream', files: [rotatedLogOf(log), log], reader: support.streamReader };
       }
     } else if (support?.transcriptFile && support.transcriptReader) {
@@ -288,7 +289,7 @@ export class ConversationService {
       if (task && entry) return cleanText(this.ctx.buildPrompt(task, entry));
     } catch {}
     try {
-      return cleanText(readFileSync(join(agentDirOf(this.ctx.paths, agent.id), 'prompt.txt'), 'utf8'));
+      return cleanText(readFileSync(agentFile(this.ctx.paths.agentsDir, agent.id, 'prompt'), 'utf8'));
     } catch {
       return null;
     }

@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { AGENT_FILES } from '../agents/agent-dir.js';
 import { shellQuote } from '../agents/shell.js';
 import { FlotillaError } from '../domain/errors.js';
 
@@ -14,7 +15,7 @@ import { FlotillaError } from '../domain/errors.js';
 export const ENV_FILE_VAR = 'FLOTILLA_ENV_FILE';
 
 /** The file's name in the agent's state dir. */
-export const ENV_FILE_NAME = 'launch.env';
+export const ENV_FILE_NAME = AGENT_FILES.launchEnv;
 
 /** Names every POSIX shell accepts as a variable (the config schema checks the same). */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,6 +1,6 @@
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { WRITE_FAILED_MARKER } from '../agents/hook-cli.js';
+import { AGENT_FILES } from '../agents/agent-dir.js';
 
 /**
  * A hook that could not write its event whole (a full disk) must not fail the agent, so it only
@@ -20,7 +20,7 @@ const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'SHORT_WRITE']);
 
 /** The marker next to `eventsFile`, read but left in place; null when there is none. */
 export function readWriteFailure(eventsFile: string, agentId: string): WriteFailure | null {
-  const path = join(dirname(eventsFile), WRITE_FAILED_MARKER);
+  const path = join(dirname(eventsFile), AGENT_FILES.writeFailed);
   let at: number;
   try {
     at = statSync(path).mtimeMs;
@@ -52,6 +52,6 @@ export function readWriteFailure(eventsFile: string, agentId: string): WriteFail
 /** Removes the marker once its failure is on record. */
 export function clearWriteFailure(eventsFile: string): void {
   try {
-    unlinkSync(join(dirname(eventsFile), WRITE_FAILED_MARKER));
+    unlinkSync(join(dirname(eventsFile), AGENT_FILES.writeFailed));
   } catch {}
 }

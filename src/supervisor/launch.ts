@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { agentDir } from '../agents/agent-dir.js';
 import type { Agent, AgentMode } from '../domain/agent.js';
 import { FlotillaError, isFlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
@@ -8,7 +9,7 @@ import { newId } from '../domain/ids.js';
 import type { Worktree } from '../domain/worktree.js';
 import { createWorktree, pruneWorktrees } from '../git/index.js';
 import { checkTmux, sessionNameFor } from '../tmux/index.js';
-import { adapterOf, agentDirOf, agentEntry, type SupervisorContext } from './context.js';
+import { adapterOf, agentEntry, type SupervisorContext } from './context.js';
 import { choosePortBase, deadOnArrival, killQuietly, undoWorktree } from './launch-steps.js';
 import { isLive } from './machine.js';
 import { prepareLaunch } from './prepare.js';
@@ -142,8 +143,8 @@ export async function startAgent(
 
     step = 'writing the agent files';
     undo.push({
-      what: `agent dir ${agentDirOf(ctx.paths, agentId)}`,
-      fn: () => rmSync(agentDirOf(ctx.paths, agentId), { recursive: true, force: true }),
+      what: `agent dir ${agentDir(ctx.paths.agentsDir, agentId)}`,
+      fn: () => rmSync(agentDir(ctx.paths.agentsDir, agentId), { recursive: true, force: true }),
     });
     const prepared = prepareLaunch(ctx, {
       agentId,

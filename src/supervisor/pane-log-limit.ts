@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { agentFile } from '../agents/agent-dir.js';
 import type { Agent } from '../domain/agent.js';
-import { agentDirOf, type SupervisorContext } from './context.js';
+import type { SupervisorContext } from './context.js';
 import type { Lifecycle } from './lifecycle.js';
-import { PANE_LOG, type PaneLogRotation, rotatePaneLog } from './pane-log.js';
+import { type PaneLogRotation, rotatePaneLog } from './pane-log.js';
 import type { AgentRuntime } from './runtime.js';
 import { rotateStreamLog, streams } from './stream-watch.js';
 
@@ -19,7 +19,7 @@ export async function boundPaneLog(
   rt: AgentRuntime,
 ): Promise<PaneLogRotation | null> {
   const maxBytes = Math.floor(ctx.config.limits.pane_log_max_mb * 1024 * 1024);
-  const file = join(agentDirOf(ctx.paths, agent.id), PANE_LOG);
+  const file = agentFile(ctx.paths.agentsDir, agent.id, 'paneLog');
   let size: number;
   try {
     size = statSync(file).size;

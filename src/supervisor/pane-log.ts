@@ -23,9 +23,6 @@ import { withWritersPaused } from '../proc/pause-writers.js';
  * tmux holds the pane's output meanwhile, and cat writes it into the cut file once it goes on.
  */
 
-/** The file name of a pane log inside the agent's state dir. */
-export const PANE_LOG = 'pane.log';
-
 /** Where a rotation keeps the newest part of `file`. */
 export function rotatedLogOf(file: string): string {
   return `${file}.1`;

@@ -1,12 +1,13 @@
 import { chmodSync, closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
+import { AGENT_FILES, agentDir as agentDirIn } from '../agents/agent-dir.js';
 import type { AgentAdapter, AgentEntryConfig, LaunchContext, LaunchSpec } from '../agents/types.js';
 import type { AgentMode } from '../domain/agent.js';
 import type { Task } from '../domain/task.js';
 import { AGENT_TOKEN_VAR, mintAgentToken } from './agent-token.js';
-import { agentDirOf, type SupervisorContext } from './context.js';
-import { ENV_FILE_NAME, ENV_FILE_VAR, writeEnvFile } from './env-file.js';
+import type { SupervisorContext } from './context.js';
+import { ENV_FILE_VAR, writeEnvFile } from './env-file.js';
 import { launcherCommand, resolveAgentCommand } from './launcher.js';
 
 /**
@@ -48,9 +49,9 @@ export interface PreparedLaunch {
 
 /** Creates the agent's state dir (0700) and its events file (0600) so both exist before launch. */
 export function makeAgentDir(ctx: Pick<SupervisorContext, 'paths'>, agentId: string): string {
-  const dir = agentDirOf(ctx.paths, agentId);
+  const dir = agentDirIn(ctx.paths.agentsDir, agentId);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  closeSync(openSync(join(dir, 'events.jsonl'), 'a', 0o600));
+  closeSync(openSync(join(dir, AGENT_FILES.events), 'a', 0o600));
   return dir;
 }
 
@@ -102,7 +103,7 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
   for (const file of spec.files) writePrivate(inDir(file.path), file.content, file.mode ?? 0o600);
   let promptFile: string | null = spec.promptFile ? inDir(spec.promptFile) : null;
   if (spec.promptVia === 'file-arg' || spec.promptVia === 'stdin') {
-    promptFile ??= join(agentDir, 'prompt.txt');
+    promptFile ??= join(agentDir, AGENT_FILES.prompt);
     if (!spec.files.some((f) => inDir(f.path) === promptFile)) writePrivate(promptFile, text);
   }
 
@@ -127,13 +128,13 @@ export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): Prepa
     [AGENT_TOKEN_VAR]: mintAgentToken(agentDir, input.agentId),
   };
   // Secrets never go on tmux's command line (readable by every user in /proc): see env-file.ts.
-  const envFile = join(agentDir, ENV_FILE_NAME);
+  const envFile = join(agentDir, AGENT_FILES.launchEnv);
   writeEnvFile(envFile, env);
   return {
     argv: launcher.argv,
     env: { [ENV_FILE_VAR]: envFile },
     agentDir,
-    logFile: join(agentDir, 'pane.log'),
+    logFile: join(agentDir, AGENT_FILES.paneLog),
     pendingPrompt:
       spec.promptVia !== 'send-keys' ? null : resumed ? (input.resumePrompt ?? null) : promptText,
     resumed,

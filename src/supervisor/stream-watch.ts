@@ -1,11 +1,12 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENT_FILES, agentDir } from '../agents/agent-dir.js';
 import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
-import { adapterOf, agentDirOf, type SupervisorContext } from './context.js';
+import { adapterOf, type SupervisorContext } from './context.js';
 import { readCompleteLines } from './hook-file.js';
 import type { Lifecycle } from './lifecycle.js';
-import { PANE_LOG, type PaneLogRotation, rotatedLogOf, rotatePaneLog } from './pane-log.js';
+import { type PaneLogRotation, rotatedLogOf, rotatePaneLog } from './pane-log.js';
 import type { AgentRuntime } from './runtime.js';
 import { addUsage, emptyUsage, type UsageTotals } from './usage.js';
 
@@ -49,8 +50,8 @@ export function rotateStreamLog(
   maxBytes: number,
 ): Promise<PaneLogRotation | null> {
   return queued(rt, async () => {
-    const dir = agentDirOf(ctx.paths, agent.id);
-    const file = join(dir, PANE_LOG);
+    const dir = agentDir(ctx.paths.agentsDir, agent.id);
+    const file = join(dir, AGENT_FILES.paneLog);
     await readStream(ctx, lifecycle, agent, rt);
     const from = rt.streamOffset ?? 0;
     // pane.log.1 keeps the start of an unfinished line, so the line is whole once it ends.
@@ -86,8 +87,8 @@ async function readStream(
   agent: Agent,
   rt: AgentRuntime,
 ): Promise<number> {
-  const dir = agentDirOf(ctx.paths, agent.id);
-  const file = join(dir, PANE_LOG);
+  const dir = agentDir(ctx.paths.agentsDir, agent.id);
+  const file = join(dir, AGENT_FILES.paneLog);
   const catchingUp = rt.streamOffset === null;
   if (catchingUp) restore(rt, readStreamState(dir));
   const reader = lineReader(ctx, lifecycle, agent, rt, catchingUp);
@@ -165,7 +166,6 @@ interface StreamState {
   carry: string;
 }
 
-const STATE_FILE = 'stream-state.json';
 /** A split line longer than this is dropped rather than carried (stream lines are far shorter). */
 const MAX_CARRY_BYTES = 1024 * 1024;
 
@@ -177,7 +177,7 @@ function restore(rt: AgentRuntime, state: StreamState): void {
 function readStreamState(dir: string): StreamState {
   const usage = emptyUsage();
   try {
-    const v = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as Partial<StreamState>;
+    const v = JSON.parse(readFileSync(join(dir, AGENT_FILES.streamState), 'utf8')) as Partial<StreamState>;
     for (const key of Object.keys(usage) as (keyof UsageTotals)[]) {
       const n = v.usage?.[key];
       if (typeof n === 'number' && Number.isFinite(n)) usage[key] = n;
@@ -189,7 +189,7 @@ function readStreamState(dir: string): StreamState {
 }
 
 function writeStreamState(dir: string, state: StreamState): void {
-  const file = join(dir, STATE_FILE);
+  const file = join(dir, AGENT_FILES.streamState);
   writeFileSync(`${file}.tmp`, JSON.stringify(state), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
 }
