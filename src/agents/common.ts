@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { FlotillaError } from '../domain/index.js';
+import { AGENT_FILES } from './agent-dir.js';
 import type { AdapterKind, LaunchContext, LaunchFile } from './types.js';
 
 /** Pieces every adapter's launch shares. */
 
-export const PROMPT_FILE = 'prompt.txt';
+export const PROMPT_FILE = AGENT_FILES.prompt;
 
 /** Environment of the agent: the config's, plus what `flotilla hook` needs to find its agent. */
 export function agentEnv(ctx: LaunchContext): Record<string, string> {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { AGENT_FILES } from '../agent-dir.js';
 import { WRITE_FAILED_MARKER } from '../hook-cli.js';
 import { shellQuote } from '../shell.js';
 
@@ -62,7 +63,7 @@ LC_ALL=C
 umask 077
 # Silent whatever happens: Claude Code reads a hook's output.
 exec >/dev/null 2>&1
-f=${q(join(input.agentDir, 'events.jsonl'))}
+f=${q(join(input.agentDir, AGENT_FILES.events))}
 m=${q(join(input.agentDir, WRITE_FAILED_MARKER))}
 a=${q(input.agentId)}
 e=\${1:-unknown}

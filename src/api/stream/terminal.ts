@@ -3,7 +3,7 @@
  * pane log to follow, and input typed into the pane. Talks to Flotilla's tmux server directly
  * (TmuxServer is stateless), so it works whether or not the supervisor has adopted the agent.
  */
-import { join } from 'node:path';
+import { agentFile } from '../../agents/agent-dir.js';
 import type { StatePaths } from '../../config/paths.js';
 import { NotFoundError } from '../../domain/errors.js';
 import type { Store } from '../../store/index.js';
@@ -35,8 +35,8 @@ export function tmuxTerminals(store: Store, tmux: TmuxServer, paths: StatePaths)
       return tmux.paneSize(await session(agentId));
     },
     logFile(agentId) {
-      // The supervisor's agentDirOf layout; callers look the agent up (screen) first.
-      return join(paths.agentsDir, agentId, 'pane.log');
+      // Callers look the agent up (screen) first.
+      return agentFile(paths.agentsDir, agentId, 'paneLog');
     },
     async input(agentId, steps) {
       const name = await session(agentId);
