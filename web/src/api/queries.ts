@@ -3,7 +3,7 @@
  * Live updates come from the stream (stream/sync.ts), which patches or invalidates these keys;
  * the slow refetch intervals only refresh figures (CPU/RSS) that no event carries.
  */
-import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, qs } from './client.js';
 import { mergeAgentLists, newerStatus } from './freshness.js';
 import type {
@@ -46,15 +46,23 @@ export function useAgents() {
   });
 }
 
+/** The task list, for useTasks and for a view that asks for it before it mounts (usePrefetchQuery). */
+export const tasksQuery = queryOptions({
+  queryKey: keys.tasks,
+  queryFn: async () => (await api<TaskList>(`/tasks${qs({ limit: TASK_PAGE })}`)).tasks,
+});
+
 export function useTasks() {
-  return useQuery({
-    queryKey: keys.tasks,
-    queryFn: async () => (await api<TaskList>(`/tasks${qs({ limit: TASK_PAGE })}`)).tasks,
-  });
+  return useQuery(tasksQuery);
 }
 
+export const reposQuery = queryOptions({
+  queryKey: keys.repos,
+  queryFn: async () => (await api<RepoList>('/repos')).repos,
+});
+
 export function useRepos() {
-  return useQuery({ queryKey: keys.repos, queryFn: async () => (await api<RepoList>('/repos')).repos });
+  return useQuery(reposQuery);
 }
 
 export function useConfig() {
