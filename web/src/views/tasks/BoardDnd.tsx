@@ -117,6 +117,7 @@ export function BoardDnd({
   columns,
   groups,
   starts,
+  follow,
   onStart,
   onMove,
   onEdit,
@@ -124,6 +125,8 @@ export function BoardDnd({
   columns: readonly TaskStatus[];
   groups: Readonly<Record<TaskStatus, readonly CardItem[]>>;
   starts: Readonly<Record<string, StartState>>;
+  /** The card focus goes back to after a move (see TaskColumn). */
+  follow: string | null;
   onStart: (id: string) => void;
   onMove: (id: string, status: TaskStatus) => void;
   onEdit: (id: string) => void;
@@ -171,6 +174,7 @@ export function BoardDnd({
               status={status}
               items={groups[status]}
               starts={starts}
+              follow={follow}
               onStart={onStart}
               onMove={onMove}
               onEdit={onEdit}

@@ -4,9 +4,18 @@
  * All derived data is computed here, once per change of the task or agent list; the cards are
  * memoized and subscribe to nothing, so a board of 1,000 tasks re-renders only what changed.
  */
+import { usePrefetchQuery } from '@tanstack/react-query';
 import { useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client.js';
-import { useAgents, useMoveTask, useRepos, useStartTask, useTasks } from '../../api/queries.js';
+import {
+  reposQuery,
+  tasksQuery,
+  useAgents,
+  useMoveTask,
+  useRepos,
+  useStartTask,
+  useTasks,
+} from '../../api/queries.js';
 import type { Task, TaskPriority, TaskStatus } from '../../api/types.js';
 import { ErrorState } from '../../components/ErrorState.js';
 import { BoardDnd } from './BoardDnd.js';
@@ -35,16 +44,21 @@ const messageOf = (e: unknown) =>
       : String(e);
 
 export function TaskBoard() {
-  const tasksQuery = useTasks();
+  // useQuery asks the API once the board is on the page, and the board is a lazy chunk whose
+  // first render React may hold back for up to 300 ms (Suspense reveals content at most that
+  // often): ask in that first render instead, so the lists arrive while it waits.
+  usePrefetchQuery(tasksQuery);
+  usePrefetchQuery(reposQuery);
+  const tasksList = useTasks();
   const agentsQuery = useAgents();
-  const reposQuery = useRepos();
+  const reposList = useRepos();
   const [filters, setFilters] = useBoardFilters();
   const [dialog, setDialog] = useState<TaskDialogState>(null);
   const [starts, setStarts] = useState<Record<string, StartState>>({});
   const [moveError, setMoveError] = useState<string | null>(null);
   const [moveNote, setMoveNote] = useState('');
 
-  const tasks = tasksQuery.data ?? NO_TASKS;
+  const tasks = tasksList.data ?? NO_TASKS;
   const byId = useMemo(() => new Map(tasks.map((t) => [t.id, t])), [tasks]);
   const agents = useMemo(() => agentsByTask(agentsQuery.data ?? []), [agentsQuery.data]);
   const labels = useMemo(() => [...new Set(tasks.flatMap((t) => t.labels))].sort(), [tasks]);
@@ -102,6 +116,9 @@ export function TaskBoard() {
   // the old one: keyboard users would be thrown back to the top of the page. Remember which
   // control of which card had focus, and give it back wherever the card now is.
   const refocus = useRef<{ id: string; selector: string } | null>(null);
+  // Its card is built in whichever column it lands, however far down (columns build only the
+  // cards near the view).
+  const [follow, setFollow] = useState<string | null>(null);
   useLayoutEffect(() => {
     const r = refocus.current;
     if (!r || (document.activeElement && document.activeElement !== document.body)) return;
@@ -118,6 +135,7 @@ export function TaskBoard() {
       focused?.closest('[data-testid="task-card"]')?.getAttribute('data-task-id') === id
         ? { id, selector: focused.matches('select') ? 'select' : '[data-drag-handle]' }
         : null;
+    setFollow(refocus.current ? id : null);
     setMoveError(null);
     setMoveNote(`Moving “${title}” to ${COLUMN_NAMES[status]}…`);
     try {
@@ -132,20 +150,26 @@ export function TaskBoard() {
 
   const onEdit = useCallback((id: string) => setDialog({ kind: 'edit', taskId: id }), []);
 
-  if (tasksQuery.isPending)
+  if (tasksList.isPending)
     return (
       <p className="muted" aria-busy="true">
         Loading tasks…
       </p>
     );
-  if (tasksQuery.error)
+  if (tasksList.error)
     return (
-      <ErrorState title="Cannot load tasks" error={tasksQuery.error} onRetry={() => tasksQuery.refetch()} />
+      <ErrorState title="Cannot load tasks" error={tasksList.error} onRetry={() => tasksList.refetch()} />
     );
 
   return (
     // A press elsewhere means the user moved on: no focus is handed back after that.
-    <div className="task-board" onPointerDown={() => (refocus.current = null)}>
+    <div
+      className="task-board"
+      onPointerDown={() => {
+        refocus.current = null;
+        setFollow(null);
+      }}
+    >
       <header className="board-head">
         <h1>Tasks</h1>
         <p className="muted board-count" aria-live="polite">
@@ -172,7 +196,7 @@ export function TaskBoard() {
         {moveNote}
       </p>
       <EmptyBoard
-        repoCount={reposQuery.data?.length ?? null}
+        repoCount={reposList.data?.length ?? null}
         taskCount={tasks.length}
         filtered={isFiltering(filters) && shown === 0 && total > 0}
         onNewTask={() => setDialog({ kind: 'create' })}
@@ -182,16 +206,12 @@ export function TaskBoard() {
         columns={columns}
         groups={groups}
         starts={starts}
+        follow={follow}
         onStart={onStart}
         onMove={onMove}
         onEdit={onEdit}
       />
-      <TaskDialog
-        state={dialog}
-        tasks={tasks}
-        repos={reposQuery.data ?? []}
-        onClose={() => setDialog(null)}
-      />
+      <TaskDialog state={dialog} tasks={tasks} repos={reposList.data ?? []} onClose={() => setDialog(null)} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import type { AgentView, Task, TaskStatus } from '../../api/types.js';
 import { COLUMN_NAMES, type DependencyView } from './board-model.js';
 import { type StartState, TaskCard } from './TaskCard.js';
+import { useCardWindow } from './useCardWindow.js';
 
 /** What the board derived for one card (once per change of tasks or agents, in a useMemo). */
 export interface CardItem {
@@ -18,11 +19,13 @@ export const COLUMN_PAGE = 60;
  * One status column: a drop target with a heading (name and count) and its cards in board
  * order. The column scrolls on its own so a long backlog never pushes the others down, and
  * shows its first COLUMN_PAGE cards (the most urgent, by board order) until asked for more.
+ * Of those it builds only the ones near the view (useCardWindow), the rest as it scrolls.
  */
 export function TaskColumn({
   status,
   items,
   starts,
+  follow,
   onStart,
   onMove,
   onEdit,
@@ -30,6 +33,8 @@ export function TaskColumn({
   status: TaskStatus;
   items: readonly CardItem[];
   starts: Readonly<Record<string, StartState>>;
+  /** A card that must be built wherever it is in the page (focus goes back to it after a move). */
+  follow: string | null;
   onStart: (id: string) => void;
   onMove: (id: string, status: TaskStatus) => void;
   onEdit: (id: string) => void;
@@ -37,8 +42,11 @@ export function TaskColumn({
   const headingId = useId();
   const { setNodeRef, isOver } = useDroppable({ id: status });
   const [shown, setShown] = useState(COLUMN_PAGE);
-  const visible = items.length > shown ? items.slice(0, shown) : items;
-  const hidden = items.length - visible.length;
+  const page = Math.min(items.length, shown);
+  const followAt = follow === null ? 0 : items.findIndex((item) => item.task.id === follow) + 1;
+  const { rendered, watchAt, watch, showAll } = useCardWindow(page, followAt);
+  const visible = items.length > rendered ? items.slice(0, rendered) : items;
+  const hidden = items.length - page;
   return (
     <section
       ref={setNodeRef}
@@ -59,8 +67,8 @@ export function TaskColumn({
           state (EmptyBoard) speaks for a board with nothing at all. */}
       {items.length === 0 ? null : (
         <ul className="column-cards">
-          {visible.map((item) => (
-            <li key={item.task.id}>
+          {visible.map((item, i) => (
+            <li key={item.task.id} ref={i === watchAt ? watch : undefined}>
               <TaskCard
                 task={item.task}
                 deps={item.deps}
@@ -72,12 +80,17 @@ export function TaskColumn({
               />
             </li>
           ))}
-          {hidden > 0 && (
+          {/* After the page's last card, so only once the window has reached it. */}
+          {hidden > 0 && rendered === page && (
             <li>
               <button
                 type="button"
                 className="column-more"
-                onClick={() => setShown((n) => n + COLUMN_PAGE * 5)}
+                onClick={() => {
+                  // Built at once, as asked: the button keeps its place (and focus) below them.
+                  showAll();
+                  setShown((n) => n + COLUMN_PAGE * 5);
+                }}
               >
                 Show {Math.min(hidden, COLUMN_PAGE * 5)} more of {hidden}
               </button>
