@@ -1,6 +1,7 @@
 import type { Agent } from '../domain/agent.js';
 import { type AgentView, RESOURCE_HISTORY } from '../domain/agent-view.js';
 import { LIVE_AGENT_STATUSES } from '../domain/values.js';
+import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/index.js';
 
@@ -17,11 +18,12 @@ export class AgentViews {
     private readonly store: Store,
     private readonly supervisor: () => Supervisor,
     private readonly tmuxSocket: () => string,
+    bus: EventBus,
   ) {
-    // Every change to an agent or task row appends an event in the same transaction, and all
-    // writes go through this process, so a counter bumped after each commit says exactly when
-    // the cached list is stale.
-    store.onEvent(() => {
+    // Every change to an agent or task row appends an event in the same transaction, and the
+    // bus hands each committed event on (at once for this process's own writes), so a counter
+    // bumped per event says exactly when the cached list is stale.
+    bus.subscribe({ liveOnly: true }, () => {
       this.changes++;
     });
   }

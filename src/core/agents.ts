@@ -3,6 +3,7 @@ import type { AgentView } from '../domain/agent-view.js';
 import type { ConversationPage } from '../domain/conversation.js';
 import type { Actor } from '../domain/event.js';
 import type { PermissionAsk, PermissionReply } from '../domain/permission.js';
+import type { EventBus } from '../events/bus.js';
 import type { AdmissionGate } from '../scheduler/admission.js';
 import type { UpResult } from '../scheduler/up.js';
 import type { Store } from '../store/index.js';
@@ -31,6 +32,8 @@ export interface AgentServiceDeps {
   admission: AdmissionGate;
   repos: RepoService;
   tmuxSocket: () => string;
+  /** The Flotilla's one bus: the list cache is told of each change on it. */
+  bus: EventBus;
 }
 
 /**
@@ -46,7 +49,7 @@ export class AgentService {
   readonly views: AgentViews;
 
   constructor(private readonly deps: AgentServiceDeps) {
-    this.views = new AgentViews(deps.store, deps.supervisor, deps.tmuxSocket);
+    this.views = new AgentViews(deps.store, deps.supervisor, deps.tmuxSocket, deps.bus);
   }
 
   private get sup(): Supervisor {

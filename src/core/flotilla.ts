@@ -5,7 +5,8 @@ import type { AgentView } from '../domain/agent-view.js';
 import type { Actor, FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
 import type { Task, TaskCreate, TaskFilter, TaskStatus } from '../domain/task.js';
-import { EventBus, type EventFilter, type EventHandler } from '../events/bus.js';
+import type { EventFilter, EventHandler } from '../events/bus.js';
+import { startEventBus } from '../events/index.js';
 import type { UpResult } from '../scheduler/up.js';
 import { openStore, type Store } from '../store/index.js';
 
@@ -92,7 +93,8 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
   let store: Store | undefined;
   try {
     store = await openStore(paths.dbFile);
-    const bus = new EventBus();
+    const fed = await startEventBus(store);
+    const { bus } = fed;
     const { supervisor, admission } = await createSupervision({
       store,
       config,
@@ -113,6 +115,7 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
       admission,
       repos,
       tmuxSocket: () => config.tmux.socket,
+      bus,
     });
     return {
       config,
@@ -145,6 +148,7 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
       },
       close: async () => {
         await supervisor.close();
+        fed.close();
         await s.close();
         lock.release();
       },

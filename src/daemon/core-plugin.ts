@@ -5,6 +5,7 @@ import { ensureStateDir } from '../config/paths.js';
 import { EventService } from '../core/events.js';
 import { RepoService } from '../core/repos.js';
 import { TaskService } from '../core/tasks.js';
+import { type EventBus, type FedBus, startEventBus } from '../events/index.js';
 import { openStore, type Store } from '../store/index.js';
 import type { DaemonContext, DaemonPlugin } from './plugin.js';
 
@@ -16,11 +17,18 @@ import type { DaemonContext, DaemonPlugin } from './plugin.js';
 export class CorePlugin implements DaemonPlugin {
   readonly name = 'core';
   private opened: Store | undefined;
+  private fed: FedBus | undefined;
   private services: { repos: RepoService; tasks: TaskService; events: EventService } | undefined;
 
   get store(): Store {
     if (!this.opened) throw new Error('core plugin: the store is used before the daemon opened it');
     return this.opened;
+  }
+
+  /** The daemon's one event bus, fed from the store's log; opened with it. */
+  get bus(): EventBus {
+    if (!this.fed) throw new Error('core plugin: the bus is used before the daemon opened the store');
+    return this.fed.bus;
   }
 
   /** The services over the store; opened with it. */
@@ -34,6 +42,7 @@ export class CorePlugin implements DaemonPlugin {
     if (!this.opened) {
       ensureStateDir(ctx.paths);
       const store = await openStore(ctx.paths.dbFile);
+      this.fed = await startEventBus(store);
       this.opened = store;
       this.services = {
         repos: new RepoService(store),
@@ -51,6 +60,8 @@ export class CorePlugin implements DaemonPlugin {
   }
 
   async stop(): Promise<void> {
+    this.fed?.close();
+    this.fed = undefined;
     await this.opened?.close();
     this.opened = undefined;
     this.services = undefined;

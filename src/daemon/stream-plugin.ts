@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { agentFile } from '../agents/agent-dir.js';
 import { LogSources } from '../api/logs/sources.js';
 import { logRoutes } from '../api/routes/logs.js';
 import type { ConversationBackend } from '../api/stream/conversation-follows.js';
@@ -21,9 +21,9 @@ export interface StreamPluginOptions {
 }
 
 /**
- * The WebSocket stream at /api/v1/stream: events with resume from the store's log, the
- * per-agent terminal channel over Flotilla's tmux server, and live log lines; plus the REST
- * tail of the same logs (`GET /logs`), so both read a source the same way.
+ * The WebSocket stream at /api/v1/stream: events with resume from the store's log, then live
+ * from the core's bus; the per-agent terminal channel over Flotilla's tmux server, and live log
+ * lines; plus the REST tail of the same logs (`GET /logs`), so both read a source the same way.
  */
 export class StreamPlugin implements DaemonPlugin {
   readonly name = 'stream';
@@ -47,8 +47,7 @@ export class StreamPlugin implements DaemonPlugin {
         : tmuxTerminals(store, new TmuxServer({ socketName: ctx.config.tmux.socket }), ctx.paths);
     const logs = new LogSources({
       daemonLogFile: daemonFiles(ctx.paths).logFile,
-      // The supervisor's agentDirOf layout, as the terminal channel reads it.
-      agentLogFile: (agentId) => join(ctx.paths.agentsDir, agentId, 'pane.log'),
+      agentLogFile: (agentId) => agentFile(ctx.paths.agentsDir, agentId, 'paneLog'),
       resolveAgent: async (idOrPrefix) => (await store.agents.resolve(idOrPrefix)).id,
     });
     logRoutes(logs)(api);
@@ -56,7 +55,7 @@ export class StreamPlugin implements DaemonPlugin {
       source: {
         list: (q) => store.events.list(q),
         latestId: () => store.events.latestId(),
-        onEvent: (listener) => store.onEvent(listener),
+        live: (listener) => this.core.bus.subscribe({ liveOnly: true }, listener),
       },
       version: ctx.version,
       terminals,

@@ -8,7 +8,6 @@ import { worktreeRoutes } from '../api/routes/worktrees.js';
 import { AgentService } from '../core/agents.js';
 import { createSupervision, type Supervision } from '../core/supervision.js';
 import { WorktreeService } from '../core/worktrees.js';
-import { EventBus } from '../events/bus.js';
 import { StatusHookRunner } from '../integrations/status-hook.js';
 import type { AdmissionGate } from '../scheduler/admission.js';
 import type { Supervisor } from '../supervisor/index.js';
@@ -21,7 +20,6 @@ import type { DaemonContext, DaemonPlugin } from './plugin.js';
  */
 export class SupervisorPlugin implements DaemonPlugin {
   readonly name = 'supervisor';
-  readonly bus = new EventBus();
   private supervision: Supervision | undefined;
   private statusHook: StatusHookRunner | undefined;
 
@@ -49,6 +47,7 @@ export class SupervisorPlugin implements DaemonPlugin {
       admission,
       repos: this.core.service.repos,
       tmuxSocket: () => ctx.config.tmux.socket,
+      bus: this.core.bus,
     });
     agentRoutes(agents)(api);
     bulkAgentRoutes(agents)(api);
@@ -67,13 +66,13 @@ export class SupervisorPlugin implements DaemonPlugin {
       store: this.core.store,
       config: ctx.config,
       paths: ctx.paths,
-      bus: this.bus,
+      bus: this.core.bus,
       logger: ctx.logger,
       daemonUrl: ctx.url,
     });
     // Subscribed live-only before boot: reconciliation's own status changes are hooked too.
     this.statusHook = new StatusHookRunner(
-      this.bus,
+      this.core.bus,
       () => ({ onStatus: ctx.config.hooks.on_status, timeoutSeconds: ctx.config.hooks.timeout_seconds }),
       ctx.logger,
     );

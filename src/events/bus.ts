@@ -1,10 +1,15 @@
 import type { EventType, FlotillaEvent } from '../domain/event.js';
+import { EventRing, SubscriberQueue } from './queues.js';
 
 /**
- * The daemon's in-process event bus. Events reach it only after the store has appended them
- * (they carry their final id), so what a subscriber sees is exactly what the log holds. Each
- * agent keeps a bounded history, and so does the bus as a whole: a late subscriber first gets
- * the history it asked for, then the live stream, with no gap and no repeat between the two.
+ * The one bus of a Flotilla (daemon or `createFlotilla()`). Only the feeder (feeder.ts)
+ * publishes, in id order, each event once, after its commit, read from the durable log; so what
+ * a subscriber sees is exactly what the log holds. Subscribers are isolated from each other and
+ * from the writer: a handler that throws is reported and the others carry on; a handler that is
+ * slow returns a promise, and the events that arrive meanwhile wait in its own bounded queue while
+ * the others get them at once. A handler must not block (the contract): a synchronous one runs
+ * inline, so it should only hand the event on — as the stream's sessions do (one queued socket
+ * write) — and do anything slow behind a promise.
  */
 
 /** Which events a subscriber wants. Every field narrows; an empty filter means everything. */
@@ -19,94 +24,101 @@ export interface EventFilter {
   liveOnly?: boolean;
 }
 
-export type EventHandler = (event: FlotillaEvent) => void;
+/**
+ * Gets each matching event, in id order. A returned promise holds this subscriber's next events
+ * back until it settles (other subscribers are not held); any other return value is ignored.
+ */
+export type EventHandler = (event: FlotillaEvent) => unknown;
 
-/** Sizes of the history buffers. */
+/** Options of one subscription. */
+export interface SubscribeOptions {
+  /** Events held for a handler still busy with an earlier one; past it the subscriber is dropped. Default 10,000. */
+  maxQueued?: number;
+}
+
+/** Sizes of the history buffers, and where faults go. */
 export interface EventBusOptions {
   /** Events kept per agent. Default 500. */
   perAgent?: number;
   /** Events kept overall (for subscribers not tied to an agent). Default 2,000. */
   global?: number;
-  /** Called when a handler throws: a faulty subscriber must not stop the others. */
+  /** Called when a handler throws or rejects, or falls too far behind (then it is unsubscribed). */
   onError?: (err: unknown, event: FlotillaEvent) => void;
 }
 
-/** A fixed-size ring of events, oldest first when read. */
-class Ring {
-  private readonly items: FlotillaEvent[] = [];
-  private start = 0;
-
-  constructor(private readonly capacity: number) {}
-
-  push(event: FlotillaEvent): void {
-    if (this.items.length < this.capacity) this.items.push(event);
-    else {
-      this.items[this.start] = event;
-      this.start = (this.start + 1) % this.capacity;
-    }
-  }
-
-  toArray(): FlotillaEvent[] {
-    return [...this.items.slice(this.start), ...this.items.slice(0, this.start)];
-  }
-}
+const DEFAULT_MAX_QUEUED = 10_000;
 
 interface Subscription {
   filter: EventFilter;
-  handler: EventHandler;
+  queue: SubscriberQueue;
+  /** The last id published when it subscribed: a subscriber added during a publish skips that event (its history has it). */
+  from: number;
 }
 
-/** Typed publish/subscribe with per-agent replay. */
+/** Publish/subscribe with per-agent replay and isolated subscribers. */
 export class EventBus {
   private readonly subscriptions = new Set<Subscription>();
-  private readonly agentHistory = new Map<string, Ring>();
-  private readonly history: Ring;
+  private readonly agentHistory = new Map<string, EventRing>();
+  private readonly history: EventRing;
   private readonly perAgent: number;
   private readonly onError: (err: unknown, event: FlotillaEvent) => void;
-  /** Highest id published: the store and the supervisor may both hand us an event; once is enough. */
+  /** The newest id published: the feeder publishes in order, so an older id is a repeat. */
   private lastId = 0;
-  private readonly recentIds = new Set<number>();
-  private readonly recentOrder: number[] = [];
 
   constructor(options: EventBusOptions = {}) {
     this.perAgent = options.perAgent ?? 500;
-    this.history = new Ring(options.global ?? 2_000);
+    this.history = new EventRing(options.global ?? 2_000);
     this.onError =
-      options.onError ?? ((err, e) => process.emitWarning(`event handler failed on ${e.type}: ${err}`));
+      options.onError ??
+      ((err, e) => process.emitWarning(`event subscriber failed on ${e.type} #${e.id}: ${err}`));
+  }
+
+  /** The newest event id published (0 before the first). */
+  get lastPublishedId(): number {
+    return this.lastId;
   }
 
   /** Delivers an appended event to its history buffers and every matching subscriber. */
   publish(event: FlotillaEvent): void {
-    if (this.isDuplicate(event.id)) return;
+    if (event.id <= this.lastId) return;
+    this.lastId = event.id;
     this.history.push(event);
     if (event.agentId) {
       let ring = this.agentHistory.get(event.agentId);
       if (!ring) {
-        ring = new Ring(this.perAgent);
+        ring = new EventRing(this.perAgent);
         this.agentHistory.set(event.agentId, ring);
       }
       ring.push(event);
     }
-    for (const sub of [...this.subscriptions]) {
-      if (this.subscriptions.has(sub) && matches(sub.filter, event)) this.deliver(sub.handler, event);
+    for (const sub of this.subscriptions) {
+      if (event.id > sub.from && matches(sub.filter, event)) sub.queue.offer(event);
     }
   }
 
   /**
-   * Calls `handler` with the buffered history matching `filter` (synchronously, oldest first),
-   * then with each matching live event. Returns the unsubscribe function.
+   * Calls `handler` with the buffered history matching `filter` (oldest first), then with each
+   * matching live event. Returns the unsubscribe function.
    */
-  subscribe(filter: EventFilter, handler: EventHandler): () => void {
+  subscribe(filter: EventFilter, handler: EventHandler, options: SubscribeOptions = {}): () => void {
+    const sub: Subscription = {
+      filter,
+      from: this.lastId,
+      queue: new SubscriberQueue(handler, options.maxQueued ?? DEFAULT_MAX_QUEUED, (err, event, overflow) => {
+        if (overflow) this.subscriptions.delete(sub);
+        this.onError(err, event);
+      }),
+    };
     if (!filter.liveOnly) {
       const source = filter.agentId ? this.agentHistory.get(filter.agentId) : this.history;
       for (const event of source?.toArray() ?? []) {
-        if (matches(filter, event)) this.deliver(handler, event);
+        if (matches(filter, event)) sub.queue.offer(event);
       }
     }
-    const sub: Subscription = { filter, handler };
     this.subscriptions.add(sub);
     return () => {
       this.subscriptions.delete(sub);
+      sub.queue.close();
     };
   }
 
@@ -122,23 +134,6 @@ export class EventBus {
 
   get subscriberCount(): number {
     return this.subscriptions.size;
-  }
-
-  private deliver(handler: EventHandler, event: FlotillaEvent): void {
-    try {
-      handler(event);
-    } catch (err) {
-      this.onError(err, event);
-    }
-  }
-
-  private isDuplicate(id: number): boolean {
-    if (id > this.lastId) this.lastId = id;
-    else if (this.recentIds.has(id)) return true;
-    this.recentIds.add(id);
-    this.recentOrder.push(id);
-    if (this.recentOrder.length > 4_096) this.recentIds.delete(this.recentOrder.shift() as number);
-    return false;
   }
 }
 

@@ -1,4 +1,3 @@
-export { EventBus, type EventFilter, type EventHandler } from '../events/bus.js';
 export type { SupervisorLogger, SupervisorOptions } from './context.js';
 export type { TickStats } from './health.js';
 export type { HealthReport } from './health-events.js';

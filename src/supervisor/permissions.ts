@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { AGENT_FILES, agentFile } from '../agents/agent-dir.js';
 import { subjectOf } from '../agents/tool-call.js';
 import type { AgentEntryConfig, StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
@@ -14,7 +14,7 @@ import type {
   PermissionVerdict,
 } from '../domain/permission.js';
 import { decideByRules } from '../domain/permission-rules.js';
-import { agentDirOf, type SupervisorContext } from './context.js';
+import type { SupervisorContext } from './context.js';
 import { isLive } from './machine.js';
 
 /**
@@ -28,7 +28,7 @@ import { isLive } from './machine.js';
  * finds its request, or the answer given meanwhile.
  */
 
-export const PERMISSION_FILE = 'permission-requests.json';
+export const PERMISSION_FILE = AGENT_FILES.permissions;
 
 interface Entry {
   request: PermissionRequest;
@@ -67,20 +67,23 @@ export class PermissionBroker {
     // Hooks and stream lines of the same tool call arrive late (a file tail and a poll): while a
     // request waits for the user, a `working` from them must not hide it. An ended agent's
     // requests are dropped: its process, and the prompt tool with it, is gone.
-    this.unsubscribe = deps.ctx.store.onEvent((event) => {
-      if (event.type !== 'agent.status_changed' || event.agentId === null) return;
-      const id = event.agentId;
-      const to = event.data.to as Agent['status'];
-      const open = this.open(id);
-      if (!open) return;
-      if (!isLive(to)) {
-        this.drop(id);
-        return;
-      }
-      if (to !== 'needs_permission' && event.data.source !== 'user' && to !== 'starting') {
-        void deps.applySignal(id, this.signalFor(open.request)).catch(() => {});
-      }
-    });
+    this.unsubscribe = deps.ctx.bus.subscribe(
+      { types: ['agent.status_changed'], liveOnly: true },
+      (event) => {
+        if (event.type !== 'agent.status_changed' || event.agentId === null) return;
+        const id = event.agentId;
+        const { to } = event.data;
+        const open = this.open(id);
+        if (!open) return;
+        if (!isLive(to)) {
+          this.drop(id);
+          return;
+        }
+        if (to !== 'needs_permission' && event.data.source !== 'user' && to !== 'starting') {
+          void deps.applySignal(id, this.signalFor(open.request)).catch(() => {});
+        }
+      },
+    );
   }
 
   close(): void {
@@ -264,7 +267,7 @@ export class PermissionBroker {
   }
 
   private file(agentId: string): string {
-    return join(agentDirOf(this.deps.ctx.paths, agentId), PERMISSION_FILE);
+    return agentFile(this.deps.ctx.paths.agentsDir, agentId, 'permissions');
   }
 
   /** The agent's requests, read from its dir the first time after a daemon start. */

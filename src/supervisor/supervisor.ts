@@ -62,7 +62,6 @@ export class Supervisor {
   private readonly screenLocks = new KeyedMutex();
   /** Headless agents' permission requests (the `flotilla mcp` prompt tool). */
   private readonly permissions: PermissionBroker;
-  private readonly unsubscribe: () => void;
   private booted = false;
 
   constructor(options: SupervisorOptions) {
@@ -117,8 +116,6 @@ export class Supervisor {
       ctx: this.ctx,
       applySignal: (id, signal) => this.lifecycle.applySignal(id, signal),
     });
-    // Every event the store commits reaches the bus (which drops one it already has).
-    this.unsubscribe = options.store.onEvent((event) => options.bus.publish(event));
   }
 
   /** Reconciles with tmux and git, then starts watching. Call once, at daemon start. */
@@ -137,7 +134,6 @@ export class Supervisor {
     this.permissions.close();
     this.ctx.ingestor.close();
     this.ctx.runtime.clearAllTimers();
-    this.unsubscribe();
   }
 
   /** Starts an agent on a task (id or unique prefix), all or nothing. */

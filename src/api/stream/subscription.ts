@@ -1,19 +1,20 @@
 /**
  * One client's subscription: the events after `since` from the durable log, then the live
- * stream, with no gap and no duplicate at the switch-over. Live events are listened to before
- * the log is read; those arriving during the replay are held and released afterwards, skipping
- * any id already sent. Ids only grow (the store serialises writes and announces each event
- * after its commit), so "id > last sent" is the whole dedup rule.
+ * stream from the bus, with no gap and no duplicate at the switch-over. Live events are listened
+ * to before the log is read; those arriving during the replay are held and released afterwards,
+ * skipping any id already sent. The bus hands on each committed event once, in id order (its
+ * feeder reads them from the same log), so "id > last sent" is the whole dedup rule.
  */
 import type { FlotillaEvent } from '../../domain/event.js';
 import type { EventQuery } from '../../store/events.js';
 import { matchesFilter, type StreamFilter } from './protocol.js';
 
-/** What a subscription reads: the store's event log and its after-commit announcements. */
+/** What a subscription reads: the durable event log, and the bus for what is committed next. */
 export interface StreamEventSource {
   list(query: EventQuery): Promise<FlotillaEvent[]>;
   latestId(): Promise<number>;
-  onEvent(listener: (event: FlotillaEvent) => void): () => void;
+  /** Every event published from now on, in id order; returns the unsubscribe function. */
+  live(listener: (event: FlotillaEvent) => void): () => void;
 }
 
 export interface SubscriptionOptions {
@@ -40,7 +41,7 @@ export class Subscription {
     private readonly source: StreamEventSource,
     private readonly opts: SubscriptionOptions,
   ) {
-    this.unlisten = source.onEvent((event) => this.onLive(event));
+    this.unlisten = source.live((event) => this.onLive(event));
     void this.replay().catch((err: unknown) => {
       if (this.closed) return;
       this.close();

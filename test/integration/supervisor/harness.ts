@@ -5,7 +5,8 @@ import { ensureStateDir, resolvePaths, type StatePaths } from '../../../src/conf
 import { type Config, type ConfigInput, ConfigSchema } from '../../../src/config/schema.js';
 import type { Agent, AgentStatus } from '../../../src/domain/agent.js';
 import type { Task } from '../../../src/domain/task.js';
-import { EventBus } from '../../../src/events/bus.js';
+import type { EventBus } from '../../../src/events/bus.js';
+import { startEventBus } from '../../../src/events/index.js';
 import { openStore, type Store } from '../../../src/store/index.js';
 import { Supervisor, type SupervisorOptions } from '../../../src/supervisor/index.js';
 import { TmuxServer } from '../../../src/tmux/index.js';
@@ -91,7 +92,9 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
     ...(options.tmuxCommand === undefined ? {} : { tmuxCommand: options.tmuxCommand }),
     env: { PATH: process.env.PATH, HOME: agentHome, LANG: 'C.UTF-8' },
   });
-  const bus = new EventBus();
+  // Fed from the store's log, as the daemon's is.
+  const fed = await startEventBus(store);
+  const bus = fed.bus;
   const adapter = options.adapter ?? fakeAdapter;
   const make = (extra: Partial<SupervisorOptions> = {}) =>
     new Supervisor({
@@ -165,6 +168,7 @@ export async function makeHarness(options: HarnessOptions = {}): Promise<Harness
     },
     async cleanup() {
       for (const s of supervisors) await s.close();
+      fed.close();
       await tmux.killServer();
       await store.close();
       repo.cleanup();

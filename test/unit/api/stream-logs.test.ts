@@ -66,7 +66,7 @@ function open(softBytes = DEFAULT_LIMITS.softBytes): FakeSocket {
   const ws = new FakeSocket();
   sockets.push(ws);
   new StreamSession(ws, {
-    source: { list: async () => [], latestId: async () => 0, onEvent: () => () => {} },
+    source: { list: async () => [], latestId: async () => 0, live: () => () => {} },
     version: 'test',
     terminals: null,
     terminalInput: () => false,
