@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAlive } from './signals.js';
+import { readStatFields } from './stat.js';
 
 /**
  * Who a pid really is. A pid written to a file (a lock, daemon.json) can be reused by an
@@ -16,16 +17,6 @@ export interface ProcessIdentity {
   startTime: string | null;
   /** /proc/sys/kernel/random/boot_id; null when unknown. */
   bootId: string | null;
-}
-
-function readStatFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may itself contain spaces or ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return null;
-  }
 }
 
 /** Start time of a process in clock ticks since boot, or null when /proc cannot tell. */

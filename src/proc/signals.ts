@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readStatFields } from './stat.js';
 
 /**
  * Process liveness and group termination. Stopping escalates SIGINT → SIGTERM → SIGKILL to the
@@ -36,12 +36,7 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
  * take seconds to reap a pane's process; for whoever is waiting for it to stop, it has stopped.
  */
 export function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return false;
-  }
+  return readStatFields(pid)?.[0] === 'Z';
 }
 
 const exited = (pid: number) => !isAlive(pid) || isZombie(pid);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Agent } from '../domain/agent.js';
+import { processTree, scanProcesses } from '../proc/index.js';
 import { type PaneInfo, SESSION_PREFIX } from '../tmux/index.js';
 import type { SupervisorContext } from './context.js';
 import { healthEvent } from './health-events.js';
@@ -7,7 +8,6 @@ import type { Lifecycle } from './lifecycle.js';
 import { isLive } from './machine.js';
 import { boundPaneLog } from './pane-log-limit.js';
 import { observePane } from './pane-watch.js';
-import { processTree, scanProcesses } from './procfs.js';
 import type { AgentExit } from './restart.js';
 import { type AgentRuntime, pushSample, touch } from './runtime.js';
 import { observeStream, streams } from './stream-watch.js';

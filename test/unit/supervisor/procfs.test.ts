@@ -1,12 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  CpuMeter,
-  pageBytes,
-  parseStat,
-  processTree,
-  scanProcesses,
-} from '../../../src/supervisor/procfs.js';
+import { pageBytes, parseStat, processTree, scanProcesses } from '../../../src/proc/stat.js';
+import { CpuMeter } from '../../../src/supervisor/procfs.js';
 
 const onLinux = process.platform === 'linux';
 
