@@ -23,6 +23,7 @@ import {
   type ConversationSource,
   cleanText,
 } from '../domain/conversation.js';
+import { KeyedMutex } from '../proc/keyed-mutex.js';
 import { adapterOf, type SupervisorContext } from './context.js';
 import { rotatedLogOf } from './pane-log.js';
 
@@ -62,8 +63,8 @@ export interface ConversationQuery {
 
 export class ConversationService {
   private readonly cache = new Map<string, Cached>();
-  /** Each agent's read in progress: reads of one agent never interleave. */
-  private readonly queue = new Map<string, Promise<unknown>>();
+  /** Reads of one agent never interleave. */
+  private readonly reads = new KeyedMutex();
 
   constructor(private readonly ctx: SupervisorContext) {}
 
@@ -181,16 +182,7 @@ export class ConversationService {
   }
 
   private refresh(agent: Agent, located: Located): Promise<Cached> {
-    const prev = this.queue.get(agent.id) ?? Promise.resolve();
-    const run = prev.then(
-      () => this.read(agent, located),
-      () => this.read(agent, located),
-    );
-    this.queue.set(
-      agent.id,
-      run.catch(() => undefined),
-    );
-    return run;
+    return this.reads.run(agent.id, () => this.read(agent, located));
   }
 
   private async read(agent: Agent, located: Located): Promise<Cached> {

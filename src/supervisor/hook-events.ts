@@ -2,11 +2,11 @@ import { closeSync, type FSWatcher, openSync, statSync, watch } from 'node:fs';
 import { eventsFile, type HookLine } from '../agents/hook-cli.js';
 import type { Agent } from '../domain/agent.js';
 import type { EventData } from '../domain/event.js';
+import { KeyedMutex } from '../proc/keyed-mutex.js';
 import type { Store } from '../store/open.js';
 import type { HookEffect } from '../store/supervision.js';
 import { readCompleteLines } from './hook-file.js';
 import { clearWriteFailure, readWriteFailure, type WriteFailure } from './hook-write-failure.js';
-import { KeyedMutex } from './mutex.js';
 
 /**
  * The daemon side of hooks. Each live agent's events file is read from a byte offset persisted

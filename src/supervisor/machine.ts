@@ -1,7 +1,7 @@
 import type { Agent, AgentStatus, StatusSource } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
-import { KeyedMutex } from './mutex.js';
+import { KeyedMutex } from '../proc/keyed-mutex.js';
 
 /**
  * The per-agent state machine. Every status change goes through here: it is checked against
