@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { KeyedMutex } from '../proc/keyed-mutex.js';
 
 /**
  * Serializes git commands that write or walk `.git/worktrees/` in one repository. Concurrent
@@ -8,18 +9,8 @@ import { resolve } from 'node:path';
  * is held, never copying or setup, so parallel creations still overlap.
  */
 
-const tails = new Map<string, Promise<unknown>>();
+const locks = new KeyedMutex();
 
-export async function withWorktreeLock<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
-  const key = resolve(repoPath);
-  const previous = tails.get(key) ?? Promise.resolve();
-  const current = previous.then(fn, fn);
-  const tail = current.catch(() => undefined);
-  tails.set(key, tail);
-  try {
-    return await current;
-  } finally {
-    // The last one out removes the entry, so the map does not grow with every repo ever seen.
-    if (tails.get(key) === tail) tails.delete(key);
-  }
+export function withWorktreeLock<T>(repoPath: string, fn: () => Promise<T>): Promise<T> {
+  return locks.run(resolve(repoPath), fn);
 }

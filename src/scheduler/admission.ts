@@ -2,7 +2,7 @@ import type { Agent, AgentMode } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
 import type { Task } from '../domain/task.js';
-import { KeyedMutex } from '../supervisor/mutex.js';
+import { KeyedMutex } from '../proc/keyed-mutex.js';
 import { type Blocker, describeBlockers, holdsSlot } from './slots.js';
 import { type UpResult, up } from './up.js';
 
