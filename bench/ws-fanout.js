@@ -12,6 +12,9 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { figure, percentile, ROOT, report, tempDir } from './lib.js';
 
+// A real event type (agent.hook, the most frequent one); `i` and `sentAt` ride along as extra keys.
+const HOOK = { hook: 'PostToolUse', summary: 'PostToolUse Bash: ls', hookTs: new Date(0).toISOString() };
+
 const CLIENTS = 20;
 const RATE = 5_000;
 const RUN_MS = 4_000;
@@ -148,9 +151,9 @@ async function runDaemon() {
         const ids = [];
         for (let i = from; i < from + count; i++) {
           const e = await tx.events.append({
-            type: 'agent.output',
-            actor: 'daemon',
-            data: { i, sentAt: nowMs() },
+            type: 'agent.hook',
+            actor: 'hook',
+            data: { ...HOOK, i, sentAt: nowMs() },
           });
           ids.push(e.id);
         }
@@ -190,9 +193,9 @@ async function runBare() {
         const event = {
           id,
           ts: new Date().toISOString(),
-          type: 'agent.output',
-          actor: 'daemon',
-          data: { i, sentAt: nowMs() },
+          type: 'agent.hook',
+          actor: 'hook',
+          data: { ...HOOK, i, sentAt: nowMs() },
         };
         const frame = JSON.stringify({ type: 'event', id, event });
         for (const ws of wss.clients) ws.send(frame);
