@@ -15,8 +15,8 @@ import { ThemeToggle } from './components/ThemeToggle.js';
 import { StreamProvider } from './stream/context.js';
 import { FleetView } from './views/fleet/FleetView.js';
 import { SignIn } from './views/SignIn.js';
+import { TaskBoardRoute } from './views/tasks/TaskBoardRoute.js';
 
-const TaskBoard = lazy(() => import('./views/tasks/TaskBoard.js').then((m) => ({ default: m.TaskBoard })));
 const AgentPage = lazy(() => import('./views/agent/AgentPage.js').then((m) => ({ default: m.AgentPage })));
 const LogsView = lazy(() => import('./views/logs/LogsView.js').then((m) => ({ default: m.LogsView })));
 
@@ -101,7 +101,7 @@ function Shell({ version }: { version: string }) {
         >
           <Switch>
             <Route path="/" component={FleetView} />
-            <Route path="/tasks" component={TaskBoard} />
+            <Route path="/tasks" component={TaskBoardRoute} />
             <Route path="/logs" component={LogsView} />
             <Route path="/agents/:id">{(params) => <AgentPage id={params.id} />}</Route>
             <Route>

@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { ApiError } from './api/client.js';
+import { preloadTaskBoard } from './views/tasks/TaskBoardRoute.js';
 import './styles/theme.css';
 import './styles/layout.css';
 
@@ -18,6 +19,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Opened on the board: its code and tasks are fetched beside /version, not after it.
+if (window.location.pathname.startsWith('/tasks')) preloadTaskBoard(queryClient);
 
 const root = document.getElementById('root');
 if (root) {
