@@ -101,6 +101,7 @@ function startClients(url, token) {
 /** Appends `RATE` events/s for RUN_MS through `append`, sampling this process's RSS. */
 async function produce(append) {
   let rssMax = process.memoryUsage().rss;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let n = 0;
   let firstId;
@@ -116,7 +117,11 @@ async function produce(append) {
     rssMax = Math.max(rssMax, process.memoryUsage().rss);
     await new Promise((r) => setTimeout(r, 2));
   }
-  return { firstId, lastId, n, rate: n / ((performance.now() - t0) / 1000), rssMax };
+  // This process's CPU per event (the clients run in a child): steadier than latency on a busy
+  // machine, since other processes' load does not count.
+  const cpu = process.cpuUsage(cpu0);
+  const cpuPerEvent = (cpu.user + cpu.system) / Math.max(1, n);
+  return { firstId, lastId, n, rate: n / ((performance.now() - t0) / 1000), rssMax, cpuPerEvent };
 }
 
 async function runDaemon() {
@@ -225,6 +230,13 @@ export async function benchWsFanout() {
   report({ name: 'delivery p50', value: d.p50, unit: 'ms', baselineName: 'bare ws', baseline: bare.p50 });
   report({ name: 'delivery p99', value: d.p99, unit: 'ms', baselineName: 'bare ws', baseline: bare.p99 });
   figure({ name: 'delivery p99 (target)', value: d.p99, unit: 'ms', target: 100 });
+  report({
+    name: 'CPU per event (append + fan-out)',
+    value: d.cpuPerEvent,
+    unit: 'µs',
+    baselineName: 'bare ws',
+    baseline: bare.cpuPerEvent,
+  });
   figure({ name: 'commit → last client p99', value: d.commitP99, unit: 'ms' });
   figure({ name: 'delivery max', value: d.max, unit: 'ms' });
   figure({ name: 'events lost (all clients)', value: d.lost, unit: 'ev', target: 0 });

@@ -32,9 +32,11 @@ export interface StatusHookLogger {
 
 /** The argv for one status change: the configured command, then four arguments. */
 export function statusHookArgv(command: readonly string[], event: FlotillaEvent): string[] {
-  const data = event.data as { from?: unknown; to?: unknown; detail?: unknown };
+  // Each field is still checked: a row an older daemon wrote may lack one (ADR 0016).
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  return [...command, event.agentId ?? '', text(data.from), text(data.to), text(data.detail)];
+  if (event.type !== 'agent.status_changed') return [...command, event.agentId ?? '', '', '', ''];
+  const { from, to, detail } = event.data;
+  return [...command, event.agentId ?? '', text(from), text(to), text(detail)];
 }
 
 export class StatusHookRunner {

@@ -12,6 +12,7 @@ import { FlotillaError } from '../../domain/errors.js';
 import type { FlotillaEvent } from '../../domain/event.js';
 import type { LogSources } from '../logs/sources.js';
 import { type ConversationBackend, ConversationFollows } from './conversation-follows.js';
+import { eventFrame } from './frames.js';
 import { LogFollows } from './log-follows.js';
 import { CLOSE_CODES, ClientMessageSchema, type ServerMessage, type StreamFilter } from './protocol.js';
 import { type StreamEventSource, Subscription } from './subscription.js';
@@ -26,8 +27,12 @@ export interface StreamSocket {
   ping(): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
+  /** 1 while open (`ws` readyState). */
+  readonly readyState?: number;
   /** The TCP socket under `ws` (its `_socket`): corked while a burst of frames is queued. */
-  readonly _socket?: { cork(): void; uncork(): void };
+  readonly _socket?: { cork(): void; uncork(): void; write?(chunk: Buffer): boolean; writable?: boolean };
+  /** The extensions `ws` negotiated (its `_extensions`); none means frames go out as built. */
+  readonly _extensions?: Record<string, unknown>;
   on(event: 'message', listener: (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => void): void;
   on(event: 'pong' | 'close', listener: () => void): void;
 }
@@ -67,17 +72,6 @@ export interface StreamDeps {
   onDropped?(reason: string): void;
 }
 
-// Live events reach every session as the same object: serialise and encode each once.
-const serialised = new WeakMap<FlotillaEvent, Buffer>();
-const eventFrame = (event: FlotillaEvent): Buffer => {
-  let frame = serialised.get(event);
-  if (frame === undefined) {
-    frame = Buffer.from(JSON.stringify({ type: 'event', id: event.id, event } satisfies ServerMessage));
-    serialised.set(event, frame);
-  }
-  return frame;
-};
-
 export class StreamSession {
   private subscription: Subscription | null = null;
   private readonly feeds = new Map<string, TerminalFeed>();
@@ -90,11 +84,14 @@ export class StreamSession {
   private over = false;
   private corked = false;
   private readonly ready: Promise<void>;
+  /** Whether prebuilt frames may be written to the socket (`ws` negotiated no compression). */
+  private readonly direct: boolean;
 
   constructor(
     private readonly ws: StreamSocket,
     private readonly deps: StreamDeps,
   ) {
+    this.direct = ws._extensions !== undefined && Object.keys(ws._extensions).length === 0;
     this.logs = deps.logs
       ? new LogFollows({
           sources: deps.logs,
@@ -173,6 +170,29 @@ export class StreamSession {
     this.cork();
     // A Buffer goes out as a text frame too: it is UTF-8 JSON.
     this.ws.send(frame, { binary: false });
+    this.deps.onBuffered?.(this.ws.bufferedAmount);
+  }
+
+  /**
+   * An event goes out as the frame built once for all clients (frames.ts): written to the TCP
+   * socket as it is when `ws` would send the same bytes (open, no compression negotiated), else
+   * handed to `ws` to frame. Either way it is queued behind what was sent before, in order.
+   */
+  private sendEvent(event: FlotillaEvent): void {
+    const frame = eventFrame(event);
+    const tcp = this.ws._socket;
+    if (!this.direct || tcp?.write === undefined || this.ws.readyState !== 1 || tcp.writable === false) {
+      this.raw(frame.json);
+      return;
+    }
+    if (this.over) return;
+    if (this.ws.bufferedAmount > this.deps.limits.hardBytes) {
+      this.deps.onDropped?.('slow consumer');
+      this.end('slow consumer');
+      return;
+    }
+    this.cork();
+    tcp.write(frame.wire);
     this.deps.onBuffered?.(this.ws.bufferedAmount);
   }
 
@@ -275,7 +295,7 @@ export class StreamSession {
     this.subscription = new Subscription(this.deps.source, {
       filter,
       since,
-      deliver: (event) => this.raw(eventFrame(event)),
+      deliver: (event) => this.sendEvent(event),
       caughtUp: (lastEventId) => this.send({ type: 'caught_up', lastEventId }),
       failed: (err) => this.fail(err),
     });
