@@ -1,4 +1,4 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AdapterKind, AgentAdapter, AgentEntryConfig } from '../agents/types.js';
 import type { StatePaths } from '../config/paths.js';
@@ -93,11 +93,6 @@ export function defaultHookArgv(): string[] {
   const here = dirname(fileURLToPath(import.meta.url));
   // src/supervisor (tests) and dist/supervisor (built) both sit two levels below the package.
   return [process.execPath, resolve(here, '..', '..', 'bin', 'flotilla.js'), 'hook'];
-}
-
-/** The per-agent state dir: settings, prompt, events and pane log. */
-export function agentDirOf(paths: StatePaths, agentId: string): string {
-  return join(paths.agentsDir, agentId);
 }
 
 /** The config entry (`agents.<name>`) an agent was started from, with its adapter kind. */

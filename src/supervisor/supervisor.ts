@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { agentFile } from '../agents/agent-dir.js';
 import type { HookLine } from '../agents/hook-cli.js';
 import { checkMessageText } from '../agents/message-text.js';
 import type { DialogAnswer } from '../agents/screen-plan.js';
@@ -7,9 +7,9 @@ import type { Agent } from '../domain/agent.js';
 import type { ConversationPage } from '../domain/conversation.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { PermissionAsk, PermissionReply, PermissionRequest } from '../domain/permission.js';
+import { KeyedMutex } from '../proc/keyed-mutex.js';
 import {
   adapterOf,
-  agentDirOf,
   defaultHookArgv,
   type SupervisorContext,
   type SupervisorOptions,
@@ -23,7 +23,6 @@ import { type StartLocks, type StartOptions, startAgent } from './launch.js';
 import { Lifecycle } from './lifecycle.js';
 import { readTail, tailFile } from './logs.js';
 import { AgentMachines, isLive } from './machine.js';
-import { KeyedMutex } from './mutex.js';
 import { type EntryWithRules, PermissionBroker } from './permissions.js';
 import type { ResourceSample } from './procfs.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
@@ -213,7 +212,7 @@ export class Supervisor {
     const agent = await this.resolve(agentIdOrPrefix);
     if (options.raw) {
       const size = await this.ctx.tmux.paneSize(agent.tmuxSession).catch(() => null);
-      const log = join(agentDirOf(this.ctx.paths, agent.id), 'pane.log');
+      const log = agentFile(this.ctx.paths.agentsDir, agent.id, 'paneLog');
       const bytes = readTail(log, RAW_RENDER_BYTES);
       const rendered = await renderTerminal(bytes, size ?? { cols: 200, rows: 50 });
       return rendered.slice(-(options.lines ?? 200)).join('\n');
@@ -227,7 +226,7 @@ export class Supervisor {
       if (rendered !== null) return rendered;
     }
     return tailFile(
-      join(agentDirOf(this.ctx.paths, agent.id), 'pane.log'),
+      agentFile(this.ctx.paths.agentsDir, agent.id, 'paneLog'),
       options.lines ?? 200,
       options.raw ?? false,
     );
