@@ -105,7 +105,10 @@ export class BusFeeder {
       return;
     }
     this.reading = true;
-    this.idle = this.read().catch((err: unknown) => this.options.onError?.(err));
+    this.idle = this.read().catch((err: unknown) => {
+      if (this.options.onError) this.options.onError(err);
+      else process.emitWarning(`the event bus could not read the log (the next commit retries): ${err}`);
+    });
   }
 
   private async read(): Promise<void> {
