@@ -17,6 +17,7 @@ import { RepoService } from './repos.js';
 import { acquireStateLock } from './state-lock.js';
 import { createSupervision } from './supervision.js';
 import { TaskService } from './tasks.js';
+import { type CleanOptions, type CleanReport, type WorktreeRow, WorktreeService } from './worktrees.js';
 
 /**
  * Flotilla as a library: the store, the supervisor and the admission gate of a daemon, in this
@@ -72,6 +73,13 @@ export interface Flotilla {
       options?: { force?: boolean; removeWorktree?: boolean },
     ): Promise<RemoveOutcome>;
   };
+  readonly worktrees: {
+    /** Worktrees with their git status and the agent working in each (all: removed ones too). */
+    list(options?: { all?: boolean }): Promise<WorktreeRow[]>;
+    /** Removes the worktrees no agent uses, never losing work unless forced. */
+    clean(options?: CleanOptions): Promise<CleanReport>;
+    prune(): ReturnType<WorktreeService['prune']>;
+  };
   readonly events: {
     /** Every committed event matching `filter`, history first, then live. Returns unsubscribe. */
     subscribe(filter: EventFilter, handler: EventHandler): () => void;
@@ -109,6 +117,7 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
     const repos = new RepoService(s);
     const tasks = new TaskService(s);
     const events = new EventService(s);
+    const worktrees = new WorktreeService(s);
     const agents = new AgentService({
       store: s,
       supervisor: () => supervisor,
@@ -141,6 +150,11 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
         deny: (id, o = {}) => agents.deny(id, o, actor),
         send: (id, text) => agents.send(id, text, actor),
         remove: (id, o = {}) => agents.remove(id, o, actor),
+      },
+      worktrees: {
+        list: (listOptions) => worktrees.list(listOptions),
+        clean: (cleanOptions = {}) => worktrees.clean(cleanOptions, actor),
+        prune: () => worktrees.prune(),
       },
       events: {
         subscribe: (filter, handler) => bus.subscribe(filter, handler),

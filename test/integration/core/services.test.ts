@@ -59,6 +59,16 @@ describe('core services', () => {
       if (Date.now() > deadline) throw new Error(`the agent never wrote ${work}`);
       await new Promise((r) => setTimeout(r, 50));
     }
+    // A live agent's worktree is never cleaned, not even forced.
+    const busy = await flotilla.worktrees.clean({ force: true, dryRun: true });
+    expect(busy.removed).toEqual([]);
+    expect(busy.skipped).toEqual([
+      {
+        path: agent.worktreePath,
+        branch: agent.branch,
+        reason: expect.stringMatching(`^agent ${agent.id} is `),
+      },
+    ]);
     await flotilla.agents.stop(agent.id);
 
     // The untracked file is work: refused, and nothing changed (agent listed, worktree there).
