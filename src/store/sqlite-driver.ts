@@ -9,6 +9,8 @@ import {
 } from 'kysely';
 import { rethrowSqlite } from './sqlite-errors.js';
 
+const STATEMENT_CACHE_SIZE = 500;
+
 /**
  * kysely's SQLite driver, changed in the two ways several processes sharing one file need:
  * transactions start with BEGIN IMMEDIATE, so a writer takes the lock up front and waits for it
@@ -16,14 +18,32 @@ import { rethrowSqlite } from './sqlite-errors.js';
  * environmental errors become FlotillaErrors (DB_ERROR) with a hint.
  */
 class StoreSqliteConnection implements DatabaseConnection {
+  /**
+   * Prepared statements by SQL text. kysely sends the same few statements over and over (an
+   * event append is one insert, thousands a second under load) and preparing one costs about as
+   * much as running it; SQLite re-prepares a cached one itself if the schema changed.
+   */
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
   constructor(
     private readonly raw: BetterSqlite3.Database,
     private readonly file: string,
   ) {}
 
+  private prepare(sql: string): BetterSqlite3.Statement {
+    let stmt = this.statements.get(sql);
+    if (stmt === undefined) {
+      stmt = this.raw.prepare(sql);
+      // Queries built from lists (`in (?, ?, …)`) vary in text: bound the cache, simply.
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.clear();
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      const stmt = this.raw.prepare(compiledQuery.sql);
+      const stmt = this.prepare(compiledQuery.sql);
       const params = compiledQuery.parameters as unknown[];
       if (stmt.reader) return Promise.resolve({ rows: stmt.all(params) as R[] });
       const { changes, lastInsertRowid } = stmt.run(params);
