@@ -100,7 +100,7 @@ function startClients(url, token) {
 
 /** Appends `RATE` events/s for RUN_MS through `append`, sampling this process's RSS. */
 async function produce(append) {
-  let rssMax = process.memoryUsage().rss;
+  let rssMax = process.memoryUsage.rss();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let n = 0;
@@ -114,7 +114,7 @@ async function produce(append) {
       lastId = ids.at(-1);
       n = due;
     }
-    rssMax = Math.max(rssMax, process.memoryUsage().rss);
+    rssMax = Math.max(rssMax, process.memoryUsage.rss());
     await new Promise((r) => setTimeout(r, 2));
   }
   // This process's CPU per event (the clients run in a child): steadier than latency on a busy
@@ -143,7 +143,7 @@ async function runDaemon() {
     config,
     plugins: [core, new StreamPlugin(core, { terminals: false })],
   });
-  const rssBefore = process.memoryUsage().rss;
+  const rssBefore = process.memoryUsage.rss();
   const committedAt = new Map();
   const unlisten = core.store.onEvent((e) => committedAt.set(e.id, nowMs()));
   const { child, next } = startClients(`${daemon.url.replace('http', 'ws')}/api/v1/stream`, daemon.token);
