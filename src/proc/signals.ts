@@ -8,11 +8,19 @@ import { readStatFields } from './stat.js';
 
 /** The process exists and has not exited (a zombie waiting to be reaped has exited). */
 export function isAlive(pid: number): boolean {
+  return pidExists(pid) && !isZombie(pid);
+}
+
+/**
+ * The pid names a process, exited-but-unreaped (a zombie) included: one signal 0, no /proc read.
+ * For a check repeated every second where a zombie's few milliseconds do not matter.
+ */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return !isZombie(pid);
+    return true;
   } catch (e) {
-    // EPERM means it exists but belongs to someone else: alive.
+    // EPERM means it exists but belongs to someone else.
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

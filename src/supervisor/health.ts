@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { agentFile } from '../agents/agent-dir.js';
 import type { Agent } from '../domain/agent.js';
-import { processTree, scanProcesses } from '../proc/index.js';
+import { pidExists, processTree, scanProcesses } from '../proc/index.js';
 import { type PaneInfo, SESSION_PREFIX } from '../tmux/index.js';
 import type { SupervisorContext } from './context.js';
 import { healthEvent } from './health-events.js';
@@ -14,8 +15,11 @@ import { observeStream, streams } from './stream-watch.js';
 
 /**
  * The health monitor: one tick per second that must stay cheap with fifty idle agents. A tick
- * is one store query, ONE tmux call for every session (liveness, pid, activity), a stat of
- * each hook file and pane log, and a pane capture only for agents whose window showed activity. Resources
+ * is one store query, a stat of each hook file and pane log, a liveness check of each pane's
+ * process (a signal 0), and a pane capture only for agents whose window showed activity.
+ * tmux itself (ONE call for every session: liveness, pid, activity) is asked when something
+ * moved — an agent starting, a pane process gone, a pane log that grew — and at least every
+ * PANE_LIST_MAX_AGE_MS; spawning it every second was most of an idle fleet's cost. Resources
  * come from one /proc scan every few seconds, kept in memory. Deaths go to the lifecycle
  * (restart policy); stuck agents and resource limits get an `agent.health` event and the
  * configured action.
@@ -25,6 +29,8 @@ import { observeStream, streams } from './stream-watch.js';
 export interface HealthActions {
   stop(agentId: string, reason: string): Promise<unknown>;
   restart(agentId: string, reason: string): Promise<unknown>;
+  /** Reads a headless agent's newest conversation entries (its card's last words). */
+  refreshConversation(agent: Agent): Promise<unknown>;
 }
 
 /** Figures of one tick, for tests and benchmarks. */
@@ -40,6 +46,11 @@ export interface TickStats {
 
 /** How long a dead pane may report no exit status before it counts as "status unknown". */
 const REAP_GRACE_MS = 2_000;
+/**
+ * The last tmux pane list is reused for this long while every agent looks unchanged. What the
+ * cheap checks cannot see (a session killed while its process ignores SIGHUP) waits this long.
+ */
+const PANE_LIST_MAX_AGE_MS = 5_000;
 
 export class HealthMonitor {
   private timer: NodeJS.Timeout | null = null;
@@ -47,6 +58,11 @@ export class HealthMonitor {
   private lastSampleAt = 0;
   private readonly deathsInFlight = new Set<string>();
   private readonly deadSince = new Map<string, number>();
+  /** The last pane list from tmux, and when it was taken. */
+  private panes: PaneInfo[] = [];
+  private listedAt = Number.NEGATIVE_INFINITY;
+  /** Each live agent's pane log size at the last tick (-1: none): output shows as growth. */
+  private logSizes = new Map<string, number>();
 
   constructor(
     private readonly ctx: SupervisorContext,
@@ -94,10 +110,13 @@ export class HealthMonitor {
     stats.agents = agents.length;
     const generations = new Map(agents.map((a) => [a.id, ctx.runtime.get(a.id).generation]));
     let panes: PaneInfo[] = [];
-    if (agents.length > 0) {
-      panes = await ctx.tmux.listSessions(SESSION_PREFIX);
+    // Wall time, not ctx.now (which tests may hold still): the list's age is a cost, not a rule.
+    if (agents.length > 0 && !this.mayReusePanes(agents, Date.now())) {
+      this.panes = await ctx.tmux.listSessions(SESSION_PREFIX);
+      this.listedAt = Date.now();
       stats.tmuxCalls++;
     }
+    if (agents.length > 0) panes = this.panes;
     const byName = new Map(panes.map((p) => [p.name, p]));
     for (const agent of agents) {
       const rt = ctx.runtime.get(agent.id);
@@ -126,7 +145,7 @@ export class HealthMonitor {
         if (streams(ctx, agent)) {
           await observeStream(ctx, this.lifecycle, agent, rt);
           // The card's last words: a headless screen shows JSON, the conversation says what it said.
-          await ctx.conversations.refreshStream(agent).catch(() => undefined);
+          await this.actions.refreshConversation(agent).catch(() => undefined);
         }
         stats.captures += await observePane(ctx, this.lifecycle, agent, rt, t);
       } catch (err) {
@@ -144,6 +163,38 @@ export class HealthMonitor {
     }
     stats.ms = performance.now() - started;
     return stats;
+  }
+
+  /**
+   * Whether the last pane list still tells all: it is recent, and no agent is starting, lacks a
+   * pane, has a dead or vanished pane process, or printed anything (its pane log grew) since.
+   * Records every agent's pane log size, so a growth is seen at exactly one tick.
+   */
+  private mayReusePanes(agents: readonly Agent[], t: number): boolean {
+    let reuse = t - this.listedAt < PANE_LIST_MAX_AGE_MS;
+    const byName = new Map(this.panes.map((p) => [p.name, p]));
+    const sizes = new Map<string, number>();
+    for (const agent of agents) {
+      let size = -1;
+      try {
+        size =
+          statSync(agentFile(this.ctx.paths.agentsDir, agent.id, 'paneLog'), { throwIfNoEntry: false })
+            ?.size ?? -1;
+      } catch {}
+      sizes.set(agent.id, size);
+      if (!reuse) continue;
+      const pane = byName.get(agent.tmuxSession);
+      reuse =
+        agent.status !== 'starting' &&
+        pane !== undefined &&
+        !pane.paneDead &&
+        pane.panePid !== null &&
+        size !== -1 &&
+        size === this.logSizes.get(agent.id) &&
+        pidExists(pane.panePid);
+    }
+    this.logSizes = sizes;
+    return reuse;
   }
 
   private death(agent: Agent, exit: AgentExit, generation: number): void {

@@ -138,12 +138,11 @@ export class HookIngestor {
     const work: Promise<number>[] = [];
     for (const [id, entry] of this.tracked) {
       work.push(this.reportWriteFailure(entry).catch(() => 0));
-      let size: number;
+      let size: number | undefined;
       try {
-        size = statSync(entry.file).size;
-      } catch {
-        continue;
-      }
+        size = statSync(entry.file, { throwIfNoEntry: false })?.size;
+      } catch {}
+      if (size === undefined) continue;
       if (entry.offset === null || size !== entry.offset) work.push(this.poke(id).catch(() => 0));
     }
     await Promise.all(work);

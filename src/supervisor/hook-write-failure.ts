@@ -21,12 +21,12 @@ const NO_ROOM = new Set(['ENOSPC', 'EDQUOT', 'SHORT_WRITE']);
 /** The marker next to `eventsFile`, read but left in place; null when there is none. */
 export function readWriteFailure(eventsFile: string, agentId: string): WriteFailure | null {
   const path = join(dirname(eventsFile), AGENT_FILES.writeFailed);
-  let at: number;
+  // Checked every tick for every agent, and almost never there: no exception for a missing file.
+  let at: number | undefined;
   try {
-    at = statSync(path).mtimeMs;
-  } catch {
-    return null;
-  }
+    at = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  } catch {}
+  if (at === undefined) return null;
   let event: unknown;
   let code: unknown;
   try {
