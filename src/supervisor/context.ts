@@ -9,7 +9,6 @@ import type { Task } from '../domain/task.js';
 import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/open.js';
 import type { TmuxServer } from '../tmux/index.js';
-import type { ConversationService } from './conversation.js';
 import type { HookIngestor } from './hook-events.js';
 import type { AgentMachines } from './machine.js';
 import type { RepoConfigLoader, RepoConfigs } from './repo-config.js';
@@ -80,8 +79,6 @@ export interface SupervisorContext {
   readonly machines: AgentMachines;
   readonly runtime: RuntimeTable;
   readonly ingestor: HookIngestor;
-  /** Agents' conversations (transcripts, stream lines), read incrementally. */
-  readonly conversations: ConversationService;
   readonly startTimeoutMs: number;
   readonly stopGraceMs: number;
 }

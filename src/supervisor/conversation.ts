@@ -25,6 +25,13 @@ import {
 } from '../domain/conversation.js';
 import { KeyedMutex } from '../proc/keyed-mutex.js';
 import { adapterOf, type SupervisorContext } from './context.js';
+
+/** What reading conversations needs of the supervisor. */
+export type ConversationDeps = Pick<
+  SupervisorContext,
+  'store' | 'paths' | 'env' | 'repoConfigs' | 'adapterFor' | 'buildPrompt'
+>;
+
 import { rotatedLogOf } from './pane-log.js';
 
 /** Bytes of a file read at most (from its end) when it is first read. */
@@ -66,7 +73,7 @@ export class ConversationService {
   /** Reads of one agent never interleave. */
   private readonly reads = new KeyedMutex();
 
-  constructor(private readonly ctx: SupervisorContext) {}
+  constructor(private readonly ctx: ConversationDeps) {}
 
   /** A page of the agent's conversation. */
   async page(agent: Agent, query: ConversationQuery = {}): Promise<ConversationPage> {

@@ -1,8 +1,7 @@
 import type { Agent } from '../domain/agent.js';
 import { killProcessGroup } from '../proc/index.js';
 import { adapterOf, type SupervisorContext } from './context.js';
-import type { Lifecycle } from './lifecycle.js';
-import { observeStream, streams } from './stream-watch.js';
+import { observeStream, type SignalSink, streams } from './stream-watch.js';
 
 /** An agent's end: stopping its process, and reading what it said last. */
 
@@ -41,9 +40,14 @@ export async function killAgentProcess(ctx: SupervisorContext, agent: Agent): Pr
  * last screen, for a usage-limit message (resume later instead of counting a crash), the session
  * id an agent like codex prints as it exits, and the last words a crash report should quote.
  */
+/** What reading an agent's last words may do: apply a status, schedule a usage-limit resume. */
+export interface LastWordsSink extends SignalSink {
+  armResume(agentId: string, at: number, persist: boolean): Promise<void>;
+}
+
 export async function readLastWords(
   ctx: SupervisorContext,
-  lifecycle: Lifecycle,
+  lifecycle: LastWordsSink,
   agentId: string,
 ): Promise<void> {
   const agent = await ctx.store.agents.get(agentId);

@@ -5,7 +5,6 @@ import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { adapterOf, type SupervisorContext } from './context.js';
 import { readCompleteLines } from './hook-file.js';
-import type { Lifecycle } from './lifecycle.js';
 import { type PaneLogRotation, rotatedLogOf, rotatePaneLog } from './pane-log.js';
 import type { AgentRuntime } from './runtime.js';
 import { addUsage, emptyUsage, type UsageTotals } from './usage.js';
@@ -22,6 +21,11 @@ import { addUsage, emptyUsage, type UsageTotals } from './usage.js';
  * a line the cut split in two; a rebuild starts from them instead of from zero.
  */
 
+/** Where the statuses read from stream lines go (the lifecycle; named here so this file needs no import of it). */
+export interface SignalSink {
+  applySignal(agentId: string, signal: StatusSignal): Promise<void>;
+}
+
 /** Whether the agent's status comes (also) from stream lines. */
 export function streams(ctx: SupervisorContext, agent: Agent): boolean {
   const adapter = adapterOf(ctx, agent);
@@ -31,7 +35,7 @@ export function streams(ctx: SupervisorContext, agent: Agent): boolean {
 /** Reads the agent's new stream lines; returns how many were read. */
 export function observeStream(
   ctx: SupervisorContext,
-  lifecycle: Lifecycle,
+  lifecycle: SignalSink,
   agent: Agent,
   rt: AgentRuntime,
 ): Promise<number> {
@@ -44,7 +48,7 @@ export function observeStream(
  */
 export function rotateStreamLog(
   ctx: SupervisorContext,
-  lifecycle: Lifecycle,
+  lifecycle: SignalSink,
   agent: Agent,
   rt: AgentRuntime,
   maxBytes: number,
@@ -83,7 +87,7 @@ export function rotateStreamLog(
 
 async function readStream(
   ctx: SupervisorContext,
-  lifecycle: Lifecycle,
+  lifecycle: SignalSink,
   agent: Agent,
   rt: AgentRuntime,
 ): Promise<number> {
@@ -111,7 +115,7 @@ async function readStream(
 /** Applies stream lines one by one; while catching up, only the last status counts. */
 function lineReader(
   ctx: SupervisorContext,
-  lifecycle: Lifecycle,
+  lifecycle: SignalSink,
   agent: Agent,
   rt: AgentRuntime,
   catchingUp: boolean,

@@ -54,6 +54,8 @@ const RAW_RENDER_BYTES = 8 * 1024 * 1024;
 
 export class Supervisor {
   private readonly ctx: SupervisorContext;
+  /** Agents' conversations (transcripts, stream lines), read incrementally. */
+  private readonly conversations: ConversationService;
   private readonly lifecycle: Lifecycle;
   private readonly health: HealthMonitor;
   private readonly locks: StartLocks = { ports: new Set(), tasks: new Set() };
@@ -76,7 +78,7 @@ export class Supervisor {
       onHook: (agent, line, commit) => this.onHook(agent, line, commit),
       logger,
     });
-    const ctx = {
+    this.ctx = {
       store: options.store,
       config: options.config,
       repoConfigs: new RepoConfigs(options.config, options.configForRepo ?? null),
@@ -96,10 +98,7 @@ export class Supervisor {
       startTimeoutMs: options.startTimeoutMs ?? 60_000,
       stopGraceMs: options.stopGraceMs ?? 3_000,
     };
-    // The service reads through the context it is part of.
-    this.ctx = Object.assign(ctx, {
-      conversations: new ConversationService(ctx as unknown as SupervisorContext),
-    });
+    this.conversations = new ConversationService(this.ctx);
     this.lifecycle = new Lifecycle(this.ctx);
     this.health = new HealthMonitor(
       this.ctx,
@@ -107,6 +106,7 @@ export class Supervisor {
       {
         stop: (id, reason) => this.lifecycle.stop(id, reason),
         restart: (id, reason) => this.lifecycle.userRestart(id, reason),
+        refreshConversation: (agent) => this.conversations.refreshStream(agent),
       },
       options.tickMs ?? 1_000,
       options.resourceEveryMs ?? 5_000,
@@ -270,7 +270,7 @@ export class Supervisor {
 
   lastOutput(agentId: string): string | null {
     // A headless agent's screen shows its stream-json: its last words are in the conversation.
-    return this.ctx.conversations.lastSaid(agentId) ?? this.ctx.runtime.peek(agentId)?.lastOutput ?? null;
+    return this.conversations.lastSaid(agentId) ?? this.ctx.runtime.peek(agentId)?.lastOutput ?? null;
   }
 
   /**
@@ -278,7 +278,7 @@ export class Supervisor {
    * `after` a seq, or the last `limit` entries.
    */
   async conversation(agentIdOrPrefix: string, query: ConversationQuery = {}): Promise<ConversationPage> {
-    return this.ctx.conversations.page(await this.resolve(agentIdOrPrefix), query);
+    return this.conversations.page(await this.resolve(agentIdOrPrefix), query);
   }
 
   /** A usage-limit resume scheduled for the agent (ISO), or null. */
