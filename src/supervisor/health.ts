@@ -10,7 +10,7 @@ import { isLive } from './machine.js';
 import { boundPaneLog } from './pane-log-limit.js';
 import { observePane } from './pane-watch.js';
 import type { AgentExit } from './restart.js';
-import { type AgentRuntime, pushSample, touch } from './runtime.js';
+import type { AgentRuntime } from './runtime.js';
 import { observeStream, streams } from './stream-watch.js';
 
 /**
@@ -108,7 +108,7 @@ export class HealthMonitor {
     const stats: TickStats = { agents: 0, tmuxCalls: 0, captures: 0, rotations: 0, sampled: false, ms: 0 };
     const agents = (await ctx.store.agents.list()).filter((a) => isLive(a.status));
     stats.agents = agents.length;
-    const generations = new Map(agents.map((a) => [a.id, ctx.runtime.get(a.id).generation]));
+    const generations = new Map(agents.map((a) => [a.id, ctx.runtime.get(a.id).run.generation]));
     let panes: PaneInfo[] = [];
     // Wall time, not ctx.now (which tests may hold still): the list's age is a cost, not a rule.
     if (agents.length > 0 && !this.mayReusePanes(agents, Date.now())) {
@@ -120,7 +120,7 @@ export class HealthMonitor {
     const byName = new Map(panes.map((p) => [p.name, p]));
     for (const agent of agents) {
       const rt = ctx.runtime.get(agent.id);
-      const generation = generations.get(agent.id) ?? rt.generation;
+      const generation = generations.get(agent.id) ?? rt.run.generation;
       const pane = byName.get(agent.tmuxSession);
       if (!pane) {
         this.death(agent, { code: null, signal: null, vanished: true }, generation);
@@ -136,11 +136,7 @@ export class HealthMonitor {
         continue;
       }
       this.deadSince.delete(agent.id);
-      if (pane.activity !== rt.windowActivity) {
-        if (rt.windowActivity !== 0) touch(rt, t);
-        rt.windowActivity = pane.activity;
-        rt.captureDue = true;
-      }
+      if (rt.screen.sawActivity(pane.activity)) rt.health.touch(t);
       try {
         if (streams(ctx, agent)) {
           await observeStream(ctx, this.lifecycle, agent, rt);
@@ -211,10 +207,9 @@ export class HealthMonitor {
     const { ctx } = this;
     if (
       agent.status === 'starting' &&
-      !rt.warned.has('start-slow') &&
-      t - Date.parse(agent.statusSince) > ctx.startTimeoutMs
+      t - Date.parse(agent.statusSince) > ctx.startTimeoutMs &&
+      rt.health.warnOnce('start-slow')
     ) {
-      rt.warned.add('start-slow');
       await healthEvent(ctx, agent, {
         check: 'start-slow',
         level: 'warn',
@@ -225,10 +220,9 @@ export class HealthMonitor {
     if (
       stuckAfter > 0 &&
       agent.status === 'working' &&
-      !rt.warned.has('stuck') &&
-      t - rt.lastActivityAt > stuckAfter * 1000
+      t - rt.health.lastActivityAt > stuckAfter * 1000 &&
+      rt.health.warnOnce('stuck')
     ) {
-      rt.warned.add('stuck');
       await this.limitReached(
         agent,
         'stuck',
@@ -244,15 +238,18 @@ export class HealthMonitor {
    */
   private async checkWorktree(agent: Agent, rt: AgentRuntime): Promise<void> {
     const missing = !existsSync(agent.worktreePath);
-    if (missing && rt.worktreeMissing === null) {
-      rt.worktreeMissing = `its worktree ${agent.worktreePath} was deleted: the agent cannot save its work there`;
+    const { health } = rt;
+    if (missing && health.worktreeMissing === null) {
+      health.setWorktreeMissing(
+        `its worktree ${agent.worktreePath} was deleted: the agent cannot save its work there`,
+      );
       await healthEvent(this.ctx, agent, {
         check: 'worktree',
         level: 'error',
-        message: `agent ${agent.id}: ${rt.worktreeMissing}; stop it with: flotilla stop ${agent.id}`,
+        message: `agent ${agent.id}: ${health.worktreeMissing}; stop it with: flotilla stop ${agent.id}`,
       });
-    } else if (!missing && rt.worktreeMissing !== null) {
-      rt.worktreeMissing = null;
+    } else if (!missing && health.worktreeMissing !== null) {
+      health.setWorktreeMissing(null);
     }
   }
 
@@ -268,12 +265,10 @@ export class HealthMonitor {
     const all = scanProcesses();
     const { cpu_percent: cpuLimit, memory_mb: memLimit } = this.ctx.config.limits;
     for (const agent of alive) {
-      const rt = this.ctx.runtime.get(agent.id);
-      const sample = rt.meter.sample(processTree(all, byName.get(agent.tmuxSession)?.panePid as number), t);
-      pushSample(rt, sample);
+      const { health } = this.ctx.runtime.get(agent.id);
+      const sample = health.sample(processTree(all, byName.get(agent.tmuxSession)?.panePid as number), t);
       if (memLimit !== null && sample.rssBytes > memLimit * 1024 * 1024) {
-        if (!rt.warned.has('memory')) {
-          rt.warned.add('memory');
+        if (health.warnOnce('memory')) {
           const mb = Math.round(sample.rssBytes / 1024 / 1024);
           await this.limitReached(
             agent,
@@ -281,17 +276,16 @@ export class HealthMonitor {
             `agent ${agent.id} uses ${mb} MiB (limits.memory_mb is ${memLimit})`,
           );
         }
-      } else rt.warned.delete('memory');
+      } else health.clearWarning('memory');
       // Three samples in a row over the limit: a compile or a test run may spike for a moment.
-      rt.cpuOver = cpuLimit !== null && (sample.cpuPercent ?? 0) > cpuLimit ? rt.cpuOver + 1 : 0;
-      if (rt.cpuOver >= 3 && !rt.warned.has('cpu')) {
-        rt.warned.add('cpu');
+      const over = health.countCpuOver(cpuLimit !== null && (sample.cpuPercent ?? 0) > cpuLimit);
+      if (over >= 3 && health.warnOnce('cpu')) {
         await this.limitReached(
           agent,
           'cpu',
           `agent ${agent.id} uses ${sample.cpuPercent}% CPU (limits.cpu_percent is ${cpuLimit})`,
         );
-      } else if (rt.cpuOver === 0) rt.warned.delete('cpu');
+      } else if (over === 0) health.clearWarning('cpu');
     }
   }
 

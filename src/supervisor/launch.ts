@@ -210,9 +210,8 @@ export async function startAgent(
     });
 
     const rt = ctx.runtime.get(agent.id);
-    rt.generation++;
-    rt.pendingPrompt = prepared.pendingPrompt;
-    rt.streamOffset = 0;
+    rt.run.launched(prepared.pendingPrompt);
+    rt.stream.startFresh();
     ctx.ingestor.track(agent);
     // Hook lines written before the watch began (a fast agent) are read now, not at the next tick.
     void ctx.ingestor.poke(agent.id).catch(() => 0);

@@ -12,7 +12,6 @@ import { canTransition, type HeldAgent, isLive } from './machine.js';
 import { relaunch } from './relaunch.js';
 import { type AgentExit, decideRestart, describeExit, exitKind } from './restart.js';
 import { rateLimitWait, recordRunEnd, runEndOf } from './run-ends.js';
-import { clearTimers } from './runtime.js';
 import { hasFacts, statusFacts } from './status-facts.js';
 import { killAgentProcess, readLastWords } from './stop.js';
 import { observeStream, streams } from './stream-watch.js';
@@ -22,9 +21,6 @@ import { observeStream, streams } from './stream-watch.js';
  * their backoff, usage-limit resumes, and a user's stop (which is never undone). Timers are
  * persisted as times in the store, so a restarted daemon re-arms them.
  */
-
-/** setTimeout cannot wait longer than this (about 24.8 days); longer waits are re-armed. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Lifecycle {
   constructor(private readonly ctx: SupervisorContext) {}
@@ -37,10 +33,11 @@ export class Lifecycle {
   async onDeath(agentId: string, exit: AgentExit, generation: number): Promise<void> {
     const { ctx } = this;
     const rt = ctx.runtime.get(agentId);
-    if (rt.generation !== generation) return;
+    if (rt.run.generation !== generation) return;
     // Waiting out a limit with its process gone (a headless run that gave up): nothing to judge
     // until the resume (after a daemon restart the resume time is only in the store so far).
-    const waiting = rt.resumeAt ?? Date.parse((await ctx.store.supervision.get(agentId)).resumeAt ?? '');
+    const waiting =
+      rt.wakeups.resumeAt ?? Date.parse((await ctx.store.supervision.get(agentId)).resumeAt ?? '');
     const current = await ctx.store.agents.get(agentId);
     if (waiting > ctx.now() && current?.status === 'rate_limited') {
       // Its last stream lines are still read now: left unread, the relaunch would take them for its own.
@@ -51,19 +48,20 @@ export class Lifecycle {
     await readLastWords(ctx, this, agentId);
     await ctx.machines.run(agentId, async (held) => {
       const agent = held.agent;
-      if (rt.generation !== generation || !isLive(agent.status) || rt.stopping) return;
+      if (rt.run.generation !== generation || !isLive(agent.status) || rt.run.stopping) return;
       if (exit.code !== null && exit.code !== agent.exitCode) {
         await ctx.store.agents.update(agentId, { exitCode: exit.code }, 'supervisor');
       }
       const now = ctx.now();
       const runEnd = runEndOf(rt);
-      if (rt.resumeAt !== null && rt.resumeAt > now) {
+      const resumeAt = rt.wakeups.resumeAt;
+      if (resumeAt !== null && resumeAt > now) {
         // A limit is never a crash and spends no restart: the one resume is already armed.
         if (agent.status !== 'rate_limited') {
           await held.set(
             'rate_limited',
             'liveness',
-            `${runEnd?.reason ?? 'rate limited'}; resumes at ${new Date(rt.resumeAt).toISOString()}`,
+            `${runEnd?.reason ?? 'rate limited'}; resumes at ${new Date(resumeAt).toISOString()}`,
           );
         }
         return;
@@ -80,7 +78,7 @@ export class Lifecycle {
         return;
       }
       const kind = exitKind(exit);
-      rt.diedWaiting = agent.status === 'needs_input' || agent.status === 'idle';
+      rt.run.died(agent.status === 'needs_input' || agent.status === 'idle');
       const said = runEnd && runEnd.outcome !== 'success' ? `: ${runEnd.reason}` : '';
       await held.set(kind === 'clean' ? 'exited' : 'crashed', 'liveness', `${describeExit(exit)}${said}`);
       const { restarts } = await ctx.store.supervision.get(agentId);
@@ -97,7 +95,7 @@ export class Lifecycle {
           level: 'error',
           final: true,
           message: `agent ${agent.id} ${describeExit(exit)} and will not be restarted: ${decision.reason}`,
-          lastOutput: rt.lastWords,
+          lastOutput: rt.run.lastWords,
         });
       } else if (kind === 'clean') {
         await this.onExited(held.agent, runEnd);
@@ -136,20 +134,14 @@ export class Lifecycle {
 
   /** (Re-)arms the timer of a restart due at `at` (epoch ms). */
   armRestart(agentId: string, at: number, reason: string): void {
-    const rt = this.ctx.runtime.get(agentId);
-    if (rt.restartTimer) clearTimeout(rt.restartTimer);
-    const wait = Math.max(0, at - this.ctx.now());
-    rt.restartTimer = setTimeout(
-      () => {
-        rt.restartTimer = null;
-        if (wait > MAX_TIMER_MS) return this.armRestart(agentId, at, reason);
+    this.ctx.runtime.get(agentId).wakeups.armRestart(
+      at - this.ctx.now(),
+      () =>
         void this.policyRestart(agentId, reason).catch((err) =>
           this.ctx.logger.error({ agentId, err }, 'scheduled restart failed'),
-        );
-      },
-      Math.min(wait, MAX_TIMER_MS),
+        ),
+      () => this.armRestart(agentId, at, reason),
     );
-    rt.restartTimer.unref();
   }
 
   /** A restart decided by the policy: only if the agent is still dead and nobody stopped it. */
@@ -159,7 +151,7 @@ export class Lifecycle {
       if (held.agent.status !== 'crashed' && held.agent.status !== 'exited') return;
       // An agent that was mid-task is asked to carry on; one that was waiting for its user
       // comes back waiting (a "continue" would start a turn, and spend tokens, nobody asked for).
-      const waiting = this.ctx.runtime.get(agentId).diedWaiting;
+      const waiting = this.ctx.runtime.get(agentId).run.diedWaiting;
       const failure = await relaunch(this.ctx, held, {
         reason,
         byUser: false,
@@ -256,14 +248,14 @@ export class Lifecycle {
       if (resetKnown || (signal.status === 'rate_limited' && signal.runEnd)) {
         // Several writes follow (resume time, status, health event): the line is on record first.
         await hook?.();
-        const pending = rt.resumeAt !== null && rt.resumeAt > now;
+        const pending = rt.wakeups.resumePending(now);
         if (resetKnown || !pending) {
           const at = resetKnown
             ? (signal.resumeAt as Date).getTime()
             : now + rateLimitWait(rt, ctx.config.restart);
           await this.armResume(agentId, at, true);
         }
-        const at = new Date(rt.resumeAt ?? now).toISOString();
+        const at = new Date(rt.wakeups.resumeAt ?? now).toISOString();
         const why = signal.runEnd?.reason ?? signal.detail ?? 'usage limit';
         const detail = shorten(`${why}; resumes at ${at}`, 300);
         if (isLive(held.agent.status)) {
@@ -286,7 +278,7 @@ export class Lifecycle {
       }
       // Nothing overrides a limit being waited out (Claude Code's idle notification, a redraw)
       // until the resume; stop and restart cancel it.
-      if (held.agent.status === 'rate_limited' && rt.resumeAt !== null && rt.resumeAt > now) return;
+      if (held.agent.status === 'rate_limited' && rt.wakeups.resumePending(now)) return;
       const before = held.agent;
       const allowed = before.status === signal.status || canTransition(before.status, signal.status);
       const facts = statusFacts(before, allowed ? signal.status : before.status, signal, now);
@@ -298,14 +290,13 @@ export class Lifecycle {
         hook &&
           ((to, source, actor, detail) => hook({ status: { status: to, source, actor, detail }, facts })),
       );
-      if (result.changed) rt.lastActivityAt = ctx.now();
+      if (result.changed) rt.health.active(ctx.now());
       // Unchanged (or refused): the facts alone, with the hook line when there is one.
       if (hook) await hook(hasFacts(facts) ? { facts } : {});
       else if (hasFacts(facts)) await ctx.store.agents.setFacts(agentId, facts);
       const ready = held.agent.status === 'idle' || held.agent.status === 'needs_input';
-      if (ready && rt.pendingPrompt !== null) {
-        const text = rt.pendingPrompt;
-        rt.pendingPrompt = null;
+      const text = ready ? rt.run.takePendingPrompt() : null;
+      if (text !== null) {
         await ctx.tmux.sendText(held.agent.tmuxSession, text, { enter: true });
         await held.set('working', 'supervisor', 'initial prompt sent');
       }
@@ -314,30 +305,23 @@ export class Lifecycle {
 
   /** Schedules a usage-limit resume at `at` (epoch ms); `persist` records it for a daemon restart. */
   async armResume(agentId: string, at: number, persist: boolean): Promise<void> {
-    const rt = this.ctx.runtime.get(agentId);
     if (persist) await this.ctx.store.supervision.setResumeAt(agentId, new Date(at).toISOString());
-    rt.resumeAt = at;
-    if (rt.resumeTimer) clearTimeout(rt.resumeTimer);
-    const wait = Math.max(0, at - this.ctx.now());
-    rt.resumeTimer = setTimeout(
-      () => {
-        rt.resumeTimer = null;
-        if (wait > MAX_TIMER_MS) return void this.armResume(agentId, at, false);
+    this.ctx.runtime.get(agentId).wakeups.armResume(
+      at,
+      at - this.ctx.now(),
+      () =>
         void this.resumeNow(agentId).catch((err) =>
           this.ctx.logger.error({ agentId, err }, 'usage-limit resume failed'),
-        );
-      },
-      Math.min(wait, MAX_TIMER_MS),
+        ),
+      () => void this.armResume(agentId, at, false),
     );
-    rt.resumeTimer.unref();
   }
 
   /** The usage limit has reset: nudge a waiting agent, or relaunch one that exited. */
   resumeNow(agentId: string): Promise<void> {
     const { ctx } = this;
     return ctx.machines.run(agentId, async (held) => {
-      const rt = ctx.runtime.get(agentId);
-      rt.resumeAt = null;
+      ctx.runtime.get(agentId).wakeups.resumed();
       await ctx.store.supervision.setResumeAt(agentId, null);
       const { status, tmuxSession } = held.agent;
       const pane = await ctx.tmux.paneInfo(tmuxSession).catch(() => null);
@@ -359,8 +343,7 @@ export class Lifecycle {
   /** Cancels a pending restart or usage-limit resume, in memory and in the store. */
   async cancelWakeups(agentId: string): Promise<void> {
     const rt = this.ctx.runtime.get(agentId);
-    clearTimers(rt);
-    rt.resumeAt = null;
+    rt.wakeups.cancel();
     await this.ctx.store.supervision.clearWakeups(agentId);
   }
 }

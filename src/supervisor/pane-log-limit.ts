@@ -33,7 +33,7 @@ export async function boundPaneLog(
       ? await rotateStreamLog(ctx, lifecycle, agent, rt, maxBytes)
       : rotatePaneLog(file, maxBytes);
     if (rotation) {
-      rt.warned.delete('pane-log');
+      rt.health.clearWarning('pane-log');
       ctx.logger.info(
         { agentId: agent.id, bytes: rotation.cut, kept: rotation.cut - rotation.keptFrom },
         'pane log rotated',
@@ -42,8 +42,7 @@ export async function boundPaneLog(
     return rotation;
   } catch (err) {
     // Once per episode: a log that cannot be rotated would otherwise warn every second.
-    if (!rt.warned.has('pane-log')) {
-      rt.warned.add('pane-log');
+    if (rt.health.warnOnce('pane-log')) {
       ctx.logger.warn({ agentId: agent.id, err, file }, 'cannot rotate pane log');
     }
     return null;

@@ -49,47 +49,48 @@ export async function observePane(
 ): Promise<number> {
   const adapter = adapterOf(ctx, agent);
   const hooks = adapter.signals.hooks;
+  const screenState = rt.screen;
   // A starting agent is looked at every tick: a first-run dialog drawn in the same second as the
   // last capture leaves tmux's activity clock (whole seconds) unchanged, and the agent would
   // wait on it forever (seen with 2.1.197 in the e2e tests, ~1 run in 4).
   // A hook agent shown working whose hooks went silent is looked at now and then, even with no
   // activity: after an Escape typed in an attached terminal the screen no longer changes.
   const silentLook =
-    hooks && agent.status === 'working' && hooksSilent(rt, t) && t - rt.lastCaptureAt > HOOKS_SILENT_MS;
-  if (!rt.captureDue && agent.status !== 'starting' && !silentLook) return 0;
-  if (hooks && agent.status !== 'starting' && t - rt.lastCaptureAt < HOOK_AGENT_CAPTURE_MS) return 0;
+    hooks &&
+    agent.status === 'working' &&
+    hooksSilent(rt, t) &&
+    t - screenState.lastCaptureAt > HOOKS_SILENT_MS;
+  if (!screenState.captureDue && agent.status !== 'starting' && !silentLook) return 0;
+  if (hooks && agent.status !== 'starting' && t - screenState.lastCaptureAt < HOOK_AGENT_CAPTURE_MS) return 0;
   const screen = await ctx.tmux.capturePane(agent.tmuxSession);
-  rt.lastCaptureAt = t;
-  rt.captureDue = false;
   // Kept for the dashboard's cards: computed once per capture, so listing agents costs nothing.
-  rt.lastOutput = lastOutputLine(screen) ?? rt.lastOutput;
+  screenState.captured(t, lastOutputLine(screen));
 
   const entry = ctx.repoConfigs.forQuietly(agent.repoId).agents[agent.adapter];
   if (agent.status === 'starting' && entry?.skip_first_run_dialogs !== false && adapter.firstRunKeys) {
     const keys = adapter.firstRunKeys(screen);
     if (keys && keys.length > 0) {
-      rt.firstRunSeenAt ??= t;
-      if (t - rt.firstRunSeenAt < FIRST_RUN_SETTLE_MS) {
-        rt.captureDue = true;
+      if (screenState.firstRunShownFor(t) < FIRST_RUN_SETTLE_MS) {
+        screenState.lookSoon();
         return 1;
       }
       ctx.logger.info({ agentId: agent.id, keys }, 'answering a first-run dialog');
       await ctx.tmux.sendKeys(agent.tmuxSession, keys);
-      rt.captureDue = true;
+      screenState.lookSoon();
       return 1;
     }
   }
 
-  const resumeAt = rt.resumeAt === null ? adapter.detectUsageLimit(screen, new Date(t)) : null;
+  const resumeAt = rt.wakeups.resumeAt === null ? adapter.detectUsageLimit(screen, new Date(t)) : null;
   if (resumeAt && resumeAt.getTime() > t) {
     await lifecycle.applySignal(agent.id, { status: 'idle', source: 'pane', resumeAt });
     return 1;
   }
 
   const signal = adapter.fromPane(screen);
-  const report = rt.debouncer.push(signal, t);
+  const report = screenState.debouncer.push(signal, t);
   // A new classification waits for confirmation: look again next tick even without activity.
-  if (signal && !report && signal.status !== rt.debouncer.current?.status) rt.captureDue = true;
+  if (signal && !report && signal.status !== screenState.debouncer.current?.status) screenState.lookSoon();
 
   if (!signal) {
     // An agent without hooks that draws output and has no pattern to match is at least running;
@@ -99,7 +100,7 @@ export async function observePane(
     if (
       !hooks &&
       agent.status === 'starting' &&
-      ((rt.windowActivity > 0 && screen.trim() !== '') || quietStart)
+      ((screenState.windowActivity > 0 && screen.trim() !== '') || quietStart)
     ) {
       await lifecycle.applySignal(agent.id, {
         status: 'working',
@@ -121,12 +122,12 @@ export async function observePane(
     if (signal.detail !== agent.statusDetail) await lifecycle.applySignal(agent.id, signal);
     return 1;
   }
-  const steady = rt.debouncer.current;
+  const steady = screenState.debouncer.current;
   if (
     hooks &&
     agent.status === 'starting' &&
     steady?.status === 'needs_input' &&
-    t - rt.lastHookAt > HOOK_QUIET_MS &&
+    t - screenState.lastHookAt > HOOK_QUIET_MS &&
     t - Date.parse(agent.statusSince) > STARTING_STUCK_MS
   ) {
     await lifecycle.applySignal(agent.id, steady);
@@ -144,7 +145,7 @@ export async function observePane(
   }
   if (!report) return 1;
   if (hooks) {
-    const quiet = t - rt.lastHookAt > HOOK_QUIET_MS;
+    const quiet = t - screenState.lastHookAt > HOOK_QUIET_MS;
     const dialogShown = signal.status === 'needs_permission' && agent.status !== 'needs_permission';
     const dialogGone = agent.status === 'needs_permission' && signal.status !== 'needs_permission';
     if (quiet && (dialogShown || dialogGone)) await lifecycle.applySignal(agent.id, report);
@@ -155,5 +156,5 @@ export async function observePane(
 }
 
 function hooksSilent(rt: AgentRuntime, t: number): boolean {
-  return t - rt.lastHookAt > HOOKS_SILENT_MS;
+  return t - rt.screen.lastHookAt > HOOKS_SILENT_MS;
 }

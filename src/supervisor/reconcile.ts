@@ -59,8 +59,8 @@ export async function reconcile(ctx: SupervisorContext, lifecycle: Lifecycle): P
     if (!isLive(agent.status)) continue;
     const pane = byName.get(agent.tmuxSession);
     if (pane && !pane.paneDead) {
-      rt.windowActivity = pane.activity;
-      rt.lastActivityAt = ctx.now();
+      rt.screen.adopt(pane.activity);
+      rt.health.touch(ctx.now());
       if (pane.panePid !== null && pane.panePid !== agent.pid) {
         await store.agents.update(agent.id, { pid: pane.panePid }, 'supervisor');
       }
@@ -73,7 +73,7 @@ export async function reconcile(ctx: SupervisorContext, lifecycle: Lifecycle): P
       const exit = pane
         ? { code: pane.paneDeadStatus, signal: pane.paneDeadSignal }
         : { code: null, signal: null, vanished: true };
-      await lifecycle.onDeath(agent.id, exit, rt.generation);
+      await lifecycle.onDeath(agent.id, exit, rt.run.generation);
       report.dead.push(agent.id);
     }
   }

@@ -33,7 +33,7 @@ export async function relaunch(
   const rt = ctx.runtime.get(before.id);
   const source = options.byUser ? 'user' : 'supervisor';
   await held.set('restarting', source, options.reason);
-  rt.generation++;
+  rt.run.relaunching();
   const now = ctx.now();
   try {
     const task = await store.tasks.get(before.taskId);
@@ -79,11 +79,9 @@ export async function relaunch(
     });
     await held.refresh();
     await held.set('starting', 'supervisor', options.reason);
-    rt.lastActivityAt = ctx.now();
-    rt.warned.clear();
-    rt.captureDue = true;
-    rt.debouncer.reset();
-    rt.pendingPrompt = prepared.pendingPrompt;
+    rt.health.newEpisode(ctx.now());
+    rt.screen.restart();
+    rt.run.relaunched(prepared.pendingPrompt);
     ctx.ingestor.track(held.agent);
     ctx.logger.info(
       { agentId: before.id, restartCount: held.agent.restartCount, reason: options.reason },

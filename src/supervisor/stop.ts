@@ -12,9 +12,7 @@ import { observeStream, type SignalSink, streams } from './stream-watch.js';
  * death is a stop, not a crash. Returns the signal that ended it, or null if it was not running.
  */
 export async function killAgentProcess(ctx: SupervisorContext, agent: Agent): Promise<string | null> {
-  const rt = ctx.runtime.get(agent.id);
-  rt.stopping = true;
-  try {
+  return ctx.runtime.get(agent.id).run.whileStopping(async () => {
     const pane = await ctx.tmux.paneInfo(agent.tmuxSession);
     if (!pane || pane.paneDead || pane.panePid === null) return null;
     const outcome = await killProcessGroup(pane.panePid, { graceMs: ctx.stopGraceMs });
@@ -30,9 +28,7 @@ export async function killAgentProcess(ctx: SupervisorContext, agent: Agent): Pr
       await new Promise((r) => setTimeout(r, 25));
     }
     return outcome;
-  } finally {
-    rt.stopping = false;
-  }
+  });
 }
 
 /**
@@ -60,11 +56,13 @@ export async function readLastWords(
   } catch {
     return;
   }
-  rt.lastWords = text
-    .split('\n')
-    .filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l))
-    .slice(-10)
-    .join('\n');
+  rt.run.saidLast(
+    text
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l))
+      .slice(-10)
+      .join('\n'),
+  );
   const adapter = adapterOf(ctx, agent);
   const sessionId = adapter.sessionIdFromPane?.(text) ?? null;
   if (sessionId && sessionId !== agent.sessionId) {

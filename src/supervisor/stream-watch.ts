@@ -39,7 +39,7 @@ export function observeStream(
   agent: Agent,
   rt: AgentRuntime,
 ): Promise<number> {
-  return queued(rt, () => readStream(ctx, lifecycle, agent, rt));
+  return rt.stream.queued(() => readStream(ctx, lifecycle, agent, rt));
 }
 
 /**
@@ -53,11 +53,11 @@ export function rotateStreamLog(
   rt: AgentRuntime,
   maxBytes: number,
 ): Promise<PaneLogRotation | null> {
-  return queued(rt, async () => {
+  return rt.stream.queued(async () => {
     const dir = agentDir(ctx.paths.agentsDir, agent.id);
     const file = join(dir, AGENT_FILES.paneLog);
     await readStream(ctx, lifecycle, agent, rt);
-    const from = rt.streamOffset ?? 0;
+    const from = rt.stream.offset ?? 0;
     // pane.log.1 keeps the start of an unfinished line, so the line is whole once it ends.
     const rotation = rotatePaneLog(file, maxBytes, { keepFrom: from });
     if (!rotation) return null;
@@ -78,9 +78,9 @@ export function rotateStreamLog(
       ctx.logger.warn({ agentId: agent.id }, 'stream lines cut off by a pane log rotation were not read');
     }
     await reader.finish();
-    rt.streamCarry = carry;
-    rt.streamOffset = 0;
-    writeStreamState(dir, { usage: rt.usage, carry });
+    rt.stream.carry = carry;
+    rt.stream.offset = 0;
+    writeStreamState(dir, { usage: rt.stream.usage, carry });
     return rotation;
   });
 }
@@ -93,22 +93,22 @@ async function readStream(
 ): Promise<number> {
   const dir = agentDir(ctx.paths.agentsDir, agent.id);
   const file = join(dir, AGENT_FILES.paneLog);
-  const catchingUp = rt.streamOffset === null;
+  const catchingUp = rt.stream.offset === null;
   if (catchingUp) restore(rt, readStreamState(dir));
   const reader = lineReader(ctx, lifecycle, agent, rt, catchingUp);
-  let offset = rt.streamOffset ?? 0;
+  let offset = rt.stream.offset ?? 0;
   for (;;) {
     const read = readCompleteLines(file, offset);
     if (read.reset) {
       // Cut by something other than a rotation: what it held is gone; what was rotated stays.
       restore(rt, readStreamState(dir));
-      rt.streamCarry = '';
+      rt.stream.carry = '';
     }
     offset = read.offset;
     if (read.lines.length === 0) break;
     for (const { text } of read.lines) await reader.line(text);
   }
-  rt.streamOffset = offset;
+  rt.stream.offset = offset;
   return reader.finish();
 }
 
@@ -126,8 +126,8 @@ function lineReader(
   let sessionId = agent.sessionId;
   return {
     async line(text: string): Promise<void> {
-      const whole = rt.streamCarry === '' ? text : rt.streamCarry + text;
-      rt.streamCarry = '';
+      const whole = rt.stream.carry === '' ? text : rt.stream.carry + text;
+      rt.stream.carry = '';
       const line = whole.replace(/\r$/, '').trim();
       if (!parse || !line.startsWith('{')) return;
       let result: ReturnType<typeof parse>;
@@ -138,7 +138,7 @@ function lineReader(
       }
       if (!result) return;
       count++;
-      if (result.usage) addUsage(rt.usage, result.usage);
+      if (result.usage) addUsage(rt.stream.usage, result.usage);
       // Agents that choose their own session id (codex) say it here: it is what resume needs.
       if (result.sessionId && result.sessionId !== sessionId) {
         sessionId = result.sessionId;
@@ -151,17 +151,10 @@ function lineReader(
     },
     async finish(): Promise<number> {
       if (last) await lifecycle.applySignal(agent.id, last);
-      if (count > 0) rt.lastActivityAt = ctx.now();
+      if (count > 0) rt.health.active(ctx.now());
       return count;
     },
   };
-}
-
-/** Runs stream work of one agent one piece at a time (a stop's last read vs the tick's rotation). */
-function queued<T>(rt: AgentRuntime, fn: () => Promise<T>): Promise<T> {
-  const run = rt.streamQueue.then(fn, fn);
-  rt.streamQueue = run.catch(() => undefined);
-  return run;
 }
 
 /** What the rotated-away part of an agent's pane log said. */
@@ -174,8 +167,8 @@ interface StreamState {
 const MAX_CARRY_BYTES = 1024 * 1024;
 
 function restore(rt: AgentRuntime, state: StreamState): void {
-  rt.usage = state.usage;
-  rt.streamCarry = state.carry;
+  rt.stream.usage = state.usage;
+  rt.stream.carry = state.carry;
 }
 
 function readStreamState(dir: string): StreamState {

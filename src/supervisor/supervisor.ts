@@ -29,7 +29,7 @@ import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type RemoveOptions, type RemoveOutcome, removeAgent } from './remove.js';
 import { renderTerminal } from './render.js';
 import { RepoConfigs } from './repo-config.js';
-import { RuntimeTable, touch } from './runtime.js';
+import { RuntimeTable } from './runtime.js';
 import { runScreenPlan, type ScreenIo } from './screen-protocol.js';
 import { observeStream, streams } from './stream-watch.js';
 import type { UsageTotals } from './usage.js';
@@ -185,7 +185,7 @@ export class Supervisor {
         await io.key('Enter');
       }
     });
-    touch(this.ctx.runtime.get(agent.id), this.ctx.now());
+    this.ctx.runtime.get(agent.id).health.touch(this.ctx.now());
     // The prompt is in: working now, not when the UserPromptSubmit hook lands up to 2 s later.
     await this.applyUserSignal(agent, { status: 'working', source: 'user', detail: 'message sent' });
   }
@@ -242,7 +242,7 @@ export class Supervisor {
 
   /** CPU and memory of the agent's process tree, sampled every few seconds (kept in memory). */
   resources(agentId: string): AgentResources {
-    const samples = [...(this.ctx.runtime.peek(agentId)?.samples ?? [])];
+    const samples = this.ctx.runtime.peek(agentId)?.health.samples ?? [];
     return { latest: samples.at(-1) ?? null, samples };
   }
 
@@ -253,10 +253,10 @@ export class Supervisor {
   async usage(agentIdOrPrefix: string): Promise<UsageTotals> {
     const agent = await this.resolve(agentIdOrPrefix);
     const rt = this.ctx.runtime.get(agent.id);
-    if (rt.streamOffset === null && streams(this.ctx, agent)) {
+    if (rt.stream.offset === null && streams(this.ctx, agent)) {
       await observeStream(this.ctx, this.lifecycle, agent, rt);
     }
-    return { ...rt.usage };
+    return { ...rt.stream.usage };
   }
 
   /**
@@ -270,7 +270,7 @@ export class Supervisor {
 
   lastOutput(agentId: string): string | null {
     // A headless agent's screen shows its stream-json: its last words are in the conversation.
-    return this.conversations.lastSaid(agentId) ?? this.ctx.runtime.peek(agentId)?.lastOutput ?? null;
+    return this.conversations.lastSaid(agentId) ?? this.ctx.runtime.peek(agentId)?.screen.lastOutput ?? null;
   }
 
   /**
@@ -283,7 +283,7 @@ export class Supervisor {
 
   /** A usage-limit resume scheduled for the agent (ISO), or null. */
   resumeAt(agentId: string): string | null {
-    const at = this.ctx.runtime.peek(agentId)?.resumeAt;
+    const at = this.ctx.runtime.peek(agentId)?.wakeups.resumeAt;
     return at == null ? null : new Date(at).toISOString();
   }
 
@@ -294,7 +294,7 @@ export class Supervisor {
 
   /** What is wrong with a live agent right now, for its view: a vanished worktree, a lost hook event. */
   warning(agentId: string): string | null {
-    return this.ctx.runtime.peek(agentId)?.worktreeMissing ?? this.ctx.ingestor.writeFailure(agentId);
+    return this.ctx.runtime.peek(agentId)?.health.worktreeMissing ?? this.ctx.ingestor.writeFailure(agentId);
   }
 
   /** The HTTP poke of `flotilla hook`: read the agent's new hook lines now. */
@@ -355,7 +355,7 @@ export class Supervisor {
     }
     const viaTool = await this.permissions.answer(agent, answer);
     if (viaTool !== null) {
-      touch(this.ctx.runtime.get(agent.id), this.ctx.now());
+      this.ctx.runtime.get(agent.id).health.touch(this.ctx.now());
       const detail = answer.decision === 'approve' ? 'permission granted' : 'permission denied';
       await this.lifecycle.applySignal(agent.id, {
         status: 'working',
@@ -375,7 +375,7 @@ export class Supervisor {
       await runScreenPlan(io, plan, { attachHint: hints.attach });
       return plan.chosen;
     });
-    touch(this.ctx.runtime.get(agent.id), this.ctx.now());
+    this.ctx.runtime.get(agent.id).health.touch(this.ctx.now());
     const after: StatusSignal =
       answer.decision === 'approve'
         ? { status: 'working', source: 'user', detail: `permission granted: ${chosen}` }
@@ -400,9 +400,7 @@ export class Supervisor {
   private async applyUserSignal(agent: Agent, signal: StatusSignal): Promise<void> {
     await this.lifecycle.applySignal(agent.id, signal);
     if (adapterOf(this.ctx, agent).signals.hooks) return;
-    const rt = this.ctx.runtime.get(agent.id);
-    rt.debouncer.reset(signal);
-    rt.captureDue = true;
+    this.ctx.runtime.get(agent.id).screen.restart(signal);
   }
 
   /** The pane, as a screen protocol sees it: capture, one key, literal text or one paste. */
@@ -419,12 +417,12 @@ export class Supervisor {
   private async onHook(ref: AgentRef, line: HookLine, commit: HookCommit): Promise<void> {
     const { ctx } = this;
     const rt = ctx.runtime.get(ref.id);
-    rt.lastHookAt = ctx.now();
-    touch(rt, rt.lastHookAt);
+    const now = ctx.now();
+    rt.health.touch(now);
     // Look at the screen again (throttled): a TUI's last redraw after a hook often lands in the
     // same second as earlier output, which tmux's activity clock cannot tell apart, and the
     // dashboard's card would keep showing a spinner line from before the turn ended.
-    rt.captureDue = true;
+    rt.screen.hookArrived(now);
     const agent = await ctx.store.agents.get(ref.id);
     if (!agent) return;
     const adapter = adapterOf(ctx, agent);
@@ -435,7 +433,7 @@ export class Supervisor {
       adapter.fromHook?.({ hook_event_name: line.event, ...line.payload }, agent.mode, when) ?? null;
     if (!signal) return;
     // A hook is the better signal: what the screen seemed to say until now is forgotten.
-    rt.debouncer.reset(signal);
+    rt.screen.hookArrived(now, signal);
     await this.lifecycle.applySignal(agent.id, signal, commit);
   }
 
