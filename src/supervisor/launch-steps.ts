@@ -15,7 +15,10 @@ export const START_PROBE_MS = 150;
  * The first free port block: `port_range_start + k × port_block_size`, not held by a live
  * worktree nor by a start in flight (which `held` records until it commits or fails).
  */
-export async function choosePortBase(ctx: SupervisorContext, held: Set<number>): Promise<number> {
+export async function choosePortBase(
+  ctx: Pick<SupervisorContext, 'config' | 'store'>,
+  held: Set<number>,
+): Promise<number> {
   const { port_range_start: start, port_block_size: size } = ctx.config.worktrees;
   const used = await ctx.store.worktrees.usedPortBases();
   // Blocks are compared as ranges, in case port_block_size changed since they were handed out.
@@ -36,7 +39,10 @@ export async function choosePortBase(ctx: SupervisorContext, held: Set<number>):
  * fails with the agent's own last words instead of an agent row that crashes a second later.
  * An agent that already finished cleanly is no failure. Returns the pane as last seen.
  */
-export async function deadOnArrival(ctx: SupervisorContext, session: string): Promise<PaneInfo | null> {
+export async function deadOnArrival(
+  ctx: Pick<SupervisorContext, 'tmux'>,
+  session: string,
+): Promise<PaneInfo | null> {
   await new Promise((r) => setTimeout(r, START_PROBE_MS));
   const pane = await ctx.tmux.paneInfo(session);
   if (!pane) throw new FlotillaError('PROCESS_FAILED', `the tmux session ${session} disappeared at once`);
@@ -61,7 +67,7 @@ export async function deadOnArrival(ctx: SupervisorContext, session: string): Pr
   );
 }
 
-export async function killQuietly(ctx: SupervisorContext, session: string): Promise<void> {
+export async function killQuietly(ctx: Pick<SupervisorContext, 'tmux'>, session: string): Promise<void> {
   await ctx.tmux.killSession(session);
 }
 

@@ -41,7 +41,7 @@ const STARTING_STUCK_MS = 5_000;
 
 /** Looks at the screen if due; returns the number of captures made (0 or 1). */
 export async function observePane(
-  ctx: SupervisorContext,
+  ctx: Pick<SupervisorContext, 'logger' | 'repoConfigs' | 'adapterFor' | 'tmux'>,
   lifecycle: Lifecycle,
   agent: Agent,
   rt: AgentRuntime,

@@ -62,7 +62,13 @@ function writePrivate(path: string, content: string, mode = 0o600): void {
   chmodSync(path, mode);
 }
 
-export function prepareLaunch(ctx: SupervisorContext, input: LaunchInput): PreparedLaunch {
+/** What preparing a launch reads of the supervisor. */
+export type LaunchDeps = Pick<
+  SupervisorContext,
+  'paths' | 'config' | 'env' | 'hookArgv' | 'daemonUrl' | 'buildPrompt'
+>;
+
+export function prepareLaunch(ctx: LaunchDeps, input: LaunchInput): PreparedLaunch {
   const agentDir = makeAgentDir(ctx, input.agentId);
   const { entry, adapter } = input;
   const promptText = ctx.buildPrompt(input.task, entry);

@@ -11,7 +11,10 @@ import { observeStream, type SignalSink, streams } from './stream-watch.js';
  * (bounded) until tmux has seen it die, to record its exit status. While it runs, the agent's
  * death is a stop, not a crash. Returns the signal that ended it, or null if it was not running.
  */
-export async function killAgentProcess(ctx: SupervisorContext, agent: Agent): Promise<string | null> {
+export async function killAgentProcess(
+  ctx: Pick<SupervisorContext, 'runtime' | 'tmux' | 'store' | 'stopGraceMs'>,
+  agent: Agent,
+): Promise<string | null> {
   return ctx.runtime.get(agent.id).run.whileStopping(async () => {
     const pane = await ctx.tmux.paneInfo(agent.tmuxSession);
     if (!pane || pane.paneDead || pane.panePid === null) return null;

@@ -27,7 +27,7 @@ export interface SignalSink {
 }
 
 /** Whether the agent's status comes (also) from stream lines. */
-export function streams(ctx: SupervisorContext, agent: Agent): boolean {
+export function streams(ctx: Pick<SupervisorContext, 'repoConfigs' | 'adapterFor'>, agent: Agent): boolean {
   const adapter = adapterOf(ctx, agent);
   return agent.mode === 'headless' && adapter.signals.stream && adapter.fromStreamLine !== undefined;
 }
