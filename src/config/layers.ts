@@ -175,7 +175,7 @@ export function envLayer(
         path: '',
         origin,
         message: `not a known config variable${didYouMean(variable, known, '')}`,
-        hint: 'config variables are FLOTILLA_ + the key path in capitals with __ between keys, e.g. FLOTILLA_LIMITS__MAX_CONCURRENT; see docs/configuration.md',
+        hint: `rename or unset ${variable}: config variables are FLOTILLA_ + the key path in capitals with __ between keys (FLOTILLA_LIMITS__MAX_CONCURRENT); docs/configuration.md lists them`,
       });
       continue;
     }

@@ -48,6 +48,11 @@ export interface LoadOptions {
   repoConfigFile?: string | null;
   /** Base for relative paths given in env vars and flags; default process.cwd(). */
   cwd?: string;
+  /**
+   * The directory error messages name files relative to; default `cwd`. null names them whole (or
+   * `~/…`): a daemon answering an API client about one of several repos must say which file.
+   */
+  showPathsFrom?: string | null;
 }
 
 /** Everything learnt from one evaluation, valid or not; `validateConfigFiles` reports from it. */
@@ -63,7 +68,10 @@ export interface ConfigEvaluation {
 export function loadConfig(opts: LoadOptions = {}): LoadedConfig {
   const result = evaluateConfig(opts);
   if (result.config === null || result.problems.length > 0)
-    throw configInvalidError(result.problems, opts.cwd);
+    throw configInvalidError(
+      result.problems,
+      opts.showPathsFrom === undefined ? opts.cwd : opts.showPathsFrom,
+    );
   return {
     config: result.config,
     origins: result.origins,

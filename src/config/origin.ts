@@ -22,17 +22,24 @@ export interface ConfigProblem {
   hint?: string;
 }
 
-/** A path as a user would like to read it: relative under `cwd`, `~/…` under the home dir. */
-export function displayPath(file: string, cwd: string = process.cwd(), home: string = homedir()): string {
+/**
+ * A path as a user would like to read it: relative under `cwd`, `~/…` under the home dir. A null
+ * `cwd` never shortens to a relative path: the reader (an API client) is not in our cwd.
+ */
+export function displayPath(
+  file: string,
+  cwd: string | null = process.cwd(),
+  home: string = homedir(),
+): string {
   if (!isAbsolute(file)) return file;
-  const rel = relative(cwd, file);
+  const rel = cwd === null ? '' : relative(cwd, file);
   if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) return rel;
   if (home && (file === home || file.startsWith(home + sep))) return `~${file.slice(home.length)}`;
   return file;
 }
 
 /** `flotilla.yaml:4:3`, `FLOTILLA_SERVER__PORT`, `--port` or `default`. */
-export function formatWhere(origin: Origin, col?: number, cwd?: string): string {
+export function formatWhere(origin: Origin, col?: number, cwd?: string | null): string {
   switch (origin.kind) {
     case 'default':
       return 'default';
@@ -63,7 +70,7 @@ export function formatOrigin(origin: Origin, cwd?: string): string {
 }
 
 /** One line per problem: `flotilla.yaml:4:3: limits.max_concurrent: expected …`. */
-export function formatProblem(problem: ConfigProblem, cwd?: string): string {
+export function formatProblem(problem: ConfigProblem, cwd?: string | null): string {
   const where = formatWhere(problem.origin, problem.col, cwd);
   return problem.path ? `${where}: ${problem.path}: ${problem.message}` : `${where}: ${problem.message}`;
 }

@@ -75,13 +75,18 @@ function describeIssue(
   };
 }
 
-/** How to fix a problem from the layer it came from, when the problem has no better hint. */
-function layerHint(origin: Origin): string {
+/**
+ * How to fix a problem from the layer it came from, when the problem has no better hint. A flag
+ * label that is not a command-line option (createFlotilla's `config`) is named as it is.
+ */
+function layerHint(problem: ConfigProblem): string {
+  const { origin } = problem;
   switch (origin.kind) {
     case 'env':
       return `fix or unset ${origin.variable}`;
     case 'flag':
-      return `fix the ${origin.flag} option`;
+      if (origin.flag.startsWith('-')) return `fix the ${origin.flag} option`;
+      return problem.path ? `fix '${problem.path}' in ${origin.flag}` : `fix ${origin.flag}`;
     case 'default':
       return 'see docs/configuration.md';
     default:
@@ -89,15 +94,18 @@ function layerHint(origin: Origin): string {
   }
 }
 
-/** The error thrown for an invalid configuration: one line naming the first problem, all in `issues`. */
-export function configInvalidError(problems: ConfigProblem[], cwd?: string): FlotillaError {
+/**
+ * The error thrown for an invalid configuration: one line naming the first problem, all in
+ * `issues`. One hint: the problem's own when it has one (it says more than "fix the file"), the
+ * layer's otherwise. File paths are shown relative to `cwd`; null shows them whole (or `~/…`).
+ */
+export function configInvalidError(problems: ConfigProblem[], cwd?: string | null): FlotillaError {
   const first = problems[0];
   if (!first) throw new Error('configInvalidError needs at least one problem');
   const more =
     problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
-  const hint = first.hint ? `${first.hint}; ${layerHint(first.origin)}` : layerHint(first.origin);
   return new FlotillaError('CONFIG_INVALID', `${formatProblem(first, cwd)}${more}`, {
-    hint,
+    hint: first.hint ?? layerHint(first),
     issues: problems.map((p) => ({ path: p.path, message: formatProblem(p, cwd) })),
   });
 }

@@ -95,7 +95,14 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
       ? (options.env ?? process.env)
       : { ...(options.env ?? process.env), FLOTILLA_HOME: options.home };
   const paths = resolvePaths(env);
-  const { config } = loadConfig({ env, ...(options.config ? { flags: options.config } : {}) });
+  // The `config` option is this layer's flags, but its problems must not read as a CLI flag
+  // (`--limits.x`): each is labelled with where it was really set.
+  const flags = options.config ?? {};
+  const { config } = loadConfig({
+    env,
+    flags,
+    flagNames: Object.fromEntries(Object.keys(flags).map((key) => [key, 'createFlotilla config'])),
+  });
   ensureStateDir(paths);
   const lock = acquireStateLock(paths);
   let store: Store | undefined;

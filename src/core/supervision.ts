@@ -57,7 +57,9 @@ export async function createSupervision(options: SupervisionOptions): Promise<Su
     daemonUrl: options.daemonUrl ?? null,
     env,
     // Each repo's flotilla.yaml applies to the agents working in it.
-    configForRepo: (repoPath) => loadConfig({ repoRoot: repoPath, env, cwd: repoPath }).config,
+    // Its errors reach API clients: they name the repo's file by its whole path, not `flotilla.yaml`.
+    configForRepo: (repoPath) =>
+      loadConfig({ repoRoot: repoPath, env, cwd: repoPath, showPathsFrom: null }).config,
   });
   // One admission per process: it alone counts slots, so concurrent starts cannot overshoot.
   const admission = new Admission({
