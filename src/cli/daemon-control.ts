@@ -274,7 +274,8 @@ function startFailure(
   const reported = reportedError(output);
   if (reported) {
     return new FlotillaError(reported.code, reported.message, {
-      hint: `${reported.hint ? `${reported.hint}; ` : ''}the daemon's log: ${daemonFiles(paths).logFile}`,
+      // One hint: the daemon's own (how to fix it) when it gave one, else where to read more.
+      hint: reported.hint ?? `see the daemon's log: ${daemonFiles(paths).logFile}`,
       issues: reported.issues ?? [],
     });
   }

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { FlotillaError, isFlotillaError } from '../../domain/errors.js';
 import type { CliContext, Runner } from '../context.js';
 import type { DaemonStatus } from '../daemon-control.js';
 import { age, keyValues, paint } from '../output.js';
@@ -27,6 +28,17 @@ async function daemonConfig(ctx: CliContext, opts: ServeOptions) {
     flagNames: { 'server.host': '--host', 'server.port': '--port' },
     cwd: ctx.cwd,
   }).config;
+}
+
+/** A config error met before a restart: it says that the running daemon was left as it was. */
+function notRestarted(err: unknown, pid: number | null): unknown {
+  if (!isFlotillaError(err)) return err;
+  const kept =
+    pid === null ? 'no daemon was running' : `the running daemon (pid ${pid}) keeps its old config`;
+  return new FlotillaError(err.code, `not restarted, ${kept}: ${err.message}`, {
+    ...(err.hint ? { hint: err.hint } : {}),
+    issues: err.issues,
+  });
 }
 
 function showStatus(ctx: CliContext, s: DaemonStatus): void {
@@ -137,7 +149,12 @@ export function registerDaemonCommands(program: Command, run: Runner): void {
     .option('--json', 'print JSON: {url, pid, version, started}')
     .action((opts: { json?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
-        const { ensureDaemon, stopDaemon } = await import('../daemon-control.js');
+        const { daemonStatus, ensureDaemon, stopDaemon } = await import('../daemon-control.js');
+        // The new daemon reads the config the old one was started with no longer: check it before
+        // stopping anything, so a broken file leaves the running daemon (and the dashboard) up.
+        await daemonConfig(ctx, {}).catch(async (err: unknown) => {
+          throw notRestarted(err, (await daemonStatus(ctx.paths)).pid);
+        });
         await stopDaemon(ctx.paths);
         const conn = await ensureDaemon(ctx.paths, ctx.env);
         const { token: _token, ...shown } = conn;
