@@ -63,6 +63,11 @@ export class CliContext {
     process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
+  /** JSON lines: one compact value per line, for `grep`, `jq -c` and tailing scripts. */
+  jsonLines(values: readonly unknown[]): void {
+    process.stdout.write(values.map((v) => `${JSON.stringify(v)}\n`).join(''));
+  }
+
   async config(): Promise<LoadedConfig> {
     if (!this.loaded) {
       const { loadConfig } = await import('../config/load.js');

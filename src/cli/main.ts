@@ -8,6 +8,7 @@ import { registerConfigCommands } from './commands/config.js';
 import { registerDaemonCommands } from './commands/daemon.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerEventsCommand } from './commands/events.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerRepoCommands } from './commands/repo.js';
 import { registerTaskCommands } from './commands/task.js';
@@ -54,6 +55,7 @@ export function buildProgram(run: Runner): Command {
   registerTaskCommands(program, run);
   registerAgentCommands(program, run);
   registerWorktreeCommands(program, run);
+  registerEventsCommand(program, run);
   registerConfigCommands(program, run);
   registerDoctorCommand(program, run);
   registerDaemonCommands(program, run);

@@ -1,4 +1,4 @@
-import type { FlotillaEvent } from '../domain/event.js';
+import type { FlotillaEvent, StoredActor } from '../domain/event.js';
 import type { Store } from '../store/index.js';
 
 /** A query of the audit trail: agent and task may be id prefixes. */
@@ -6,6 +6,8 @@ export interface EventQuery {
   agent?: string | undefined;
   task?: string | undefined;
   repo?: string | undefined;
+  /** Who wrote it, exactly (`user`, `agent:<id>`). */
+  actor?: StoredActor | undefined;
   types?: FlotillaEvent['type'][] | undefined;
   /** Only events with a greater id. */
   after?: number | undefined;
@@ -17,7 +19,7 @@ export interface EventQuery {
   order?: 'asc' | 'desc' | undefined;
 }
 
-/** The audit trail: events by agent, task, repo, type or time, paginated by id. */
+/** The audit trail: events by agent, task, repo, actor, type or time, paginated by id. */
 export class EventService {
   constructor(private readonly store: Store) {}
 
@@ -28,6 +30,7 @@ export class EventService {
       ...(agentId ? { agentId } : {}),
       ...(taskId ? { taskId } : {}),
       ...(q.repo ? { repoId: q.repo } : {}),
+      ...(q.actor ? { actor: q.actor } : {}),
       ...(q.types ? { types: q.types } : {}),
       ...(q.after !== undefined ? { afterId: q.after } : {}),
       ...(q.before !== undefined ? { beforeId: q.before } : {}),

@@ -1,6 +1,14 @@
 import type { Selectable } from 'kysely';
 import { FlotillaError } from '../domain/errors.js';
-import type { Actor, EventData, EventRefs, EventType, FlotillaEvent, NewEvent } from '../domain/event.js';
+import type {
+  Actor,
+  EventData,
+  EventRefs,
+  EventType,
+  FlotillaEvent,
+  NewEvent,
+  StoredActor,
+} from '../domain/event.js';
 import { storeNow } from './clock.js';
 import type { StoreContext } from './context.js';
 import { checkEventData, checkRow, parseJsonColumn } from './input.js';
@@ -14,6 +22,8 @@ export interface EventQuery {
   repoId?: string;
   agentId?: string;
   taskId?: string;
+  /** Who wrote it, compared exactly. */
+  actor?: StoredActor;
   types?: readonly EventType[];
   /** ISO timestamps, inclusive. */
   since?: string;
@@ -97,6 +107,7 @@ export class EventStore {
     if (query.repoId !== undefined) q = q.where('repo_id', '=', query.repoId);
     if (query.agentId !== undefined) q = q.where('agent_id', '=', query.agentId);
     if (query.taskId !== undefined) q = q.where('task_id', '=', query.taskId);
+    if (query.actor !== undefined) q = q.where('actor', '=', query.actor);
     // An empty list means "any type", like an absent one (a query string with no value).
     if (query.types !== undefined && query.types.length > 0) {
       const { EventTypeSchema } = await schemas();
