@@ -161,16 +161,26 @@ export class StreamSession {
   }
 
   private raw(frame: string | Buffer): void {
-    if (this.over) return;
-    if (this.ws.bufferedAmount > this.deps.limits.hardBytes) {
-      this.deps.onDropped?.('slow consumer');
-      this.end('slow consumer');
-      return;
-    }
-    this.cork();
+    if (!this.admit()) return;
     // A Buffer goes out as a text frame too: it is UTF-8 JSON.
     this.ws.send(frame, { binary: false });
     this.deps.onBuffered?.(this.ws.bufferedAmount);
+  }
+
+  /**
+   * Whether one more frame may be queued: not after the end, and not past the hard limit of
+   * buffered bytes (a client that reads too slowly is dropped, not allowed to grow the daemon).
+   * Corks the socket for the tick when it may.
+   */
+  private admit(): boolean {
+    if (this.over) return false;
+    if (this.ws.bufferedAmount > this.deps.limits.hardBytes) {
+      this.deps.onDropped?.('slow consumer');
+      this.end('slow consumer');
+      return false;
+    }
+    this.cork();
+    return true;
   }
 
   /**
@@ -185,13 +195,7 @@ export class StreamSession {
       this.raw(frame.json);
       return;
     }
-    if (this.over) return;
-    if (this.ws.bufferedAmount > this.deps.limits.hardBytes) {
-      this.deps.onDropped?.('slow consumer');
-      this.end('slow consumer');
-      return;
-    }
-    this.cork();
+    if (!this.admit()) return;
     tcp.write(frame.wire);
     this.deps.onBuffered?.(this.ws.bufferedAmount);
   }
