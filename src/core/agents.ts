@@ -7,11 +7,11 @@ import type { EventBus } from '../events/bus.js';
 import type { AdmissionGate } from '../scheduler/admission.js';
 import type { UpResult } from '../scheduler/up.js';
 import type { Store } from '../store/index.js';
-import { type BulkFailure, removeFinished, stopAll } from '../supervisor/bulk.js';
+import { type BulkFailure, type BulkOps, removeFinished, stopAll } from '../supervisor/bulk.js';
 import { isLive, type RemoveOutcome, type Supervisor } from '../supervisor/index.js';
 import { AgentViews } from './agent-view.js';
 import type { RepoService } from './repos.js';
-import { removeTaskWorktree } from './worktrees.js';
+import { removeTaskWorktree, worktreeHeld } from './worktrees.js';
 
 /** How to start an agent on a task. */
 export interface AgentStartOptions {
@@ -41,9 +41,8 @@ export interface AgentServiceDeps {
  * remove (one or all finished), logs and conversation, and the two calls an agent makes itself
  * (hook pokes, permission asks). Answers are views: the row plus the supervisor's live figures.
  *
- * Actors: start and up record theirs; stop, restart, answers and remove are recorded by the
- * supervisor as `user` until its methods take an actor (the argument is here so that callers
- * already name theirs).
+ * Actors: every write is recorded as the caller's `actor` (the API's request actor, a library's
+ * own): start and up through admission, the controls and removal through the supervisor.
  */
 export class AgentService {
   readonly views: AgentViews;
@@ -76,47 +75,49 @@ export class AgentService {
     return this.views.one(agent);
   }
 
-  /** Starts agents on ready tasks in priority order within the limit (the scheduler's moves). */
-  async up(options: { max?: number | undefined; repo?: string | undefined } = {}) {
+  /** Starts agents on ready tasks in priority order within the limit, as `actor`. */
+  async up(options: { max?: number | undefined; repo?: string | undefined }, actor: Actor) {
     const repoId = options.repo === undefined ? undefined : (await this.deps.repos.resolve(options.repo)).id;
     const result: UpResult = await this.deps.admission.up({
       ...(options.max ? { limit: options.max } : {}),
       ...(repoId ? { repoId } : {}),
+      actor,
     });
     return { ...result, started: await this.views.of(result.started) };
   }
 
-  async stop(idOrPrefix: string, _actor: Actor): Promise<AgentView> {
-    return this.views.one(await this.sup.stop(idOrPrefix));
+  async stop(idOrPrefix: string, actor: Actor): Promise<AgentView> {
+    return this.views.one(await this.sup.stop(idOrPrefix, actor));
   }
 
-  async restart(idOrPrefix: string, _actor: Actor): Promise<AgentView> {
-    return this.views.one(await this.sup.restart(idOrPrefix));
+  async restart(idOrPrefix: string, actor: Actor): Promise<AgentView> {
+    return this.views.one(await this.sup.restart(idOrPrefix, actor));
   }
 
   /** Approves the open permission dialog (once, or always for this command); the view and the option confirmed. */
-  async approve(idOrPrefix: string, options: { always?: boolean }, _actor: Actor) {
-    const answered = await this.sup.approve(idOrPrefix, options.always ? { always: true } : {});
+  async approve(idOrPrefix: string, options: { always?: boolean }, actor: Actor) {
+    const answered = await this.sup.approve(idOrPrefix, options.always ? { always: true } : {}, actor);
     return { ...(await this.get(idOrPrefix)), answered };
   }
 
   /** Denies the open permission dialog, optionally telling the model what to do instead. */
-  async deny(idOrPrefix: string, options: { message?: string | undefined }, _actor: Actor) {
+  async deny(idOrPrefix: string, options: { message?: string | undefined }, actor: Actor) {
     const answered = await this.sup.deny(
       idOrPrefix,
       options.message === undefined ? {} : { message: options.message },
+      actor,
     );
     return { ...(await this.get(idOrPrefix)), answered };
   }
 
-  send(idOrPrefix: string, text: string, _actor: Actor): Promise<void> {
-    return this.sup.send(idOrPrefix, text);
+  send(idOrPrefix: string, text: string, actor: Actor): Promise<void> {
+    return this.sup.send(idOrPrefix, text, actor);
   }
 
   /**
    * Removes an agent (its branch is kept). With `removeWorktree`, its worktree goes too through
    * the one removal of core/worktrees.ts: checked first (a refusal changes nothing), removed once
-   * the agent's session is gone, recorded with `actor`.
+   * the agent's session is gone, while no other agent can start in it, recorded with `actor`.
    */
   async remove(
     idOrPrefix: string,
@@ -124,26 +125,31 @@ export class AgentService {
     actor: Actor,
   ): Promise<RemoveOutcome> {
     const force = options.force ?? false;
-    if (!options.removeWorktree) return this.sup.remove(idOrPrefix, { force });
+    if (!options.removeWorktree) return this.sup.remove(idOrPrefix, { force }, actor);
     const agent = await this.sup.get(idOrPrefix);
     // A live agent without force: the supervisor's own refusal, before anything is checked.
     if (!force && (isLive(agent.status) || agent.status === 'restarting'))
-      return this.sup.remove(agent.id, { force });
+      return this.sup.remove(agent.id, { force }, actor);
     const store = this.deps.store;
     const worktree = (await store.worktrees.list()).find((w) => w.path === agent.worktreePath);
     const repo = worktree ? await store.repos.require(agent.repoId) : undefined;
     const removal = { force, deleteBranch: false };
     if (worktree && repo)
       await removeTaskWorktree(store, worktree, repo, { ...removal, dryRun: true }, actor);
-    const outcome = await this.sup.remove(agent.id, { force });
+    const outcome = await this.sup.remove(agent.id, { force }, actor);
     if (!worktree || !repo) return outcome;
-    return { ...outcome, worktree: await removeTaskWorktree(store, worktree, repo, removal, actor) };
+    const removed = await this.sup.whenWorktreeFree(worktree, () =>
+      removeTaskWorktree(store, worktree, repo, removal, actor),
+    );
+    // Another agent started on the task between the agent's removal and this: its work stays.
+    if ('heldBy' in removed) throw worktreeHeld(worktree.path, removed.heldBy);
+    return { ...outcome, worktree: removed.done };
   }
 
   /** Stops every agent that is not finished (of one repo, by name or id). */
-  async stopAll(options: { repo?: string | undefined }, _actor: Actor) {
+  async stopAll(options: { repo?: string | undefined }, actor: Actor) {
     const repoId = await this.repoIdOf(options.repo);
-    return stopAll(this.bulkOps(), repoId === undefined ? {} : { repoId });
+    return stopAll(this.bulkOps(), actor, repoId === undefined ? {} : { repoId });
   }
 
   /** Removes every finished agent (of one repo); worktrees only when asked and only when clean. */
@@ -152,10 +158,10 @@ export class AgentService {
     actor: Actor,
   ): Promise<{ removed: RemoveOutcome[]; failed: BulkFailure[] }> {
     const repoId = await this.repoIdOf(options.repo);
-    return removeFinished(
-      { ...this.bulkOps(), remove: (id, o) => this.remove(id, o, actor) },
-      { ...(repoId === undefined ? {} : { repoId }), removeWorktree: options.worktree ?? false },
-    );
+    return removeFinished(this.bulkOps(), actor, {
+      ...(repoId === undefined ? {} : { repoId }),
+      removeWorktree: options.worktree ?? false,
+    });
   }
 
   logs(idOrPrefix: string, options: { lines: number; raw: boolean }): Promise<string> {
@@ -180,12 +186,12 @@ export class AgentService {
     return repo === undefined ? undefined : (await this.deps.repos.resolve(repo)).id;
   }
 
-  private bulkOps() {
+  private bulkOps(): BulkOps {
     const sup = this.sup;
     return {
       list: () => sup.list(),
-      stop: (id: string) => sup.stop(id),
-      remove: (id: string, o: { force?: boolean; removeWorktree?: boolean }) => sup.remove(id, o),
+      stop: (id, actor) => sup.stop(id, actor),
+      remove: (id, o, actor) => this.remove(id, o, actor),
     };
   }
 }

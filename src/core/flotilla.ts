@@ -124,7 +124,7 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
     const repos = new RepoService(s);
     const tasks = new TaskService(s);
     const events = new EventService(s);
-    const worktrees = new WorktreeService(s);
+    const worktrees = new WorktreeService(s, () => supervisor);
     const agents = new AgentService({
       store: s,
       supervisor: () => supervisor,
@@ -148,7 +148,7 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
       },
       agents: {
         start: (taskId, startOptions = {}) => agents.start(taskId, startOptions, actor),
-        up: (upOptions) => agents.up(upOptions),
+        up: (upOptions = {}) => agents.up(upOptions, actor),
         list: (listOptions) => agents.list(listOptions),
         get: (id) => agents.get(id),
         stop: (id) => agents.stop(id, actor),

@@ -1,11 +1,12 @@
 import type { Agent } from '../domain/agent.js';
-import { isFlotillaError, NotFoundError } from '../domain/errors.js';
+import { FlotillaError, isFlotillaError, NotFoundError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
 import { LIVE_AGENT_STATUSES } from '../domain/values.js';
 import type { Worktree } from '../domain/worktree.js';
 import type { PruneReport, RemoveResult, WorktreeDiff, WorktreeStatus } from '../git/index.js';
 import type { Store } from '../store/index.js';
+import type { Supervisor, WorktreeHolder } from '../supervisor/index.js';
 
 /** A worktree with the agent working in it and its git status (null once removed or unreadable). */
 export type WorktreeRow = Worktree & { agentId: string | null; status: WorktreeStatus | null };
@@ -68,6 +69,20 @@ function busyWords(status: string): string {
   return words[status] ?? `is ${status.replace(/_/g, ' ')} in it`;
 }
 
+/** Who holds a worktree, in words: "agent a1b2c3 is working in it", "an agent is being started in it". */
+function holderWords(holder: WorktreeHolder): string {
+  return holder.agentId === null
+    ? 'an agent is being started in it'
+    : `agent ${holder.agentId} ${busyWords(holder.status)}`;
+}
+
+/** The refusal to remove a worktree an agent holds. */
+export function worktreeHeld(path: string, holder: WorktreeHolder): FlotillaError {
+  return new FlotillaError('CONFLICT', `refusing to remove ${path}: ${holderWords(holder)}`, {
+    hint: 'stop that agent first (flotilla ps), then remove the worktree again',
+  });
+}
+
 /** Run `fn` over `items` with at most `limit` at a time (git status of many worktrees). */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -82,9 +97,21 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
-/** Worktrees: list with git status, diff against base, clean (never losing work), prune. */
+/** One worktree's line in a clean report. */
+type CleanLine =
+  | { kind: 'removed'; line: CleanReport['removed'][number] }
+  | { kind: 'refused' | 'skipped'; line: CleanReport['refused'][number] };
+
+/**
+ * Worktrees: list with git status, diff against base, clean (never losing work), prune. Each
+ * removal runs under the supervisor's worktree guard: no agent (re)starts in a worktree while
+ * it is checked and removed.
+ */
 export class WorktreeService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly supervisor: () => Pick<Supervisor, 'whenWorktreeFree'>,
+  ) {}
 
   private async liveByPath(): Promise<Map<string, Agent>> {
     const agents = await this.store.agents.list();
@@ -118,66 +145,73 @@ export class WorktreeService {
 
   /** Removes the worktrees no agent uses, never losing work unless forced. */
   async clean(options: CleanOptions, actor: Actor): Promise<CleanReport> {
-    const { isMerged } = await import('../git/index.js');
     const dryRun = Boolean(options.dryRun);
-    const live = await this.liveByPath();
     const report: CleanReport = { removed: [], refused: [], skipped: [], dryRun };
     for (const w of await this.store.worktrees.list()) {
       const repo = await this.store.repos.get(w.repoId);
       if (!repo) continue;
-      const agent = live.get(w.path);
-      if (agent) {
-        report.skipped.push({
-          path: w.path,
-          branch: w.branch,
-          reason: `agent ${agent.id} ${busyWords(agent.status)}`,
-        });
+      // Checked and removed holding the agents' locks: a restart cannot slip in between.
+      const outcome = await this.supervisor().whenWorktreeFree(w, () =>
+        this.cleanOne(w, repo, options, actor),
+      );
+      if ('heldBy' in outcome) {
+        report.skipped.push({ path: w.path, branch: w.branch, reason: holderWords(outcome.heldBy) });
         continue;
       }
-      const merge = await isMerged(repo.path, w.branch, repo.defaultBranch).catch(() => null);
-      const merged = merge?.merged ?? false;
-      if (options.merged && !merged) {
-        report.skipped.push({
-          path: w.path,
-          branch: w.branch,
-          reason: `not merged into ${repo.defaultBranch}`,
-        });
-        continue;
-      }
-      // A dry run takes the very same path, with the removal checking and changing nothing.
-      try {
-        if (!merged && !options.force) {
-          const n = merge?.unmerged;
-          throw new Error(
-            `${n === undefined ? 'some commits' : `${n} commit${n === 1 ? '' : 's'}`} not in ${repo.defaultBranch}`,
-          );
-        }
-        const result = await removeTaskWorktree(
-          this.store,
-          w,
-          repo,
-          // A merged branch holds nothing the base lacks; an unmerged one always stays.
-          { force: Boolean(options.force), deleteBranch: merged, dryRun },
-          actor,
+      const { kind, line } = outcome.done;
+      if (kind === 'removed') report.removed.push(line);
+      else report[kind].push(line);
+    }
+    return report;
+  }
+
+  /** One free worktree of `clean`: skipped (not merged, when asked), refused, or removed. */
+  private async cleanOne(w: Worktree, repo: Repo, options: CleanOptions, actor: Actor): Promise<CleanLine> {
+    const { isMerged } = await import('../git/index.js');
+    const merge = await isMerged(repo.path, w.branch, repo.defaultBranch).catch(() => null);
+    const merged = merge?.merged ?? false;
+    if (options.merged && !merged) {
+      return {
+        kind: 'skipped',
+        line: { path: w.path, branch: w.branch, reason: `not merged into ${repo.defaultBranch}` },
+      };
+    }
+    // A dry run takes the very same path, with the removal checking and changing nothing.
+    try {
+      if (!merged && !options.force) {
+        const n = merge?.unmerged;
+        throw new Error(
+          `${n === undefined ? 'some commits' : `${n} commit${n === 1 ? '' : 's'}`} not in ${repo.defaultBranch}`,
         );
-        report.removed.push({
+      }
+      const result = await removeTaskWorktree(
+        this.store,
+        w,
+        repo,
+        // A merged branch holds nothing the base lacks; an unmerged one always stays.
+        { force: Boolean(options.force), deleteBranch: merged, dryRun: Boolean(options.dryRun) },
+        actor,
+      );
+      return {
+        kind: 'removed',
+        line: {
           path: w.path,
           branch: w.branch,
           branchDeleted: result.branchDeleted,
           discarded: result.discarded,
-        });
-      } catch (err) {
-        report.refused.push({
+        },
+      };
+    } catch (err) {
+      const message = isFlotillaError(err) || err instanceof Error ? err.message : String(err);
+      return {
+        kind: 'refused',
+        line: {
           path: w.path,
           branch: w.branch,
-          reason: (isFlotillaError(err) || err instanceof Error ? err.message : String(err)).replace(
-            `refusing to remove ${w.path}: `,
-            '',
-          ),
-        });
-      }
+          reason: message.replace(`refusing to remove ${w.path}: `, ''),
+        },
+      };
     }
-    return report;
   }
 
   /** Prunes git's records of worktrees whose directory is gone, in every registered repo. */

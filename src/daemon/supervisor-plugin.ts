@@ -52,7 +52,7 @@ export class SupervisorPlugin implements DaemonPlugin {
     agentRoutes(agents)(api);
     bulkAgentRoutes(agents)(api);
     permissionRoutes(agents)(api);
-    worktreeRoutes(new WorktreeService(store))(api);
+    worktreeRoutes(new WorktreeService(store, () => this.instance))(api);
     eventRoutes(this.core.service.events)(api);
     configRoutes({
       config: () => ctx.config,

@@ -82,8 +82,12 @@ export class Admission {
     }
   }
 
-  /** `flotilla up`: starts ready tasks through this gate and says why each other todo task was not. */
-  up(options: { limit?: number; repoId?: string } = {}): Promise<UpResult> {
+  /**
+   * `flotilla up`: starts ready tasks through this gate and says why each other todo task was
+   * not. Its writes (worktrees, agents, the tasks' moves to in_progress) are `actor`'s: the
+   * caller's (`user` from the CLI); an automatic dispatcher would pass `scheduler`.
+   */
+  up(options: { limit?: number; repoId?: string; actor: Actor }): Promise<UpResult> {
     const { deps } = this;
     return up(
       {
@@ -97,7 +101,7 @@ export class Admission {
           return out;
         },
         agents: () => deps.agents(),
-        start: (taskId, limit) => this.start(taskId, { limit, actor: 'scheduler' }),
+        start: (taskId, limit) => this.start(taskId, { limit, actor: options.actor }),
       },
       {
         limit: options.limit ?? deps.maxConcurrent(),

@@ -1,6 +1,7 @@
 import type { Agent, AgentStatus } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
-import type { RemoveOptions, RemoveOutcome } from './remove.js';
+import type { Actor } from '../domain/event.js';
+import type { RemoveOutcome } from './remove.js';
 
 /**
  * Statuses of an agent that is done: nothing runs, so removing it loses nothing but its session
@@ -8,11 +9,20 @@ import type { RemoveOptions, RemoveOutcome } from './remove.js';
  */
 export const FINISHED_AGENT_STATUSES: readonly AgentStatus[] = ['exited', 'stopped', 'crashed'];
 
-/** The supervisor operations a bulk action is made of (the real `Supervisor` has them). */
+/** How a bulk removal removes one agent (the agent service's, which may take its worktree too). */
+export interface BulkRemoveOptions {
+  force?: boolean;
+  removeWorktree?: boolean;
+}
+
+/**
+ * The operations a bulk action is made of (the supervisor's list and stop, the agent service's
+ * removal). Each names its actor: the bulk action's caller.
+ */
 export interface BulkOps {
   list(): Promise<Agent[]>;
-  stop(id: string): Promise<Agent>;
-  remove(id: string, options: RemoveOptions): Promise<RemoveOutcome>;
+  stop(id: string, actor: Actor): Promise<Agent>;
+  remove(id: string, options: BulkRemoveOptions, actor: Actor): Promise<RemoveOutcome>;
 }
 
 /** One agent a bulk action could not act on, and why (the rest went ahead). */
@@ -56,9 +66,10 @@ const failure = (agentId: string, err: unknown): BulkFailure => {
   return { agentId, code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
 };
 
-/** Stops every agent that is not finished (of one repo when `repoId` is given). */
+/** Stops every agent that is not finished (of one repo when `repoId` is given), as `actor`. */
 export async function stopAll(
   ops: BulkOps,
+  actor: Actor,
   options: { repoId?: string } = {},
 ): Promise<{ stopped: Agent[]; failed: BulkFailure[] }> {
   const targets = (await ops.list()).filter(
@@ -66,16 +77,18 @@ export async function stopAll(
       !FINISHED_AGENT_STATUSES.includes(a.status) &&
       (options.repoId === undefined || a.repoId === options.repoId),
   );
-  const { done, failed } = await eachBounded(targets, (a) => ops.stop(a.id));
+  const { done, failed } = await eachBounded(targets, (a) => ops.stop(a.id, actor));
   return { stopped: done, failed: failed.map((f) => failure(f.item.id, f.err)) };
 }
 
 /**
  * Removes every finished agent (of one repo when `repoId` is given). Never forced: a worktree
  * with uncommitted or unmerged work is refused for that agent (reported, the rest go ahead).
+ * Recorded as `actor`'s.
  */
 export async function removeFinished(
   ops: BulkOps,
+  actor: Actor,
   options: { repoId?: string; removeWorktree?: boolean } = {},
 ): Promise<{ removed: RemoveOutcome[]; failed: BulkFailure[] }> {
   const targets = (await ops.list()).filter(
@@ -84,7 +97,7 @@ export async function removeFinished(
       (options.repoId === undefined || a.repoId === options.repoId),
   );
   const { done, failed } = await eachBounded(targets, (a) =>
-    ops.remove(a.id, { force: false, removeWorktree: options.removeWorktree ?? false }),
+    ops.remove(a.id, { force: false, removeWorktree: options.removeWorktree ?? false }, actor),
   );
   return { removed: done, failed: failed.map((f) => failure(f.item.id, f.err)) };
 }

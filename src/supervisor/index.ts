@@ -11,4 +11,6 @@ export {
   type RemoveOutcome,
   type StartOptions,
   Supervisor,
+  type WhenFree,
+  type WorktreeHolder,
 } from './supervisor.js';

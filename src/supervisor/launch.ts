@@ -39,6 +39,8 @@ export interface StartOptions {
 export interface StartLocks {
   ports: Set<number>;
   tasks: Set<string>;
+  /** Tasks whose worktree is being removed (worktree-guard.ts): no start until it is done. */
+  clearing: Set<string>;
 }
 
 export async function startAgent(
@@ -75,6 +77,15 @@ export async function startAgent(
   }
   await checkTmux({ command: ctx.tmux.client.command, env: ctx.tmux.client.env });
 
+  // Checked and marked with no await between: the worktree guard does the same on its side.
+  if (locks.tasks.has(task.id)) {
+    throw new FlotillaError('CONFLICT', `an agent is already being started on task ${task.id}`);
+  }
+  if (locks.clearing.has(task.id)) {
+    throw new FlotillaError('CONFLICT', `task ${task.id}'s worktree is being removed`, {
+      hint: `start it again once that is done: flotilla start ${task.id}`,
+    });
+  }
   locks.tasks.add(task.id);
   let portBase: number | null = null;
   const undo: { what: string; fn: () => Promise<void> | void }[] = [];

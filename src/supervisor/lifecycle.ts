@@ -5,10 +5,11 @@ import type { RunEnd } from '../agents/run-end.js';
 import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
+import type { Actor } from '../domain/event.js';
 import type { SupervisorContext } from './context.js';
 import { healthEvent } from './health-events.js';
 import type { HookCommit } from './hook-events.js';
-import { canTransition, type HeldAgent, isLive } from './machine.js';
+import { canTransition, type HeldAgent, isLive, requestSource } from './machine.js';
 import { relaunch } from './relaunch.js';
 import { type AgentExit, decideRestart, describeExit, exitKind } from './restart.js';
 import { rateLimitWait, recordRunEnd, runEndOf } from './run-ends.js';
@@ -154,7 +155,7 @@ export class Lifecycle {
       const waiting = this.ctx.runtime.get(agentId).run.diedWaiting;
       const failure = await relaunch(this.ctx, held, {
         reason,
-        byUser: false,
+        actor: 'supervisor',
         countsTowardIntensity: true,
         ...(waiting ? {} : { resumePrompt: CONTINUE_PROMPT }),
       });
@@ -178,8 +179,11 @@ export class Lifecycle {
     }
   }
 
-  /** A user's restart: stops a live agent first, resumes the same conversation, no intensity count. */
-  userRestart(agentId: string, reason = 'restarted by the user'): Promise<Agent> {
+  /**
+   * A requested restart (a caller's, or the health monitor's limit action): stops a live agent
+   * first, resumes the same conversation, no intensity count. Every event it appends is `actor`'s.
+   */
+  userRestart(agentId: string, actor: Actor, reason = 'restarted by the user'): Promise<Agent> {
     return this.ctx.machines.run(agentId, async (held) => {
       if (held.agent.status === 'restarting') {
         throw new FlotillaError('CONFLICT', `agent ${agentId} is already restarting`);
@@ -196,8 +200,8 @@ export class Lifecycle {
         );
       }
       await this.cancelWakeups(agentId);
-      if (isLive(held.agent.status)) await this.killAgent(held.agent);
-      const failure = await relaunch(this.ctx, held, { reason, byUser: true, countsTowardIntensity: false });
+      if (isLive(held.agent.status)) await this.killAgent(held.agent, actor);
+      const failure = await relaunch(this.ctx, held, { reason, actor, countsTowardIntensity: false });
       if (failure)
         throw new FlotillaError('PROCESS_FAILED', `could not restart agent ${agentId}: ${failure}`);
       return held.agent;
@@ -207,35 +211,37 @@ export class Lifecycle {
   /**
    * Stops an agent: SIGINT → SIGTERM → SIGKILL to its process group with bounded waits, then
    * `stopped`. A pending restart or resume is cancelled. The tmux session is left (dead but
-   * readable: its last screen and scrollback stay until the agent is removed).
+   * readable: its last screen and scrollback stay until the agent is removed). Every event it
+   * appends is `actor`'s: the caller's, or `supervisor` for a limit's stop.
    */
-  stop(agentId: string, reason = 'stopped by the user'): Promise<Agent> {
+  stop(agentId: string, actor: Actor, reason = 'stopped by the user'): Promise<Agent> {
     return this.ctx.machines.run(agentId, async (held) => {
       await this.cancelWakeups(agentId);
       const { status } = held.agent;
       if (status === 'stopped') return held.agent;
       let how = reason;
       if (isLive(status) || status === 'restarting') {
-        const outcome = await this.killAgent(held.agent);
+        const outcome = await this.killAgent(held.agent, actor);
         how = outcome ? `${reason} (${outcome})` : reason;
       }
-      await held.set('stopped', 'user', how);
+      await held.set('stopped', requestSource(actor), how, actor);
       return held.agent;
     });
   }
 
   /** Kills the agent's process group with escalation; returns the signal that ended it. */
-  killAgent(agent: Agent): Promise<string | null> {
-    return killAgentProcess(this.ctx, agent);
+  killAgent(agent: Agent, actor: Actor): Promise<string | null> {
+    return killAgentProcess(this.ctx, agent, actor);
   }
 
   /**
    * Applies a status signal (hook, stream or pane). A usage-limit signal schedules the resume
    * and shows it in the status detail; a `send-keys` prompt is typed once the agent is ready.
    * A hook's signal comes with `hook`: its status change and facts are then written in the hook
-   * line's own transaction (one hook, one commit).
+   * line's own transaction (one hook, one commit). `actor`: who caused it when a caller did (a
+   * message sent, a dialog answered); otherwise the source's (`hook` or `supervisor`).
    */
-  applySignal(agentId: string, signal: StatusSignal, hook?: HookCommit): Promise<void> {
+  applySignal(agentId: string, signal: StatusSignal, hook?: HookCommit, actor?: Actor): Promise<void> {
     const { ctx } = this;
     return ctx.machines.run(agentId, async (held) => {
       const rt = ctx.runtime.get(agentId);
@@ -259,7 +265,7 @@ export class Lifecycle {
         const why = signal.runEnd?.reason ?? signal.detail ?? 'usage limit';
         const detail = shorten(`${why}; resumes at ${at}`, 300);
         if (isLive(held.agent.status)) {
-          const result = await held.set('rate_limited', signal.source, detail);
+          const result = await held.set('rate_limited', signal.source, detail, actor);
           // Already rate_limited (Claude Code was retrying by itself): the reason and time change.
           if (!result.changed && held.agent.statusDetail !== detail) {
             await ctx.store.agents.setFacts(agentId, { statusDetail: detail });
@@ -286,7 +292,7 @@ export class Lifecycle {
         signal.status,
         signal.source,
         signal.detail,
-        undefined,
+        actor,
         hook &&
           ((to, source, actor, detail) => hook({ status: { status: to, source, actor, detail }, facts })),
       );
@@ -332,7 +338,7 @@ export class Lifecycle {
       } else if (status === 'exited' || status === 'crashed' || status === 'rate_limited') {
         await relaunch(ctx, held, {
           reason: 'rate limit reset',
-          byUser: false,
+          actor: 'supervisor',
           countsTowardIntensity: false,
           resumePrompt: CONTINUE_PROMPT,
         });

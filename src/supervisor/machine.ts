@@ -173,3 +173,12 @@ export class AgentMachines {
     return agent;
   }
 }
+
+/**
+ * The `source` of a status a request caused: `user` (an explicit control: stop, restart, an
+ * answer, a message) whoever asked for it — the event's actor says who — and `supervisor` when
+ * the supervisor decided by itself (a limit's stop or restart).
+ */
+export function requestSource(actor: Actor): StatusSource {
+  return actor === 'supervisor' ? 'supervisor' : 'user';
+}

@@ -6,6 +6,7 @@ import { subjectOf } from '../agents/tool-call.js';
 import type { AgentEntryConfig, StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
+import type { Actor } from '../domain/event.js';
 import type {
   PermissionAsk,
   PermissionEventData,
@@ -145,7 +146,7 @@ export class PermissionBroker {
                 behavior: 'deny',
                 message: `Denied by the rule ${decided.rule} set for this agent in Flotilla's config.`,
               };
-        await this.record(agent, request, verdict, { by: 'rule', rule: decided.rule });
+        await this.record(agent, request, verdict, 'supervisor', { by: 'rule', rule: decided.rule });
         return { state: 'decided', requestId: request.id, verdict };
       }
       found = { request, verdict: null };
@@ -167,6 +168,7 @@ export class PermissionBroker {
   async answer(
     agent: Agent,
     answer: { decision: 'approve' } | { decision: 'deny'; message?: string },
+    actor: Actor,
   ): Promise<string | null> {
     this.load(agent.id);
     const open = this.open(agent.id);
@@ -183,7 +185,7 @@ export class PermissionBroker {
           };
     open.verdict = verdict;
     this.save(agent.id);
-    await this.record(agent, open.request, verdict, {
+    await this.record(agent, open.request, verdict, actor, {
       by: 'user',
       ...(answer.decision === 'deny' && answer.message !== undefined ? { message: answer.message } : {}),
     });
@@ -214,6 +216,9 @@ export class PermissionBroker {
     agent: Agent,
     request: PermissionRequest,
     verdict: PermissionVerdict,
+    actor: Actor,
+    // `by` says whether a rule or a person decided (the payload as readers know it); the
+    // event's actor says who asked for the answer.
     how: { by: 'rule' | 'user'; rule?: string; message?: string },
   ): Promise<void> {
     const data: PermissionEventData = {
@@ -225,7 +230,7 @@ export class PermissionBroker {
     };
     await this.deps.ctx.store.events.append({
       type: 'agent.permission',
-      actor: how.by === 'user' ? 'user' : 'supervisor',
+      actor,
       repoId: agent.repoId,
       taskId: agent.taskId,
       agentId: agent.id,

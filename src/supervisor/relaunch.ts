@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import type { Actor } from '../domain/event.js';
 import { adapterOf, agentEntry, type SupervisorContext } from './context.js';
-import type { HeldAgent } from './machine.js';
+import { type HeldAgent, requestSource } from './machine.js';
 import { prepareLaunch } from './prepare.js';
 
 /**
@@ -12,7 +13,11 @@ import { prepareLaunch } from './prepare.js';
 
 export interface RelaunchOptions {
   reason: string;
-  byUser: boolean;
+  /**
+   * Who asked: a caller's restart records every event of the relaunch as theirs (its status
+   * `source` stays `user`); the policy's, a resume's and a limit's are the `supervisor`'s.
+   */
+  actor: Actor;
   /** Policy restarts count against restart.intensity; user restarts and usage-limit resumes do not. */
   countsTowardIntensity: boolean;
   /**
@@ -31,8 +36,8 @@ export async function relaunch(
   const { store, tmux, config } = ctx;
   const before = held.agent;
   const rt = ctx.runtime.get(before.id);
-  const source = options.byUser ? 'user' : 'supervisor';
-  await held.set('restarting', source, options.reason);
+  const { actor } = options;
+  await held.set('restarting', requestSource(actor), options.reason, actor);
   rt.run.relaunching();
   const now = ctx.now();
   try {
@@ -72,13 +77,13 @@ export async function relaunch(
     await store.supervision.recordRestart(before, {
       at: now,
       pid: pane?.panePid ?? null,
-      actor: options.byUser ? 'user' : 'supervisor',
+      actor,
       reason: options.reason,
       resumed: prepared.resumed,
       intensity,
     });
     await held.refresh();
-    await held.set('starting', 'supervisor', options.reason);
+    await held.set('starting', 'supervisor', options.reason, actor);
     rt.health.newEpisode(ctx.now());
     rt.screen.restart();
     rt.run.relaunched(prepared.pendingPrompt);
@@ -93,7 +98,7 @@ export async function relaunch(
     if (options.countsTowardIntensity) {
       await store.supervision.recordFailedRestart(before.id, now, config.restart.intensity.window_seconds);
     }
-    await held.set('crashed', 'supervisor', `restart failed: ${why}`);
+    await held.set('crashed', 'supervisor', `restart failed: ${why}`, actor);
     ctx.logger.warn({ agentId: before.id, err }, 'agent restart failed');
     return why;
   }

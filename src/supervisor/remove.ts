@@ -1,21 +1,21 @@
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
-import { branchExists, type RemoveResult, removeWorktree } from '../git/index.js';
+import type { Actor } from '../domain/event.js';
+import { branchExists, type RemoveResult } from '../git/index.js';
 import type { SupervisorContext } from './context.js';
 import type { Lifecycle } from './lifecycle.js';
 import { isLive } from './machine.js';
 
 /** Options of `remove`. */
 export interface RemoveOptions {
-  /** Stop a live agent first; with removeWorktree, discard uncommitted work too. */
+  /** Stop a live agent first. */
   force?: boolean;
-  /** Also remove the worktree (never its branch), following the never-lose-work rules. */
-  removeWorktree?: boolean;
 }
 
-/** What `remove` did. */
+/** What removing an agent did. */
 export interface RemoveOutcome {
   agent: Agent;
+  /** The agent's worktree's removal, when the caller asked for it (core/agents.ts); else null. */
   worktree: RemoveResult | null;
   /**
    * The agent's branch as it is after the removal. Flotilla never deletes it here, but someone
@@ -26,14 +26,15 @@ export interface RemoveOutcome {
 
 /**
  * Removes an agent: its session is killed and its row hidden (kept for history: costs, audit).
- * The branch is always kept; the worktree goes only when asked, and never with uncommitted work
- * unless forced. The worktree check runs before anything changes, so a refusal changes nothing.
+ * The branch and the worktree are kept: removing the worktree too is core/worktrees.ts's one
+ * removal, which the agent service runs around this. Every event is recorded as `actor`'s.
  */
 export async function removeAgent(
   ctx: SupervisorContext,
   lifecycle: Lifecycle,
   agent: Agent,
   options: RemoveOptions,
+  actor: Actor,
 ): Promise<RemoveOutcome> {
   if (isLive(agent.status) || agent.status === 'restarting') {
     if (!options.force) {
@@ -41,30 +42,14 @@ export async function removeAgent(
         hint: `stop it first (flotilla stop ${agent.id}), or remove it with --force`,
       });
     }
-    agent = await lifecycle.stop(agent.id, 'stopped to be removed');
-  }
-  let worktree: RemoveResult | null = null;
-  if (options.removeWorktree) {
-    const wt = await ctx.store.worktrees.ofAgent(agent.id);
-    const repo = await ctx.store.repos.require(agent.repoId);
-    if (wt && wt.removedAt === null) {
-      worktree = await removeWorktree({
-        repoPath: repo.path,
-        path: wt.path,
-        branch: wt.branch,
-        baseCommit: wt.baseCommit,
-        force: options.force ?? false,
-        deleteBranch: false,
-      });
-      if (worktree.worktreeRemoved) await ctx.store.worktrees.markRemoved(wt.id, 'user');
-    }
+    agent = await lifecycle.stop(agent.id, actor, 'stopped to be removed');
   }
   await lifecycle.cancelWakeups(agent.id);
   await ctx.tmux.killSession(agent.tmuxSession);
   ctx.ingestor.untrack(agent.id);
   ctx.runtime.delete(agent.id);
-  const removed = await ctx.store.agents.remove(agent.id, 'user');
+  const removed = await ctx.store.agents.remove(agent.id, actor);
   const repo = await ctx.store.repos.get(agent.repoId);
   const exists = repo ? await branchExists(repo.path, agent.branch).catch(() => false) : false;
-  return { agent: removed, worktree, branch: { name: agent.branch, exists } };
+  return { agent: removed, worktree: null, branch: { name: agent.branch, exists } };
 }

@@ -1,4 +1,5 @@
 import type { Agent } from '../domain/agent.js';
+import type { Actor } from '../domain/event.js';
 import { killProcessGroup } from '../proc/index.js';
 import { adapterOf, type SupervisorContext } from './context.js';
 import { observeStream, type SignalSink, streams } from './stream-watch.js';
@@ -10,10 +11,12 @@ import { observeStream, type SignalSink, streams } from './stream-watch.js';
  * launcher execs the agent, so the pane's pid leads the group), with bounded waits; then waits
  * (bounded) until tmux has seen it die, to record its exit status. While it runs, the agent's
  * death is a stop, not a crash. Returns the signal that ended it, or null if it was not running.
+ * The exit code it records is `actor`'s, who asked for the stop.
  */
 export async function killAgentProcess(
   ctx: Pick<SupervisorContext, 'runtime' | 'tmux' | 'store' | 'stopGraceMs'>,
   agent: Agent,
+  actor: Actor,
 ): Promise<string | null> {
   return ctx.runtime.get(agent.id).run.whileStopping(async () => {
     const pane = await ctx.tmux.paneInfo(agent.tmuxSession);
@@ -24,7 +27,7 @@ export async function killAgentProcess(
       const p = await ctx.tmux.paneInfo(agent.tmuxSession);
       if (!p || p.paneDead || Date.now() > deadline) {
         if (p?.paneDeadStatus != null) {
-          await ctx.store.agents.update(agent.id, { exitCode: p.paneDeadStatus }, 'supervisor');
+          await ctx.store.agents.update(agent.id, { exitCode: p.paneDeadStatus }, actor);
         }
         break;
       }

@@ -6,7 +6,9 @@ import type { ActionHints, AdapterKind, StatusSignal } from '../agents/types.js'
 import type { Agent } from '../domain/agent.js';
 import type { ConversationPage } from '../domain/conversation.js';
 import { FlotillaError } from '../domain/errors.js';
+import type { Actor } from '../domain/event.js';
 import type { PermissionAsk, PermissionReply, PermissionRequest } from '../domain/permission.js';
+import type { Worktree } from '../domain/worktree.js';
 import { KeyedMutex } from '../proc/keyed-mutex.js';
 import {
   adapterOf,
@@ -33,9 +35,11 @@ import { RuntimeTable } from './runtime.js';
 import { runScreenPlan, type ScreenIo } from './screen-protocol.js';
 import { observeStream, streams } from './stream-watch.js';
 import type { UsageTotals } from './usage.js';
+import { type WhenFree, WorktreeGuard } from './worktree-guard.js';
 
 export type { StartOptions } from './launch.js';
 export type { RemoveOptions, RemoveOutcome } from './remove.js';
+export type { WhenFree, WorktreeHolder } from './worktree-guard.js';
 
 /** Recent resource samples of an agent (newest last); empty until its first sample. */
 export interface AgentResources {
@@ -58,7 +62,8 @@ export class Supervisor {
   private readonly conversations: ConversationService;
   private readonly lifecycle: Lifecycle;
   private readonly health: HealthMonitor;
-  private readonly locks: StartLocks = { ports: new Set(), tasks: new Set() };
+  private readonly locks: StartLocks = { ports: new Set(), tasks: new Set(), clearing: new Set() };
+  private readonly worktreeGuard: WorktreeGuard;
   /** One screen action at a time per agent: two protocols' keys must never interleave. */
   private readonly screenLocks = new KeyedMutex();
   /** Headless agents' permission requests (the `flotilla mcp` prompt tool). */
@@ -104,8 +109,9 @@ export class Supervisor {
       this.ctx,
       this.lifecycle,
       {
-        stop: (id, reason) => this.lifecycle.stop(id, reason),
-        restart: (id, reason) => this.lifecycle.userRestart(id, reason),
+        // A limit's action is the supervisor's own, not a user's.
+        stop: (id, reason) => this.lifecycle.stop(id, 'supervisor', reason),
+        restart: (id, reason) => this.lifecycle.userRestart(id, 'supervisor', reason),
         refreshConversation: (agent) => this.conversations.refreshStream(agent),
       },
       options.tickMs ?? 1_000,
@@ -115,6 +121,7 @@ export class Supervisor {
       ctx: this.ctx,
       applySignal: (id, signal) => this.lifecycle.applySignal(id, signal),
     });
+    this.worktreeGuard = new WorktreeGuard(this.ctx, this.locks);
   }
 
   /** Reconciles with tmux and git, then starts watching. Call once, at daemon start. */
@@ -140,24 +147,42 @@ export class Supervisor {
     return startAgent(this.ctx, this.locks, taskIdOrPrefix, options);
   }
 
+  /*
+   * The controls below (stop, restart, remove, send, approve, deny) record every event they
+   * append as `actor`, the caller's (the API's request actor, a library's own); the status
+   * `source` of what they cause stays `user`: an explicit control, not something observed.
+   */
+
   /** SIGINT → SIGTERM → SIGKILL to the agent's process group; status `stopped`; worktree and branch kept. */
-  async stop(agentIdOrPrefix: string): Promise<Agent> {
+  async stop(agentIdOrPrefix: string, actor: Actor): Promise<Agent> {
     const agent = await this.resolve(agentIdOrPrefix);
-    return this.lifecycle.stop(agent.id);
+    return this.lifecycle.stop(agent.id, actor);
   }
 
   /** Stops the agent if it runs, then relaunches it resuming the same conversation. */
-  async restart(agentIdOrPrefix: string): Promise<Agent> {
+  async restart(agentIdOrPrefix: string, actor: Actor): Promise<Agent> {
     const agent = await this.resolve(agentIdOrPrefix);
-    return this.lifecycle.userRestart(agent.id);
+    return this.lifecycle.userRestart(agent.id, actor);
   }
 
   /**
-   * Removes an agent: its session is killed and its row hidden (kept for history). The branch
-   * is always kept; the worktree only goes when asked, and never with uncommitted work unless forced.
+   * Removes an agent: its session is killed and its row hidden (kept for history). Its branch
+   * and worktree are kept (core/agents.ts removes the worktree too when asked).
    */
-  async remove(agentIdOrPrefix: string, options: RemoveOptions = {}): Promise<RemoveOutcome> {
-    return removeAgent(this.ctx, this.lifecycle, await this.resolve(agentIdOrPrefix), options);
+  async remove(agentIdOrPrefix: string, options: RemoveOptions, actor: Actor): Promise<RemoveOutcome> {
+    return removeAgent(this.ctx, this.lifecycle, await this.resolve(agentIdOrPrefix), options, actor);
+  }
+
+  /**
+   * Runs `work` (removing a task's worktree) only if no agent holds the worktree, and so that
+   * none can start or restart in it until the work is done (worktree-guard.ts); otherwise says
+   * who holds it.
+   */
+  whenWorktreeFree<T>(
+    worktree: Pick<Worktree, 'taskId' | 'path'>,
+    work: () => Promise<T>,
+  ): Promise<WhenFree<T>> {
+    return this.worktreeGuard.whenFree(worktree, work);
   }
 
   /**
@@ -165,7 +190,7 @@ export class Supervisor {
    * message is one bracketed paste), and, where the adapter can read its screen, verifies the
    * agent took it. Refused while a dialog is open: the Enter would have answered it.
    */
-  async send(agentIdOrPrefix: string, text: string): Promise<void> {
+  async send(agentIdOrPrefix: string, text: string, actor: Actor): Promise<void> {
     const agent = await this.requireLive(agentIdOrPrefix, 'send text to');
     const hints = actionHints(agent.id);
     const message = checkMessageText(text, {
@@ -187,20 +212,25 @@ export class Supervisor {
     });
     this.ctx.runtime.get(agent.id).health.touch(this.ctx.now());
     // The prompt is in: working now, not when the UserPromptSubmit hook lands up to 2 s later.
-    await this.applyUserSignal(agent, { status: 'working', source: 'user', detail: 'message sent' });
+    await this.applyUserSignal(agent, { status: 'working', source: 'user', detail: 'message sent' }, actor);
   }
 
   /** Answers the permission dialog on screen: yes, once (or for this command from now on). */
-  approve(agentIdOrPrefix: string, options: { always?: boolean } = {}): Promise<string> {
-    return this.answer(agentIdOrPrefix, { decision: 'approve', ...(options.always ? { always: true } : {}) });
+  approve(agentIdOrPrefix: string, options: { always?: boolean }, actor: Actor): Promise<string> {
+    return this.answer(
+      agentIdOrPrefix,
+      { decision: 'approve', ...(options.always ? { always: true } : {}) },
+      actor,
+    );
   }
 
   /** Answers the permission dialog on screen: no, optionally telling the model what to do instead. */
-  deny(agentIdOrPrefix: string, options: { message?: string } = {}): Promise<string> {
-    return this.answer(agentIdOrPrefix, {
-      decision: 'deny',
-      ...(options.message === undefined ? {} : { message: options.message }),
-    });
+  deny(agentIdOrPrefix: string, options: { message?: string }, actor: Actor): Promise<string> {
+    return this.answer(
+      agentIdOrPrefix,
+      { decision: 'deny', ...(options.message === undefined ? {} : { message: options.message }) },
+      actor,
+    );
   }
 
   /**
@@ -329,7 +359,7 @@ export class Supervisor {
   }
 
   /** Runs the adapter's answer protocol; returns the option chosen ("Yes", "No, <message>"). */
-  private async answer(agentIdOrPrefix: string, request: DialogAnswer): Promise<string> {
+  private async answer(agentIdOrPrefix: string, request: DialogAnswer, actor: Actor): Promise<string> {
     const agent = await this.requireLive(agentIdOrPrefix, 'answer a dialog of');
     const hints = actionHints(agent.id);
     const answer: DialogAnswer =
@@ -353,15 +383,16 @@ export class Supervisor {
         },
       );
     }
-    const viaTool = await this.permissions.answer(agent, answer);
+    const viaTool = await this.permissions.answer(agent, answer, actor);
     if (viaTool !== null) {
       this.ctx.runtime.get(agent.id).health.touch(this.ctx.now());
       const detail = answer.decision === 'approve' ? 'permission granted' : 'permission denied';
-      await this.lifecycle.applySignal(agent.id, {
-        status: 'working',
-        source: 'user',
-        detail: `${detail}: ${viaTool}`,
-      });
+      await this.lifecycle.applySignal(
+        agent.id,
+        { status: 'working', source: 'user', detail: `${detail}: ${viaTool}` },
+        undefined,
+        actor,
+      );
       return viaTool;
     }
     const chosen = await this.screenLocks.run(agent.id, async () => {
@@ -387,7 +418,7 @@ export class Supervisor {
               source: 'user',
               detail: 'permission denied: waiting for what to do instead',
             };
-    await this.applyUserSignal(agent, after);
+    await this.applyUserSignal(agent, after, actor);
     return chosen;
   }
 
@@ -397,8 +428,8 @@ export class Supervisor {
    * lands (codex answered within milliseconds of an approve), and a debouncer that had already
    * reported the idle screen would never report it again — the agent showed `working` for ever.
    */
-  private async applyUserSignal(agent: Agent, signal: StatusSignal): Promise<void> {
-    await this.lifecycle.applySignal(agent.id, signal);
+  private async applyUserSignal(agent: Agent, signal: StatusSignal, actor: Actor): Promise<void> {
+    await this.lifecycle.applySignal(agent.id, signal, undefined, actor);
     if (adapterOf(this.ctx, agent).signals.hooks) return;
     this.ctx.runtime.get(agent.id).screen.restart(signal);
   }

@@ -109,7 +109,7 @@ export function agentRoutes(agents: AgentService) {
       tags,
       body: UpBodySchema,
       response: { 200: UpResultSchema },
-      handler: async ({ body }) => agents.up(body),
+      handler: async ({ body, request }) => agents.up(body, actorOf(request)),
     });
 
     const byId = (

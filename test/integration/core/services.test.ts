@@ -85,5 +85,18 @@ describe('core services', () => {
     expect(await flotilla.agents.list()).toEqual([]);
     const gone = await flotilla.events.list({ task: task.id, types: ['worktree.removed'] });
     expect(gone.map((e) => e.actor)).toEqual(['integration:test']);
+    // The stop and the removal are the integration's too (the supervisor records its caller);
+    // only the agent's own start-up (starting → working) is the supervisor's or the pane's.
+    const controls = await flotilla.events.list({
+      task: task.id,
+      types: ['agent.status_changed', 'agent.removed'],
+    });
+    const stops = controls.filter((e) => e.type === 'agent.status_changed' && e.data.to === 'stopped');
+    expect(stops.map((e) => [e.actor, e.type === 'agent.status_changed' ? e.data.source : null])).toEqual([
+      ['integration:test', 'user'],
+    ]);
+    expect(controls.filter((e) => e.type === 'agent.removed').map((e) => e.actor)).toEqual([
+      'integration:test',
+    ]);
   }, 60_000);
 });

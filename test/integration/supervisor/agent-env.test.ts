@@ -69,7 +69,7 @@ describe('agent secrets', () => {
     expect(cmdlinesWith(secret)).toEqual([]);
 
     rmSync(got);
-    await h.sup.restart(agent.id);
+    await h.sup.restart(agent.id, 'user');
     await waitFor(
       () => existsSync(got) && readFileSync(got, 'utf8') === secret,
       'the restarted agent writing its secret',

@@ -14,7 +14,7 @@ describe('controlling agents', () => {
     const agent = await h.sup.start((await h.task()).id);
     await waitFor(() => h.starts().length === 1, 'the agent starting');
     const pid = h.starts()[0]!.pid;
-    const stopped = await h.sup.stop(agent.id);
+    const stopped = await h.sup.stop(agent.id, 'user');
     expect(stopped.status).toBe('stopped');
     const [change] = (
       await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })
@@ -39,7 +39,7 @@ describe('controlling agents', () => {
       async () => (await h.store.agents.get(agent.id))?.status === 'idle',
       'the agent becoming idle',
     );
-    await h.sup.send(agent.id, 'hello $(world); `x`');
+    await h.sup.send(agent.id, 'hello $(world); `x`', 'user');
     await waitFor(
       async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('got: hello $(world); `x`'),
       'the agent echoing the text',
@@ -60,14 +60,14 @@ describe('controlling agents', () => {
       async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('Allow?'),
       'the dialog on screen',
     );
-    await h.sup.approve(agent.id);
+    await h.sup.approve(agent.id, {}, 'user');
     await waitFor(
       async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('approved'),
       'the agent seeing the approval',
     );
     expect((await h.store.agents.get(agent.id))?.status).toBe('working');
     // Answered: the dialog text is still on screen, but no longer open.
-    await expect(h.sup.deny(agent.id)).rejects.toMatchObject({
+    await expect(h.sup.deny(agent.id, {}, 'user')).rejects.toMatchObject({
       code: 'CONFLICT',
       message: expect.stringContaining('no permission dialog is open'),
     });
@@ -175,26 +175,37 @@ describe('controlling agents', () => {
       action: 'stop',
       message: expect.stringMatching(/uses \d+ MiB \(limits\.memory_mb is 1\)/),
     });
+    // The limit's stop is the supervisor's own decision, not a user's.
+    const stops = (await h.store.events.list({ agentId: agent.id, types: ['agent.status_changed'] })).filter(
+      (e) => e.data.to === 'stopped',
+    );
+    expect(stops.map((e) => [e.actor, e.data.source, e.data.detail])).toEqual([
+      ['supervisor', 'supervisor', expect.stringMatching(/^memory limit/)],
+    ]);
   });
 
-  it('removes an agent, keeping its branch; its worktree only when asked and clean', async () => {
+  it('removes an agent as its caller, keeping its branch and its worktree (core removes that)', async () => {
     h = await makeHarness();
     const agent = await h.sup.start((await h.task()).id);
-    await expect(h.sup.remove(agent.id)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await h.sup.stop(agent.id);
-    h.repo.write({ 'dirty.txt': 'work in progress' }, agent.worktreePath);
-    await expect(h.sup.remove(agent.id, { removeWorktree: true })).rejects.toMatchObject({
-      code: 'CONFLICT',
-      message: expect.stringContaining('uncommitted'),
-    });
-    expect(existsSync(agent.worktreePath)).toBe(true);
-    expect((await h.store.agents.get(agent.id))?.removedAt).toBeNull();
-    await h.repo.commit({ 'dirty.txt': 'done' }, 'work', agent.worktreePath);
-    const out = await h.sup.remove(agent.id, { removeWorktree: true });
-    expect(out.worktree).toMatchObject({ worktreeRemoved: true, branchDeleted: false });
+    await expect(h.sup.remove(agent.id, {}, 'api')).rejects.toMatchObject({ code: 'CONFLICT' });
+    const out = await h.sup.remove(agent.id, { force: true }, 'api');
+    expect(out.worktree).toBeNull();
     expect(out.agent.removedAt).not.toBeNull();
-    expect(existsSync(agent.worktreePath)).toBe(false);
+    expect(existsSync(agent.worktreePath)).toBe(true);
     expect(await h.repo.git(['branch', '--list', agent.branch])).toContain(agent.branch);
     expect(await h.tmux.listSessions()).toEqual([]);
+    const events = await h.store.events.list({
+      agentId: agent.id,
+      types: ['agent.status_changed', 'agent.removed'],
+    });
+    // The forced stop and the removal are the caller's; the status source still says "a control".
+    expect(
+      events
+        .slice(-2)
+        .map((e) => [e.type, e.actor, e.type === 'agent.status_changed' ? e.data.source : null]),
+    ).toEqual([
+      ['agent.status_changed', 'api', 'user'],
+      ['agent.removed', 'api', null],
+    ]);
   });
 });

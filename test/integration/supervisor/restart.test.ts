@@ -135,8 +135,8 @@ describe('restart policy', () => {
   it('lets a user restart a stopped agent, which does not count toward the intensity limit', async () => {
     h = await makeHarness();
     const agent = await h.sup.start((await h.task()).id);
-    await h.sup.stop(agent.id);
-    const restarted = await h.sup.restart(agent.id);
+    await h.sup.stop(agent.id, 'user');
+    const restarted = await h.sup.restart(agent.id, 'user');
     expect(restarted).toMatchObject({ status: 'starting', restartCount: 1 });
     await waitFor(() => h.starts().length === 2, 'the agent starting again');
     expect(h.starts()[1]!.argv).toEqual(['--resume', agent.sessionId]);
