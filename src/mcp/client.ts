@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DAEMON_INFO_FILE } from '../domain/daemon-endpoints.js';
 import type { PermissionAsk, PermissionReply, PermissionVerdict } from '../domain/permission.js';
 
 /**
@@ -42,7 +43,7 @@ export function linkFromEnv(env: NodeJS.ProcessEnv): AgentLink | string {
 
 function daemonUrl(link: AgentLink): string | null {
   try {
-    const info = JSON.parse(readFileSync(join(link.home, 'daemon.json'), 'utf8')) as { url?: unknown };
+    const info = JSON.parse(readFileSync(join(link.home, DAEMON_INFO_FILE), 'utf8')) as { url?: unknown };
     if (typeof info.url === 'string') return info.url;
   } catch {}
   return link.daemonUrl;
