@@ -124,13 +124,16 @@ export interface TaskMoveRule {
  * before the colon). A person (`user`, through the CLI or the web) and an API client (`api`) move
  * cards freely, as today. The scheduler and the supervisor make the two moves Flotilla makes by
  * itself: a task an agent starts on goes to in_progress; one whose agent ends its run goes from
- * in_progress to review. Kinds not listed (daemon, hook, integrations, agents) move no task until
- * a use case needs it: then it is a line here.
+ * in_progress to review. A start or `up` moves its task to in_progress as its caller, so every
+ * kind that can start an agent has that move: an integration through the library does (as the
+ * scheduler's dispatcher will); agents cannot start agents. Kinds not listed (daemon, hook,
+ * agents) move no task until a use case needs it: then it is a line here.
  */
 export const TASK_MOVERS: Readonly<Record<string, readonly TaskMoveRule[]>> = {
   user: [{ from: 'any', to: TASK_STATUSES }],
   api: [{ from: 'any', to: TASK_STATUSES }],
   scheduler: [{ from: 'any', to: ['in_progress'] }],
+  integration: [{ from: 'any', to: ['in_progress'] }],
   supervisor: [
     { from: 'any', to: ['in_progress'] },
     { from: ['in_progress'], to: ['review'] },

@@ -21,7 +21,12 @@ describe('task transition table', () => {
     expect(taskMoveRefusal('todo', 'done', 'scheduler')).toMatch(/may not move/);
   });
 
-  it('refuses actors with no rule (integrations, agents, hooks) but never a move to the same status', () => {
+  it('lets every kind that can start an agent move its task to in_progress, as the start does', () => {
+    for (const actor of ['user', 'api', 'scheduler', 'integration:github'])
+      expect(taskMoveRefusal('todo', 'in_progress', actor)).toBeNull();
+  });
+
+  it('refuses actors with no rule (agents, hooks) and integrations beyond a start, but never a move to the same status', () => {
     expect(taskMoveRefusal('todo', 'done', 'integration:github')).toBe(
       'integration:github may not move a task from todo to done',
     );
