@@ -11,8 +11,9 @@ import { makeRepo, type TestRepo } from '../../helpers/git.js';
  * `worktree clean` and a restart of the agent whose worktree it is, issued together: the clean
  * checks and removes holding the agent's lock (the supervisor's worktree guard), so either the
  * restart goes first and the clean skips the live agent's worktree, or the clean goes first and
- * the restart is refused. Never a running agent whose worktree is gone. Several rounds, the two
- * calls issued in both orders, within a deadline.
+ * the restart is refused. Never a running agent whose worktree is gone. Up to ten rounds within a
+ * deadline, the restart issued at a later moment of the clean each round (a check-then-remove
+ * outside the agent's lock failed by the sixth).
  */
 describe('worktree clean against a restart of the same agent', () => {
   let flotilla: Flotilla | undefined;
