@@ -1,10 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createFlotilla, type Flotilla } from '../../../src/index.js';
-import { run } from '../../../src/proc/index.js';
-import { makeRepo, type TestRepo } from '../../helpers/git.js';
+import { describe, expect, it } from 'vitest';
+import { libraryHarness, waitForContent } from './library-harness.js';
 
 /**
  * The core services in-process (createFlotilla), named by the actor the instance writes as: an
@@ -14,34 +11,13 @@ import { makeRepo, type TestRepo } from '../../helpers/git.js';
  * untouched), done with force, and recorded with the actor.
  */
 describe('core services', () => {
-  let flotilla: Flotilla | undefined;
-  let repo: TestRepo | undefined;
-  let home = '';
-  const socket = `flotilla-svc-${process.pid}`;
-
-  afterEach(async () => {
-    await flotilla?.close();
-    flotilla = undefined;
-    await run('tmux', ['-L', socket, 'kill-server'], { allowFailure: true });
-    repo?.cleanup();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  const lib = libraryHarness('svc');
 
   it('refuses moves the table does not allow and removes a worktree only without losing work', async () => {
-    repo = await makeRepo();
-    home = mkdtempSync(join(tmpdir(), 'flotilla-svc-'));
-    flotilla = await createFlotilla({
-      home,
+    const flotilla = await lib.open('echo work in progress > work.txt; exec sleep 600', {
       actor: 'integration:test',
-      env: { ...process.env, FLOTILLA_CONFIG: join(home, 'none.yaml') },
-      config: {
-        'tmux.socket': socket,
-        agent: 'shell',
-        'agents.shell.adapter': 'custom',
-        'agents.shell.command': 'sh',
-        'agents.shell.args': '[-c, "echo work in progress > work.txt; exec sleep 600"]',
-      },
     });
+    const { repo } = lib;
     const { repo: registered } = await flotilla.repos.register(repo.path);
     const task = await flotilla.tasks.add(registered.id, { title: 'Leave work behind' });
 
@@ -54,11 +30,7 @@ describe('core services', () => {
 
     const agent = await flotilla.agents.start(task.id);
     const work = join(agent.worktreePath, 'work.txt');
-    const deadline = Date.now() + 20_000;
-    while (!existsSync(work) || readFileSync(work, 'utf8') === '') {
-      if (Date.now() > deadline) throw new Error(`the agent never wrote ${work}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitForContent(work);
     // A live agent's worktree is never cleaned, not even forced.
     const busy = await flotilla.worktrees.clean({ force: true, dryRun: true });
     expect(busy.removed).toEqual([]);

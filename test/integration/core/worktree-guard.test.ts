@@ -1,11 +1,7 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createFlotilla, type Flotilla } from '../../../src/index.js';
-import { run } from '../../../src/proc/index.js';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { isLive } from '../../../src/supervisor/index.js';
-import { makeRepo, type TestRepo } from '../../helpers/git.js';
+import { libraryHarness } from './library-harness.js';
 
 /**
  * `worktree clean` and a restart of the agent whose worktree it is, issued together: the clean
@@ -16,34 +12,11 @@ import { makeRepo, type TestRepo } from '../../helpers/git.js';
  * outside the agent's lock failed by the sixth).
  */
 describe('worktree clean against a restart of the same agent', () => {
-  let flotilla: Flotilla | undefined;
-  let repo: TestRepo | undefined;
-  let home = '';
-  const socket = `flotilla-guard-${process.pid}`;
-
-  afterEach(async () => {
-    await flotilla?.close();
-    flotilla = undefined;
-    await run('tmux', ['-L', socket, 'kill-server'], { allowFailure: true });
-    repo?.cleanup();
-    if (home) rmSync(home, { recursive: true, force: true });
-  });
+  const lib = libraryHarness('guard');
 
   it('never ends with a running agent whose worktree is gone', async () => {
-    repo = await makeRepo();
-    home = mkdtempSync(join(tmpdir(), 'flotilla-guard-'));
-    flotilla = await createFlotilla({
-      home,
-      env: { ...process.env, FLOTILLA_CONFIG: join(home, 'none.yaml') },
-      config: {
-        'tmux.socket': socket,
-        agent: 'shell',
-        'agents.shell.adapter': 'custom',
-        'agents.shell.command': 'sh',
-        'agents.shell.args': '[-c, "exec sleep 600"]',
-      },
-    });
-    const fl = flotilla;
+    const fl = await lib.open('exec sleep 600');
+    const { repo } = lib;
     const { repo: registered } = await fl.repos.register(repo.path);
     const outcomes: string[] = [];
     const deadline = Date.now() + 60_000;
