@@ -199,6 +199,7 @@ export class Supervisor {
       attachHint: `to press keys in the agent's terminal, attach: ${hints.attach}`,
     });
     const adapter = adapterOf(this.ctx, agent);
+    const began = this.ctx.now();
     await this.screenLocks.run(agent.id, async () => {
       const io = this.screenIo(agent);
       if (adapter.sendPlan) {
@@ -212,7 +213,12 @@ export class Supervisor {
     });
     this.ctx.runtime.get(agent.id).health.touch(this.ctx.now());
     // The prompt is in: working now, not when the UserPromptSubmit hook lands up to 2 s later.
-    await this.applyUserSignal(agent, { status: 'working', source: 'user', detail: 'message sent' }, actor);
+    await this.applyUserSignal(
+      agent,
+      { status: 'working', source: 'user', detail: 'message sent' },
+      actor,
+      began,
+    );
   }
 
   /** Answers the permission dialog on screen: yes, once (or for this command from now on). */
@@ -395,6 +401,7 @@ export class Supervisor {
       );
       return viaTool;
     }
+    const began = this.ctx.now();
     const chosen = await this.screenLocks.run(agent.id, async () => {
       const io = this.screenIo(agent);
       const plan = adapterOf(this.ctx, agent).answerDialog(await io.capture(), answer, hints);
@@ -418,7 +425,7 @@ export class Supervisor {
               source: 'user',
               detail: 'permission denied: waiting for what to do instead',
             };
-    await this.applyUserSignal(agent, after, actor);
+    await this.applyUserSignal(agent, after, actor, began);
     return chosen;
   }
 
@@ -428,10 +435,24 @@ export class Supervisor {
    * lands (codex answered within milliseconds of an approve), and a debouncer that had already
    * reported the idle screen would never report it again — the agent showed `working` for ever.
    */
-  private async applyUserSignal(agent: Agent, signal: StatusSignal, actor: Actor): Promise<void> {
+  private async applyUserSignal(
+    agent: Agent,
+    signal: StatusSignal,
+    actor: Actor,
+    began?: number,
+  ): Promise<void> {
+    const hooks = adapterOf(this.ctx, agent).signals.hooks;
+    const screen = this.ctx.runtime.get(agent.id).screen;
+    // A hook that spoke after the action began is newer than the status the action implies: a
+    // scripted turn can end (Stop → idle) while the keys are still being verified, and writing
+    // `working` over that left a finished agent shown busy until the screen overruled it (8 s).
+    // Except a late word about the dialog just answered: that one is older than the answer.
+    const heard = screen.lastHookSignal;
+    if (hooks && began !== undefined && heard && heard.at >= began && heard.status !== 'needs_permission')
+      return;
     await this.lifecycle.applySignal(agent.id, signal, undefined, actor);
-    if (adapterOf(this.ctx, agent).signals.hooks) return;
-    this.ctx.runtime.get(agent.id).screen.restart(signal);
+    if (hooks) return;
+    screen.restart(signal);
   }
 
   /** The pane, as a screen protocol sees it: capture, one key, literal text or one paste. */

@@ -13,6 +13,7 @@ export class ScreenState {
   #lastCaptureAt = 0;
   #captureDue = true;
   #lastHookAt = 0;
+  #lastHookSignal: { at: number; status: StatusSignal['status'] } | null = null;
   #firstRunSeenAt: number | null = null;
   #lastOutput: string | null = null;
   /** Pane classifications count only once seen steadily. */
@@ -31,6 +32,10 @@ export class ScreenState {
   }
   get lastHookAt(): number {
     return this.#lastHookAt;
+  }
+  /** The last status a hook said, and when (null = none yet). */
+  get lastHookSignal(): { at: number; status: StatusSignal['status'] } | null {
+    return this.#lastHookSignal;
   }
   /** The last meaningful line of the latest capture (plain text, ≤200 chars), or null. */
   get lastOutput(): string | null {
@@ -63,7 +68,10 @@ export class ScreenState {
   hookArrived(at: number, signal?: StatusSignal | null): void {
     this.#lastHookAt = at;
     this.#captureDue = true;
-    if (signal) this.debouncer.reset(signal);
+    if (signal) {
+      this.#lastHookSignal = { at, status: signal.status };
+      this.debouncer.reset(signal);
+    }
   }
 
   /** The status is known from elsewhere (a user action, a relaunch): start reading afresh. */

@@ -73,6 +73,25 @@ describe('controlling agents', () => {
     });
   });
 
+  it('an answer does not write working over a turn that ended while the answer was being checked', async () => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: 'dialog-quick' } });
+    const agent = await h.sup.start((await h.task()).id);
+    await tickUntil(
+      h,
+      async () => (await h.store.agents.get(agent.id))?.status === 'needs_permission',
+      'needs_permission from the hook',
+    );
+    await waitFor(
+      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('Allow?'),
+      'the dialog on screen',
+    );
+    // The Stop hook lands while the answer still waits for the screen to show it was taken.
+    await h.sup.approve(agent.id, {}, 'user');
+    const after = await h.store.agents.get(agent.id);
+    expect(after?.status, 'the idle the Stop hook reported, not the working the answer implies').toBe('idle');
+    expect(after?.statusSource).toBe('hook');
+  });
+
   it('takes status from the screen for an agent without hooks, debounced', async () => {
     h = await makeHarness({ agentEnv: { FAKE_MODE: 'pane-only' }, adapter: fakePaneAdapter });
     const agent = await h.sup.start((await h.task()).id);
