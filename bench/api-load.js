@@ -28,7 +28,7 @@ async function seed(home) {
     const [repo] = await store.repos.list();
     const tasks = [];
     for (let i = 0; i < TASKS; i++) {
-      tasks.push(await store.tasks.create(repo.id, { title: `Load task ${i}` }, 'cli'));
+      tasks.push(await store.tasks.create(repo.id, { title: `Load task ${i}` }, 'user'));
     }
     for (let i = 0; i < AGENTS; i++) {
       // An agent references its worktree row (migration 5).
@@ -41,7 +41,7 @@ async function seed(home) {
           baseCommit: '0'.repeat(40),
           portBase: 20000 + i * 10,
         },
-        'cli',
+        'user',
       );
       await store.agents.create(
         {
@@ -51,7 +51,7 @@ async function seed(home) {
           worktreeId: worktree.id,
           tmuxSession: `load-${i}`,
         },
-        'cli',
+        'user',
       );
     }
   } finally {

@@ -23,7 +23,7 @@ export async function benchCliLatency({ runs = 25 } = {}) {
           prompt: 'x'.repeat(200),
           labels: i % 3 ? ['backend'] : ['web', 'ui'],
         },
-        'cli',
+        'user',
       );
     }
     await store.close();

@@ -6,6 +6,7 @@ import { report } from './lib.js';
 import { fillRepo, makeBenchSandbox, until } from './sandbox.js';
 
 const AGENTS = 20;
+// The one-at-a-time pairs start while the 20 still run: the limit leaves room for them.
 const PAIRS = 5;
 const CONFIG = `agent: idle
 agents:
@@ -14,7 +15,7 @@ agents:
     command: sh
     args: ["-c", "exec sleep 600", "idle"]
 limits:
-  max_concurrent: ${AGENTS}
+  max_concurrent: ${AGENTS + PAIRS}
 `;
 
 export async function benchSpawn() {
