@@ -60,8 +60,11 @@ export async function runWatch(ctx: CliContext, opts: WatchOptions, deps: WatchD
     ctx.out(`${time} ${a.id} ${a.status}  ${cleanText(agentNote(a))}`);
   };
 
+  // Set when the user quits: a re-read or an answer still in flight must not draw a frame on the
+  // shell's screen after the watch left its alternate screen.
+  let done = false;
   const render = () => {
-    if (!interactive) return;
+    if (!interactive || done) return;
     const lines = renderWatch({
       agents,
       selectedId,
@@ -102,6 +105,7 @@ export async function runWatch(ctx: CliContext, opts: WatchOptions, deps: WatchD
   let pending: NodeJS.Timeout | undefined;
   // A burst of events (one status change is several) becomes one re-read.
   const scheduleRefresh = () => {
+    if (done) return;
     clearTimeout(pending);
     pending = setTimeout(() => void refresh(), 50);
   };
@@ -127,6 +131,7 @@ export async function runWatch(ctx: CliContext, opts: WatchOptions, deps: WatchD
   await new Promise<void>((resolve) => {
     const ticker = setInterval(render, 1000);
     const finish = (after?: () => void) => {
+      done = true;
       clearInterval(ticker);
       clearTimeout(pending);
       stream.close();
