@@ -48,8 +48,9 @@ describe('controlling agents', () => {
     await h.waitStatus(agent.id, 'working', 'the UserPromptSubmit hook');
   });
 
-  it('approves and denies the permission dialog on screen, and refuses when there is none', async () => {
-    h = await makeHarness({ agentEnv: { FAKE_MODE: 'dialog' } });
+  /** A fake agent (FAKE_MODE `mode`) started and asking: needs_permission, its dialog on screen. */
+  const atDialog = async (mode: string) => {
+    h = await makeHarness({ agentEnv: { FAKE_MODE: mode } });
     const agent = await h.sup.start((await h.task()).id);
     await tickUntil(
       h,
@@ -60,6 +61,11 @@ describe('controlling agents', () => {
       async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('Allow?'),
       'the dialog on screen',
     );
+    return agent;
+  };
+
+  it('approves and denies the permission dialog on screen, and refuses when there is none', async () => {
+    const agent = await atDialog('dialog');
     await h.sup.approve(agent.id, {}, 'user');
     await waitFor(
       async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('approved'),
@@ -74,17 +80,7 @@ describe('controlling agents', () => {
   });
 
   it('an answer does not write working over a turn that ended while the answer was being checked', async () => {
-    h = await makeHarness({ agentEnv: { FAKE_MODE: 'dialog-quick' } });
-    const agent = await h.sup.start((await h.task()).id);
-    await tickUntil(
-      h,
-      async () => (await h.store.agents.get(agent.id))?.status === 'needs_permission',
-      'needs_permission from the hook',
-    );
-    await waitFor(
-      async () => (await h.tmux.capturePane(agent.tmuxSession)).includes('Allow?'),
-      'the dialog on screen',
-    );
+    const agent = await atDialog('dialog-quick');
     // The Stop hook lands while the answer still waits for the screen to show it was taken.
     await h.sup.approve(agent.id, {}, 'user');
     const after = await h.store.agents.get(agent.id);
