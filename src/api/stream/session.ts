@@ -10,6 +10,7 @@
 
 import { FlotillaError } from '../../domain/errors.js';
 import type { FlotillaEvent } from '../../domain/event.js';
+import { KeyedMutex } from '../../proc/keyed-mutex.js';
 import type { LogSources } from '../logs/sources.js';
 import { type ConversationBackend, ConversationFollows } from './conversation-follows.js';
 import { eventFrame } from './frames.js';
@@ -77,6 +78,11 @@ export class StreamSession {
   private readonly feeds = new Map<string, TerminalFeed>();
   /** The latest `terminal.open` per agent: an open that a close or a newer open overtook is dropped. */
   private readonly opening = new Map<string, symbol>();
+  /**
+   * Keys typed into one agent, in the order they came: each frame is a tmux call after an
+   * async lookup, and frames handled side by side reached the pane out of order ("fro mthe").
+   */
+  private readonly typing = new KeyedMutex();
   private readonly logs: LogFollows | null;
   private readonly conversations: ConversationFollows | null;
   private readonly heartbeat: NodeJS.Timeout;
@@ -352,6 +358,7 @@ export class StreamSession {
         hint: 'set server.terminal_input: true in your config file (flotilla config path shows where it is), then: flotilla daemon restart',
       });
     }
-    await this.terminals().input(agentId, toTmuxInput(data));
+    const steps = toTmuxInput(data);
+    await this.typing.run(agentId, () => this.terminals().input(agentId, steps));
   }
 }

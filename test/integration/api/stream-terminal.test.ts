@@ -71,6 +71,18 @@ describe('the terminal channel', () => {
     expect((await c.next('error', (m) => m.code === 'NOT_FOUND')).message).toContain("'nope'");
   });
 
+  it('types keys in the order they were sent, one frame per key as xterm.js sends them', async () => {
+    config.server.terminal_input = true;
+    const c = await open();
+    c.send({ type: 'terminal.open', agentId });
+    await c.next('terminal.screen');
+    // Frames handled side by side reached the pane out of order ("fro mthe") on a loaded machine.
+    const line = 'hello from the browser tab, in order 0123456789';
+    for (const ch of line) c.send({ type: 'terminal.input', agentId, data: ch });
+    c.send({ type: 'terminal.input', agentId, data: '\r' });
+    await waitFor(() => output(c).includes(`got:${line}`), 'the typed line echoed back whole');
+  });
+
   it("sends the pane's real size and cursor with the screen, and a new screen after a resize", async () => {
     const tmux = new TmuxServer({ socketName: socket });
     const [session] = await tmux.listSessions();
