@@ -256,6 +256,18 @@ describe('fuzzing every route', () => {
     for (const res of [long, unframed]) expect(validateError(res.json), res.text).toBe(true);
   });
 
+  // Found by the fuzzer: an id of `..` was resolved by the test's own HTTP client, so the request
+  // went to another route. Sent as typed, dot segments are ids like any other.
+  it('routes dot segments as typed: `..` as an agent id is refused as an id, not sent to another route', async () => {
+    const validateError = errorSchema();
+    for (const id of ['..', '.']) {
+      const res = await fx.call('GET', `${P}/agents/${id}/logs`);
+      expect(res.status, res.text).toBe(400);
+      expect(validateError(res.json), res.text).toBe(true);
+      expect((res.json as { error: { code: string } }).error.code).toBe('INVALID_ID');
+    }
+  });
+
   // Found by the fuzzer: restarting an agent whose worktree the user removed was a 500. It is a
   // conflict to explain, checked before the agent is touched.
   it('answers a 4xx when restarting an agent whose worktree was cleaned away', async () => {

@@ -47,9 +47,19 @@ export function rawRequest(
   opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    // The path goes on the wire as written: parsing the whole URL would resolve `..` and `.`
+    // segments here, and a test of how the server routes them would test the client instead.
+    const origin = new URL(url);
+    const path = url.slice(origin.origin.length) || '/';
     const req = request(
-      url,
-      { method: opts.method ?? 'GET', headers: opts.headers ?? {}, agent: false },
+      {
+        host: origin.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: origin.port,
+        path,
+        method: opts.method ?? 'GET',
+        headers: opts.headers ?? {},
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
