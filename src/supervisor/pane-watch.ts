@@ -1,3 +1,4 @@
+import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { adapterOf, type SupervisorContext } from './context.js';
 import type { Lifecycle } from './lifecycle.js';
@@ -60,7 +61,11 @@ export async function observePane(
     agent.status === 'working' &&
     hooksSilent(rt, t) &&
     t - screenState.lastCaptureAt > HOOKS_SILENT_MS;
-  if (!screenState.captureDue && agent.status !== 'starting' && !silentLook) return 0;
+  // An agent read from its screen only, whose settled screen says other than its record, is
+  // looked at until they agree: once the debouncer has reported a screen it stays quiet about
+  // it, and a record written over that report in a race would otherwise stand for ever.
+  const disagrees = !hooks && screenDisagrees(agent, screenState.debouncer.current);
+  if (!screenState.captureDue && agent.status !== 'starting' && !silentLook && !disagrees) return 0;
   if (hooks && agent.status !== 'starting' && t - screenState.lastCaptureAt < HOOK_AGENT_CAPTURE_MS) return 0;
   const screen = await ctx.tmux.capturePane(agent.tmuxSession);
   // Kept for the dashboard's cards: computed once per capture, so listing agents costs nothing.
@@ -143,6 +148,11 @@ export async function observePane(
     });
     return 1;
   }
+  // The screen still shows what was settled, and the record says otherwise: the screen wins.
+  if (!hooks && !report && steady && signal.status === steady.status && screenDisagrees(agent, steady)) {
+    await lifecycle.applySignal(agent.id, signal);
+    return 1;
+  }
   if (!report) return 1;
   if (hooks) {
     const quiet = t - screenState.lastHookAt > HOOK_QUIET_MS;
@@ -157,4 +167,13 @@ export async function observePane(
 
 function hooksSilent(rt: AgentRuntime, t: number): boolean {
   return t - rt.screen.lastHookAt > HOOKS_SILENT_MS;
+}
+
+/**
+ * Whether a screen-only agent's settled screen disagrees with its record. Not while starting
+ * (the start rules above decide) nor while a usage limit is waited out (the record holds).
+ */
+function screenDisagrees(agent: Agent, settled: StatusSignal | null): boolean {
+  if (settled === null || agent.status === 'starting' || agent.status === 'rate_limited') return false;
+  return settled.status !== agent.status;
 }

@@ -450,9 +450,10 @@ export class Supervisor {
     const heard = screen.lastHookSignal;
     if (hooks && began !== undefined && heard && heard.at >= began && heard.status !== 'needs_permission')
       return;
+    // A screen-only agent's reading restarts from this status first, so that no look at the
+    // screen taken before the action can be reported over it.
+    if (!hooks) screen.restart(signal);
     await this.lifecycle.applySignal(agent.id, signal, undefined, actor);
-    if (hooks) return;
-    screen.restart(signal);
   }
 
   /** The pane, as a screen protocol sees it: capture, one key, literal text or one paste. */

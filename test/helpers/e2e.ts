@@ -266,8 +266,13 @@ export async function makeE2eWorld(options: E2eOptions): Promise<E2eWorld> {
         const seen = last
           ? `${last.status} (${last.statusSource}), restarts ${last.restartCount}`
           : 'nothing';
+        // The agent's last events say how it got there (which source set which status, when).
+        const events = await flotilla(['events', '--agent', id, '-n', '12']).then(
+          (r) => r.stdout,
+          (e: Error) => `(no events: ${e.message})`,
+        );
         throw new Error(
-          `${(err as Error).message}; agent ${id} was ${seen}; its screen:\n${await screen(id)}`,
+          `${(err as Error).message}; agent ${id} was ${seen}; its screen:\n${await screen(id)}\nits last events:\n${events}`,
         );
       }
     },
