@@ -5,6 +5,7 @@
  * output when headless) by a parser per source; shared by the API, the CLI and the dashboard.
  */
 import { z } from 'zod';
+import { cleanText } from './text.js';
 
 /** What an entry is. */
 export const CONVERSATION_KINDS = [
@@ -102,17 +103,6 @@ export const ConversationPageSchema = z.object({
   note: z.string().optional(),
 });
 export type ConversationPage = z.infer<typeof ConversationPageSchema>;
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: neutralising control characters is the point
-const CONTROL = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
-
-/**
- * Text safe to print on a terminal or put in a page: escape sequences removed, `\r\n` as `\n`,
- * other control characters (a stray `\r`, a bell) as nothing. Newlines and tabs stay.
- */
-export function cleanText(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(CONTROL, '');
-}
 
 /** `text` cleaned and cut at CONVERSATION_TEXT_MAX, with `fullChars` when it was cut. */
 export function boundedText(text: string): { text: string; fullChars?: number } {

@@ -16,13 +16,13 @@ import { join } from 'node:path';
 import { agentFile } from '../agents/agent-dir.js';
 import type { AgentEntryConfig, ConversationLineReader } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
-import {
-  type ConversationEntry,
-  type ConversationEntryDraft,
-  type ConversationPage,
-  type ConversationSource,
-  cleanText,
+import type {
+  ConversationEntry,
+  ConversationEntryDraft,
+  ConversationPage,
+  ConversationSource,
 } from '../domain/conversation.js';
+import { cleanText } from '../domain/text.js';
 import { KeyedMutex } from '../proc/keyed-mutex.js';
 import { adapterOf, type SupervisorContext } from './context.js';
 

@@ -7,8 +7,8 @@ import {
   boundedText,
   type ConversationEntryDraft,
   type ConversationUsage,
-  cleanText,
 } from '../../domain/conversation.js';
+import { cleanText } from '../../domain/text.js';
 
 type Obj = Record<string, unknown>;
 

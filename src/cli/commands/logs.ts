@@ -5,7 +5,8 @@
  * through a terminal emulator into the lines that were on screen. `--json` is for scripts.
  */
 import type { Command } from 'commander';
-import { type ConversationEntry, type ConversationPage, cleanText } from '../../domain/conversation.js';
+import type { ConversationEntry, ConversationPage } from '../../domain/conversation.js';
+import { cleanText } from '../../domain/text.js';
 import type { Runner } from '../context.js';
 import { type CliContext, clientFor } from '../context.js';
 import { paint, type Style } from '../output.js';

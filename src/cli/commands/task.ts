@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { FlotillaError } from '../../domain/errors.js';
-import {
-  LabelSchema,
-  PromptSchema,
-  type Task,
-  type TaskFilter,
-  type TaskPatch,
-  type TaskStatus,
-  TitleSchema,
-} from '../../domain/task.js';
+import type { Task, TaskFilter, TaskPatch, TaskStatus } from '../../domain/task.js';
 import type { Runner } from '../context.js';
 import { type CliContext, clientFor, findRepoRoot } from '../context.js';
 import { age, type ColorName, keyValues, paint, type Style, table } from '../output.js';
@@ -84,7 +76,10 @@ function checkInput<T>(schema: z.ZodType<T>, value: unknown, what: string, hint:
   throw new FlotillaError('INVALID_INPUT', what ? `${what}: ${problem}` : problem, { hint });
 }
 
-function checkTaskInput(input: { title?: string; prompt?: string; labels?: string[] }): void {
+async function checkTaskInput(input: { title?: string; prompt?: string; labels?: string[] }): Promise<void> {
+  // Loaded here, not at start-up: zod is most of what a CLI start would load, and only the
+  // commands that take a task's text need it (`task list` answers in half the time without).
+  const { LabelSchema, PromptSchema, TitleSchema } = await import('../../domain/task.js');
   if (input.title !== undefined)
     checkInput(
       TitleSchema,
@@ -160,7 +155,11 @@ export function registerTaskCommands(program: Command, run: Runner): void {
         const prompt = readPrompt(opts, ctx.cwd);
         const priority = parsePriority(opts.priority ?? 'normal');
         const status = parseStatus(opts.status ?? 'todo');
-        checkTaskInput({ title, ...(prompt === undefined ? {} : { prompt }), labels: opts.label ?? [] });
+        await checkTaskInput({
+          title,
+          ...(prompt === undefined ? {} : { prompt }),
+          labels: opts.label ?? [],
+        });
         const client = await clientFor(ctx);
         const repo = await client.repoForPath(findRepoRoot(ctx.cwd));
         const created = await client.createTask(repo.id, {
@@ -268,7 +267,7 @@ export function registerTaskCommands(program: Command, run: Runner): void {
         if (opts.removeLabel) patch.removeLabels = opts.removeLabel;
         if (opts.dependsOn) patch.addDependsOn = opts.dependsOn;
         if (opts.removeDependsOn) patch.removeDependsOn = opts.removeDependsOn;
-        checkTaskInput({
+        await checkTaskInput({
           ...(opts.title === undefined ? {} : { title: opts.title }),
           ...(prompt === undefined ? {} : { prompt }),
           labels: opts.label ?? [],
