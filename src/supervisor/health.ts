@@ -145,7 +145,8 @@ export class HealthMonitor {
         }
         stats.captures += await observePane(ctx, this.lifecycle, agent, rt, t);
       } catch (err) {
-        ctx.logger.debug({ agentId: agent.id, err }, 'pane observation failed');
+        // Seen, not debug: an observation that fails every tick leaves the status frozen.
+        ctx.logger.warn({ agentId: agent.id, err }, 'pane observation failed');
       }
       if (await boundPaneLog(ctx, this.lifecycle, agent, rt)) stats.rotations++;
       await this.checkTimes(agent, rt, t);
@@ -178,6 +179,11 @@ export class HealthMonitor {
             ?.size ?? -1;
       } catch {}
       sizes.set(agent.id, size);
+      // It printed something: the screen is worth a look even when tmux's activity clock (whole
+      // seconds) did not move — a resumed agent drew its prompt in the second of its last look,
+      // and a screen-only agent stayed 'working' for good (seen in the e2e tests under load).
+      const before = this.logSizes.get(agent.id);
+      if (before !== undefined && size !== before) this.ctx.runtime.get(agent.id).screen.lookSoon();
       if (!reuse) continue;
       const pane = byName.get(agent.tmuxSession);
       reuse =

@@ -94,6 +94,16 @@ export async function observePane(
 
   const signal = adapter.fromPane(screen);
   const report = screenState.debouncer.push(signal, t);
+  ctx.logger.debug(
+    {
+      agentId: agent.id,
+      record: agent.status,
+      seen: signal?.status ?? null,
+      report: report?.status ?? null,
+      settled: screenState.debouncer.current?.status ?? null,
+    },
+    'pane look',
+  );
   // A new classification waits for confirmation: look again next tick even without activity.
   if (signal && !report && signal.status !== screenState.debouncer.current?.status) screenState.lookSoon();
 
@@ -112,6 +122,8 @@ export async function observePane(
         source: 'pane',
         detail: screen.trim() === '' ? 'running (nothing on screen yet)' : 'output seen',
       });
+      // Nothing certain was read yet: look again rather than wait for the activity clock.
+      screenState.lookSoon();
     }
     return 1;
   }

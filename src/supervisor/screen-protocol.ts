@@ -20,6 +20,8 @@ export interface ProtocolOptions {
   /** How long one step may take to show its change. Claude Code redraws within ~100 ms. */
   stepTimeoutMs?: number;
   pollMs?: number;
+  /** How long the screen must keep showing something unexpected before the run stops. */
+  settleMs?: number;
   /** Named in errors: "flotilla attach <id>". */
   attachHint: string;
 }
@@ -28,6 +30,7 @@ export interface ProtocolOptions {
 export async function runScreenPlan(io: ScreenIo, plan: ScreenPlan, options: ProtocolOptions): Promise<void> {
   const stepTimeoutMs = options.stepTimeoutMs ?? 3_000;
   const pollMs = options.pollMs ?? 30;
+  const settleMs = options.settleMs ?? 200;
   const sent: string[] = [];
   let before = await io.capture();
   for (const step of plan.steps) {
@@ -36,11 +39,20 @@ export async function runScreenPlan(io: ScreenIo, plan: ScreenPlan, options: Pro
     sent.push(describeInput(step));
     const deadline = Date.now() + stepTimeoutMs;
     let screen = '';
+    /** When the screen first showed something unexpected, in this run of unexpected reads. */
+    let unexpectedSince: number | null = null;
     for (;;) {
       screen = await io.capture();
       const check = step.expect(screen, before);
       if (check === true) break;
-      if (check !== 'wait') throw changed(step, check.unexpected, sent, screen, options.attachHint);
+      if (check !== 'wait') {
+        // A capture can land in the middle of a redraw (Gemini CLI under load: the dialog's box
+        // drawn without its options, read as "the dialog closed"). Only a screen that stays
+        // unexpected stops the run; nothing is sent meanwhile either way.
+        unexpectedSince ??= Date.now();
+        if (Date.now() - unexpectedSince >= settleMs || Date.now() >= deadline)
+          throw changed(step, check.unexpected, sent, screen, options.attachHint);
+      } else unexpectedSince = null;
       if (Date.now() >= deadline) {
         throw changed(
           step,

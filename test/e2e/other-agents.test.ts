@@ -96,6 +96,7 @@ for (const c of CASES) {
       const file = join(w.sb.home, '.config', 'flotilla', 'config.yaml');
       const config = parse(readFileSync(file, 'utf8')) as { agents: Record<string, unknown> };
       config.agents[c.name] = { command: c.bin, env, permission_mode: 'default' };
+      (config as Record<string, unknown>).log = { level: 'debug' };
       writeFileSync(file, stringify(config));
       // The daemon `init` started read the config without this entry: the next command starts a fresh one.
       stopSandboxDaemon(w.sb.stateDir);

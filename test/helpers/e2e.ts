@@ -271,8 +271,19 @@ export async function makeE2eWorld(options: E2eOptions): Promise<E2eWorld> {
           (r) => r.stdout,
           (e: Error) => `(no events: ${e.message})`,
         );
+        // And what the daemon logged about it (warnings: an observation that kept failing).
+        let logged = '';
+        try {
+          logged = readFileSync(join(sb.stateDir, 'logs', 'daemon.log'), 'utf8')
+            .split('\n')
+            .filter((l) => l.includes(id))
+            .slice(-40)
+            .join('\n');
+        } catch (e) {
+          logged = `(no daemon log: ${(e as Error).message})`;
+        }
         throw new Error(
-          `${(err as Error).message}; agent ${id} was ${seen}; its screen:\n${await screen(id)}\nits last events:\n${events}`,
+          `${(err as Error).message}; agent ${id} was ${seen}; its screen:\n${await screen(id)}\nits last events:\n${events}\nthe daemon's log about it:\n${logged}`,
         );
       }
     },

@@ -43,7 +43,7 @@ function world(status: Agent['status']) {
   const applied: StatusSignal[] = [];
   let captures = 0;
   const ctx = {
-    logger: { info: () => undefined },
+    logger: { info: () => undefined, debug: () => undefined },
     repoConfigs: { forQuietly: () => ({ agents: {} }) },
     adapterFor,
     tmux: {

@@ -25,7 +25,9 @@ interface Model {
   command: string;
 }
 
-function fakeTui(options: { lag?: number; ignoreKeys?: boolean; swapAfterKeys?: number } = {}) {
+function fakeTui(
+  options: { lag?: number; ignoreKeys?: boolean; swapAfterKeys?: number; tornCaptures?: number } = {},
+) {
   const state: Model = {
     cursor: 0,
     noText: null,
@@ -35,6 +37,8 @@ function fakeTui(options: { lag?: number; ignoreKeys?: boolean; swapAfterKeys?: 
   const pending: { due: number; apply: () => void }[] = [];
   const sent: string[] = [];
   let captures = 0;
+  /** Captures still to come that land mid-redraw: the box without its options. */
+  let torn = 0;
   const later = (apply: () => void) => pending.push({ due: captures + (options.lag ?? 1), apply });
   const render = (): string => {
     if (!state.open)
@@ -53,10 +57,15 @@ function fakeTui(options: { lag?: number; ignoreKeys?: boolean; swapAfterKeys?: 
       captures++;
       for (const p of pending.filter((x) => x.due <= captures)) p.apply();
       pending.splice(0, pending.length, ...pending.filter((x) => x.due > captures));
+      if (torn > 0) {
+        torn--;
+        return render().replace(/ *[❯ ] [123]\. .*\n?/g, '');
+      }
       return render();
     },
     key: async (key) => {
       sent.push(key);
+      torn = options.tornCaptures ?? 0;
       if (options.swapAfterKeys !== undefined && sent.length >= options.swapAfterKeys) {
         later(() => {
           state.command = 'rm -rf /tmp/other';
@@ -121,6 +130,20 @@ describe('runScreenPlan', () => {
     await expect(run).rejects.toThrow(/another dialog is open: Bash command: rm -rf \/tmp\/other/);
     expect(tui.sent).toEqual(['Down', 'Down']);
     expect(tui.sent).not.toContain('Enter');
+  });
+
+  // Gemini CLI under load: a capture in the middle of a redraw showed the dialog's box without
+  // its options, read as "the dialog closed", and a deny stopped half-way.
+  it('a capture torn by a redraw does not stop the run; a screen that stays wrong does', async () => {
+    const tui = fakeTui({ lag: 1, tornCaptures: 3 });
+    await runScreenPlan(tui.io, plan(await tui.io.capture(), { decision: 'deny' }), opts);
+    expect(tui.sent).toEqual(['Down', 'Down', 'Enter']);
+    expect(tui.state.open).toBe(false);
+
+    const stays = fakeTui({ lag: 1, tornCaptures: 1_000_000 });
+    const run = runScreenPlan(stays.io, plan(await stays.io.capture(), { decision: 'deny' }), opts);
+    await expect(run).rejects.toThrow(/the dialog closed.*Sent so far: Down; nothing more was sent/s);
+    expect(stays.sent).toEqual(['Down']);
   });
 
   it('approve from a cursor left on "No": Up, Up, Enter', async () => {
