@@ -46,3 +46,8 @@ export function agentFile(agentsDir: string, agentId: string, file: AgentFile): 
 export function agentDirInHome(home: string, agentId: string): string {
   return agentDir(join(home, 'agents'), agentId);
 }
+
+/** One of an agent's files, from the state dir (what a hook knows: FLOTILLA_HOME). */
+export function agentFileInHome(home: string, agentId: string, file: AgentFile): string {
+  return join(agentDirInHome(home, agentId), AGENT_FILES[file]);
+}

@@ -1,9 +1,11 @@
 /**
  * `flotilla hook <event>`: what an agent runs on each of its hooks. It must never slow, block or
- * break the agent: it records the payload FIRST, as one line appended to the agent's own
- * events file (so nothing is lost while the daemon is down: the daemon tails that file), THEN
- * pokes the daemon over HTTP with a short timeout. It always exits 0 and prints nothing (Claude
- * Code reads a hook's stdout as instructions). Started through a fast path in bin/flotilla.js
+ * break the agent: it records the payload as one line appended to the agent's own events file
+ * (so nothing is lost while the daemon is down), and that is all: the daemon watches the file
+ * (fs.watch, and a look every second), as it does for the lines hook.sh writes. It no longer
+ * pokes the daemon over HTTP: the poke only raced the watch, and walked the whole HTTP stack
+ * for it. It always exits 0 and prints nothing (Claude Code reads a hook's stdout as
+ * instructions). Started through a fast path in bin/flotilla.js
  * that skips the CLI: node built-ins only here, no zod, kysely or pino.
  *
  * Claude Code agents run a per-agent sh script instead (claude-code/hook-script.ts), which
@@ -11,27 +13,15 @@
  * (a payload that is not a JSON object or is huge, a failed write).
  */
 
-import {
-  appendFileSync,
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  writeSync,
-} from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_PREFIX, DAEMON_INFO_FILE, hookPokePath } from '../domain/daemon-endpoints.js';
-import { AGENT_FILES, agentDirInHome } from './agent-dir.js';
+import { AGENT_FILES, agentDirInHome, agentFileInHome } from './agent-dir.js';
 
 /** Largest payload read from stdin; the rest is drained and dropped. */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 /** Longest string kept inside a payload (a tool's whole output is in the transcript anyway). */
 export const MAX_STRING_CHARS = 16 * 1024;
 const STDIN_TIMEOUT_MS = 1_000;
-const NOTIFY_TIMEOUT_MS = 300;
 const AGENT_ID = /^[a-z0-9]{1,32}$/;
 
 /** One line of `<FLOTILLA_HOME>/agents/<id>/events.jsonl`. */
@@ -54,12 +44,13 @@ export const WRITE_FAILED_MARKER = AGENT_FILES.writeFailed;
 
 /** The events file of an agent. */
 export function eventsFile(home: string, agentId: string): string {
-  return join(agentDirInHome(home, agentId), AGENT_FILES.events);
+  return agentFileInHome(home, agentId, 'events');
 }
 
 /**
- * Records one hook invocation and tells the daemon. Resolves 0 whatever happens; problems go
- * to `<agentDir>/hook-errors.log` when that can be written, nowhere otherwise.
+ * Records one hook invocation; the daemon, which watches the file, reads it from there. Resolves
+ * 0 whatever happens; problems go to `<agentDir>/hook-errors.log` when that can be written,
+ * nowhere otherwise.
  */
 export async function runHook(
   argv: readonly string[],
@@ -84,7 +75,6 @@ export async function runHook(
       markWriteFailure(agentDir, event, err);
       throw err;
     }
-    await notifyDaemon(home, agentId, event, env);
   } catch (err) {
     logError(agentDir, err);
   }
@@ -195,73 +185,6 @@ function clip(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = clip(v, depth + 1);
   return out;
-}
-
-/**
- * Where the daemon listens now: daemon.json (rewritten by every daemon start, so right even
- * when a restarted daemon got another port), else the URL the agent was started with.
- */
-function daemonUrl(home: string, env: NodeJS.ProcessEnv): string | null {
-  try {
-    const info = JSON.parse(readFileSync(join(home, DAEMON_INFO_FILE), 'utf8')) as { url?: unknown };
-    if (typeof info.url === 'string') return info.url;
-  } catch {}
-  return env.FLOTILLA_DAEMON_URL || null;
-}
-
-/** POST the poke; resolves when answered, failed or timed out (never rejects). */
-async function notifyDaemon(
-  home: string,
-  agentId: string,
-  event: string,
-  env: NodeJS.ProcessEnv,
-): Promise<void> {
-  const base = daemonUrl(home, env);
-  if (!base) return;
-  // TLS is loaded only for a daemon that serves HTTPS: it costs start-up time on every hook.
-  const send = base.startsWith('https:') ? (await import('node:https')).request : httpRequest;
-  // The agent's own token, good only for this poke (supervisor/agent-token.ts), never the
-  // daemon's: the model behind this agent can read whatever its hooks can.
-  const token = env.FLOTILLA_AGENT_TOKEN ?? '';
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      req?.destroy();
-      done();
-    }, NOTIFY_TIMEOUT_MS);
-    let req: ReturnType<typeof httpRequest> | undefined;
-    try {
-      // Relative to the base (no leading slash), so a daemon reached under a path keeps it.
-      const url = new URL(
-        `${API_PREFIX}${hookPokePath(agentId)}`.slice(1),
-        base.endsWith('/') ? base : `${base}/`,
-      );
-      const body = JSON.stringify({ event });
-      req = send(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-      });
-      req.on('response', (res) => {
-        res.resume();
-        res.on('end', done);
-        res.on('error', done);
-      });
-      req.on('error', done);
-      req.end(body);
-    } catch {
-      done();
-    }
-  });
 }
 
 function logError(agentDir: string, err: unknown): void {

@@ -1,6 +1,6 @@
 /**
- * Where a client finds the daemon and its API, named once. Clients below the API — an agent's
- * hook (agents/hook-cli.ts) and a headless agent's MCP bridge — must know them without importing
+ * Where a client finds the daemon and its API, named once. Clients below the API — a headless
+ * agent's MCP bridge — must know them without importing
  * the daemon or the routes; the daemon and its routes use the same names. No imports: the hook's
  * fast path loads node built-ins only.
  */
@@ -11,8 +11,9 @@ export const DAEMON_INFO_FILE = 'daemon.json';
 /** Every API route lives under this prefix. */
 export const API_PREFIX = '/api/v1';
 
-/** The route an agent's hook pokes after it appended its line (fastify syntax, under API_PREFIX). */
+/**
+ * The route that makes the daemon read an agent's new hook lines now (fastify syntax, under
+ * API_PREFIX). Flotilla's own hooks no longer call it (the daemon watches the file); it stays
+ * for hook writers of the user's own that want their line read at once.
+ */
 export const HOOK_POKE_ROUTE = '/agents/:id/hook-events';
-
-/** The poke's path for one agent, under API_PREFIX. */
-export const hookPokePath = (agentId: string): string => HOOK_POKE_ROUTE.replace(':id', agentId);

@@ -1,5 +1,6 @@
 import { closeSync, type FSWatcher, openSync, statSync, watch } from 'node:fs';
-import { eventsFile, type HookLine } from '../agents/hook-cli.js';
+import { agentFileInHome } from '../agents/agent-dir.js';
+import type { HookLine } from '../agents/hook-cli.js';
 import type { Agent } from '../domain/agent.js';
 import type { EventData } from '../domain/event.js';
 import { KeyedMutex } from '../proc/keyed-mutex.js';
@@ -74,7 +75,7 @@ export class HookIngestor {
   /** Starts following an agent's events file (created empty if missing, so it can be watched). */
   track(agent: AgentRef): void {
     if (this.closed || this.tracked.has(agent.id)) return;
-    const file = eventsFile(this.options.home, agent.id);
+    const file = agentFileInHome(this.options.home, agent.id, 'events');
     const entry: Tracked = {
       agent,
       file,

@@ -1,4 +1,4 @@
-import { eventsFile } from '../agents/hook-cli.js';
+import { agentFileInHome } from '../agents/agent-dir.js';
 import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { listFlotillaWorktrees } from '../git/index.js';
@@ -137,7 +137,11 @@ async function rederiveFromHooks(ctx: SupervisorContext, lifecycle: Lifecycle, a
   const { hookOffset } = await ctx.store.supervision.get(agent.id);
   if (hookOffset === 0) return;
   const start = Math.max(0, hookOffset - REDERIVE_BYTES);
-  const read = readCompleteLines(eventsFile(ctx.paths.home, agent.id), start, hookOffset - start);
+  const read = readCompleteLines(
+    agentFileInHome(ctx.paths.home, agent.id, 'events'),
+    start,
+    hookOffset - start,
+  );
   // Reading from the middle of the file, the first line is probably a piece of one.
   const lines = read.lines.filter((l, i) => l.end <= hookOffset && (start === 0 || i > 0));
   let last: StatusSignal | null = null;

@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,45 +55,25 @@ describe('runHook', () => {
     expect(Date.parse(l.ts)).not.toBeNaN();
   });
 
-  it("writes the line before it tells the daemon found in daemon.json, with the agent's own token", async () => {
-    // The daemon's token file is there, but an agent's hook never sends it.
-    writeFileSync(join(home, 'token'), 'daemon-sekrit\n');
-    let seenOnArrival: string | null = null;
-    let request: IncomingMessage | null = null;
+  // The daemon watches the file; a poke only raced the watch (and walked the HTTP stack for it).
+  it('writes the line and asks nothing of the daemon, even one found in daemon.json', async () => {
+    let requests = 0;
     server = createServer((req, res) => {
-      request = req;
-      seenOnArrival = existsSync(eventsFile(home, AGENT))
-        ? readFileSync(eventsFile(home, AGENT), 'utf8')
-        : null;
+      requests++;
       req.resume();
       res.end('{}');
     });
     await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     writeFileSync(join(home, 'daemon.json'), JSON.stringify({ url }));
-    // daemon.json (the daemon as it runs now) wins over the URL the agent was started with.
-    await runHook(
+    const code = await runHook(
       ['hook', 'Stop'],
-      env({ FLOTILLA_DAEMON_URL: 'http://127.0.0.1:9', FLOTILLA_AGENT_TOKEN: 'agent-sekrit' }),
+      env({ FLOTILLA_DAEMON_URL: url, FLOTILLA_AGENT_TOKEN: 'agent-sekrit' }),
       '{"hook_event_name":"Stop"}',
     );
-    expect(seenOnArrival).toContain('"event":"Stop"');
-    expect(request).not.toBeNull();
-    const req = request as unknown as IncomingMessage;
-    expect(req.url).toBe(`/api/v1/agents/${AGENT}/hook-events`);
-    expect(req.method).toBe('POST');
-    expect(req.headers.authorization).toBe('Bearer agent-sekrit');
-  });
-
-  it('gives up on a daemon that never answers within about 300 ms', async () => {
-    server = createServer(() => {});
-    await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const started = Date.now();
-    expect(await runHook(['hook', 'Stop'], env({ FLOTILLA_DAEMON_URL: url }), '{}')).toBe(0);
-    expect(Date.now() - started).toBeLessThan(1_500);
-    expect(lines()).toHaveLength(1);
-    server.closeAllConnections();
+    expect(code).toBe(0);
+    expect(lines()).toMatchObject([{ event: 'Stop' }]);
+    expect(requests).toBe(0);
   });
 
   it('reads a streamed payload and does not hang when stdin stays open', async () => {
