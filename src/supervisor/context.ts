@@ -46,7 +46,7 @@ export interface SupervisorOptions {
   buildPrompt?: PromptBuilder;
   /** argv that runs `flotilla hook` (default: this node + bin/flotilla.js + 'hook'). */
   hookArgv?: string[];
-  /** The daemon's URL, given to agents as FLOTILLA_DAEMON_URL so hooks can poke it. */
+  /** The daemon's URL, given to agents as FLOTILLA_DAEMON_URL (their MCP bridge asks it). */
   daemonUrl?: string | null;
   /** The daemon's environment: PATH to find agent commands, HOME. Default process.env. */
   env?: NodeJS.ProcessEnv;
@@ -117,4 +117,13 @@ export function adapterOf(
 
 function knownKind(name: string): AdapterKind {
   return isBuiltinAgent(name) ? name : 'custom';
+}
+
+/** Whether the agent's status comes (also) from stream lines. */
+export function streams(
+  ctx: Pick<SupervisorContext, 'repoConfigs' | 'adapterFor'>,
+  agent: Pick<Agent, 'adapter' | 'repoId' | 'mode'>,
+): boolean {
+  const adapter = adapterOf(ctx, agent);
+  return agent.mode === 'headless' && adapter.signals.stream && adapter.fromStreamLine !== undefined;
 }

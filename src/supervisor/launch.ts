@@ -9,7 +9,7 @@ import { newId } from '../domain/ids.js';
 import type { Worktree } from '../domain/worktree.js';
 import { createWorktree, pruneWorktrees } from '../git/index.js';
 import { checkTmux, sessionNameFor } from '../tmux/index.js';
-import { adapterOf, agentEntry, type SupervisorContext } from './context.js';
+import { adapterOf, agentEntry, type SupervisorContext, streams } from './context.js';
 import { choosePortBase, deadOnArrival, killQuietly, undoWorktree } from './launch-steps.js';
 import { isLive } from './machine.js';
 import { prepareLaunch } from './prepare.js';
@@ -222,7 +222,8 @@ export async function startAgent(
 
     const rt = ctx.runtime.get(agent.id);
     rt.run.launched(prepared.pendingPrompt);
-    rt.stream.startFresh();
+    // A streaming agent's log starts empty: its lines are read as they come, not rebuilt.
+    if (streams(ctx, agent)) rt.stream.startFresh();
     ctx.ingestor.track(agent);
     // Hook lines written before the watch began (a fast agent) are read now, not at the next tick.
     void ctx.ingestor.poke(agent.id).catch(() => 0);

@@ -25,23 +25,64 @@ export interface AgentRuntime {
   readonly health: HealthState;
   readonly stream: StreamState;
   readonly wakeups: Wakeups;
+  /** The parts built so far, for readers that must not build one just to find it empty. */
+  readonly built: BuiltParts;
+}
+
+export interface BuiltParts {
+  readonly screen?: ScreenState | undefined;
+  readonly health?: HealthState | undefined;
+  readonly wakeups?: Wakeups | undefined;
+}
+
+/**
+ * One agent's parts, each built the first time it is used: a custom command never reads stream
+ * lines nor waits out a usage limit, and starting an agent need not build what it will not use.
+ */
+class AgentParts implements AgentRuntime {
+  #run?: RunState;
+  #screen?: ScreenState;
+  #health?: HealthState;
+  #stream?: StreamState;
+  #wakeups?: Wakeups;
+
+  /** `createdAt`: when the supervisor first heard of the agent (its health starts there). */
+  constructor(private readonly createdAt: number) {}
+
+  get run(): RunState {
+    this.#run ??= new RunState();
+    return this.#run;
+  }
+  get screen(): ScreenState {
+    this.#screen ??= new ScreenState();
+    return this.#screen;
+  }
+  get health(): HealthState {
+    this.#health ??= new HealthState(this.createdAt);
+    return this.#health;
+  }
+  get stream(): StreamState {
+    this.#stream ??= new StreamState();
+    return this.#stream;
+  }
+  get wakeups(): Wakeups {
+    this.#wakeups ??= new Wakeups();
+    return this.#wakeups;
+  }
+  get built(): BuiltParts {
+    return { screen: this.#screen, health: this.#health, wakeups: this.#wakeups };
+  }
 }
 
 export class RuntimeTable {
-  private readonly byAgent = new Map<string, AgentRuntime>();
+  private readonly byAgent = new Map<string, AgentParts>();
 
   constructor(private readonly now: () => number) {}
 
   get(agentId: string): AgentRuntime {
     let rt = this.byAgent.get(agentId);
     if (!rt) {
-      rt = {
-        run: new RunState(),
-        screen: new ScreenState(),
-        health: new HealthState(this.now()),
-        stream: new StreamState(),
-        wakeups: new Wakeups(),
-      };
+      rt = new AgentParts(this.now());
       this.byAgent.set(agentId, rt);
     }
     return rt;
@@ -53,7 +94,7 @@ export class RuntimeTable {
 
   /** Forgets an agent, cancelling its timers. */
   delete(agentId: string): void {
-    this.byAgent.get(agentId)?.wakeups.cancel();
+    this.byAgent.get(agentId)?.built.wakeups?.cancel();
     this.byAgent.delete(agentId);
   }
 
@@ -63,6 +104,6 @@ export class RuntimeTable {
 
   /** Cancels every timer (daemon shutdown); the state stays for inspection. */
   clearAllTimers(): void {
-    for (const rt of this.byAgent.values()) rt.wakeups.cancel(false);
+    for (const rt of this.byAgent.values()) rt.built.wakeups?.cancel(false);
   }
 }

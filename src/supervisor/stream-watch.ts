@@ -26,11 +26,7 @@ export interface SignalSink {
   applySignal(agentId: string, signal: StatusSignal): Promise<void>;
 }
 
-/** Whether the agent's status comes (also) from stream lines. */
-export function streams(ctx: Pick<SupervisorContext, 'repoConfigs' | 'adapterFor'>, agent: Agent): boolean {
-  const adapter = adapterOf(ctx, agent);
-  return agent.mode === 'headless' && adapter.signals.stream && adapter.fromStreamLine !== undefined;
-}
+export { streams } from './context.js';
 
 /** Reads the agent's new stream lines; returns how many were read. */
 export function observeStream(
