@@ -50,6 +50,49 @@ function modules(ctx: StoreContext): StoreModules {
   };
 }
 
+/**
+ * The modules of one transaction, each built when first used: a transaction touches two or three
+ * of them (a hook: agents, events, supervision), and building all six was most of its set-up.
+ */
+class TransactionModules implements StoreTransaction {
+  #repos?: RepoStore;
+  #tasks?: TaskStore;
+  #agents?: AgentStore;
+  #worktrees?: WorktreeStore;
+  #events?: EventStore;
+  #supervision?: SupervisionStore;
+
+  constructor(private readonly ctx: StoreContext) {}
+
+  get db(): Kysely<Database> {
+    return this.ctx.db;
+  }
+  get repos(): RepoStore {
+    this.#repos ??= new RepoStore(this.ctx);
+    return this.#repos;
+  }
+  get tasks(): TaskStore {
+    this.#tasks ??= new TaskStore(this.ctx);
+    return this.#tasks;
+  }
+  get agents(): AgentStore {
+    this.#agents ??= new AgentStore(this.ctx);
+    return this.#agents;
+  }
+  get worktrees(): WorktreeStore {
+    this.#worktrees ??= new WorktreeStore(this.ctx);
+    return this.#worktrees;
+  }
+  get events(): EventStore {
+    this.#events ??= new EventStore(this.ctx);
+    return this.#events;
+  }
+  get supervision(): SupervisionStore {
+    this.#supervision ??= new SupervisionStore(this.ctx);
+    return this.#supervision;
+  }
+}
+
 /** Flotilla's persistent state: repos, tasks, agents, worktrees and the event log. */
 export class Store implements StoreModules {
   readonly repos: RepoStore;
@@ -87,7 +130,7 @@ export class Store implements StoreModules {
    * argument inside, never the store itself (which waits for the transaction to end).
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.ctx.write((ctx) => fn({ db: ctx.db, ...modules(ctx) }));
+    return this.ctx.write((ctx) => fn(new TransactionModules(ctx)));
   }
 
   /** Calls `listener` with every event this process appends, after its transaction commits. */
