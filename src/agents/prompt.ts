@@ -1,4 +1,5 @@
 import type { Task } from '../domain/index.js';
+import type { AgentEntryConfig } from './types.js';
 
 /**
  * The text an agent is asked to do. Flotilla's own instructions go last, after the user's, so
@@ -31,4 +32,9 @@ export const CONTINUE_PROMPT =
 export function buildPromptText(task: Pick<Task, 'title' | 'prompt'>, options: PromptOptions): string {
   const body = task.prompt.trim() === '' ? task.title.trim() : task.prompt.trim();
   return `${body}\n\n${options.autoCommit ? COMMIT_INSTRUCTION : NO_COMMIT_INSTRUCTION}\n`;
+}
+
+/** The prompt for a task under an agent's config entry: the daemon's default `buildPrompt`. */
+export function promptForTask(task: Pick<Task, 'id' | 'title' | 'prompt'>, entry: AgentEntryConfig): string {
+  return buildPromptText(task, { autoCommit: entry.auto_commit });
 }

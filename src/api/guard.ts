@@ -203,9 +203,11 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
         hint: 'only the Flotilla dashboard served by this daemon may call its API from a browser',
       });
     }
-    const session = readCookie(request.headers.cookie, SESSION_COOKIE);
     const bearer = bearerToken(request);
-    if (tokenMatches(bearer ?? subprotocolToken(request), opts.token)) {
+    // The cookie is read only when the token did not prove the caller (the CLI's every call).
+    const byToken = tokenMatches(bearer ?? subprotocolToken(request), opts.token);
+    const session = byToken ? undefined : readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (byToken) {
       request.authVia = 'token';
     } else if (opts.sessions.isValid(session)) {
       request.authVia = 'session';

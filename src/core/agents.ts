@@ -4,13 +4,13 @@ import type { ConversationPage } from '../domain/conversation.js';
 import type { Actor } from '../domain/event.js';
 import type { PermissionAsk, PermissionReply } from '../domain/permission.js';
 import type { EventBus } from '../events/bus.js';
-import type { AdmissionGate } from '../scheduler/admission.js';
 import type { UpResult } from '../scheduler/up.js';
 import type { Store } from '../store/index.js';
 import { type BulkFailure, type BulkOps, removeFinished, stopAll } from '../supervisor/bulk.js';
 import { isLive, type RemoveOutcome, type Supervisor } from '../supervisor/index.js';
 import { AgentViews } from './agent-view.js';
 import type { RepoService } from './repos.js';
+import type { Supervision } from './supervision.js';
 import { removeTaskWorktree, worktreeHeld } from './worktrees.js';
 
 /** How to start an agent on a task. */
@@ -24,14 +24,21 @@ export interface AgentStartOptions {
   reuseBranch?: boolean | undefined;
 }
 
-/** What the agent service needs: the store, the supervisor (built after the routes, in the
- * daemon) and the one admission gate. */
+/**
+ * Where the agent service finds the supervisor and the one admission gate: a plain holder, set
+ * once they exist (the daemon mounts its routes before it starts the supervisor).
+ */
+export interface SupervisionSlot {
+  supervision: Supervision | undefined;
+}
+
+/** What the agent service needs. */
 export interface AgentServiceDeps {
   store: Store;
-  supervisor: () => Supervisor;
-  admission: AdmissionGate;
+  slot: SupervisionSlot;
   repos: RepoService;
-  tmuxSocket: () => string;
+  /** The config (read as it is now): the tmux socket named in attach commands. */
+  config: { readonly tmux: { readonly socket: string } };
   /** The Flotilla's one bus: the list cache is told of each change on it. */
   bus: EventBus;
 }
@@ -48,11 +55,22 @@ export class AgentService {
   readonly views: AgentViews;
 
   constructor(private readonly deps: AgentServiceDeps) {
-    this.views = new AgentViews(deps.store, deps.supervisor, deps.tmuxSocket, deps.bus);
+    this.views = new AgentViews(
+      deps.store,
+      () => this.sup,
+      () => deps.config.tmux.socket,
+      deps.bus,
+    );
+  }
+
+  private get supervision(): Supervision {
+    const { supervision } = this.deps.slot;
+    if (!supervision) throw new Error('agent service: used before the supervisor was started');
+    return supervision;
   }
 
   private get sup(): Supervisor {
-    return this.deps.supervisor();
+    return this.supervision.supervisor;
   }
 
   list(options: { all?: boolean } = {}): Promise<AgentView[]> {
@@ -65,7 +83,7 @@ export class AgentService {
 
   /** Starts an agent on a task, in its own worktree and tmux session, through admission. */
   async start(taskIdOrPrefix: string, options: AgentStartOptions, actor: Actor): Promise<AgentView> {
-    const agent = await this.deps.admission.start(taskIdOrPrefix, {
+    const agent = await this.supervision.admission.start(taskIdOrPrefix, {
       ...(options.agent ? { agent: options.agent } : {}),
       ...(options.mode ? { mode: options.mode } : {}),
       force: options.force ?? false,
@@ -78,7 +96,7 @@ export class AgentService {
   /** Starts agents on ready tasks in priority order within the limit, as `actor`. */
   async up(options: { max?: number | undefined; repo?: string | undefined }, actor: Actor) {
     const repoId = options.repo === undefined ? undefined : (await this.deps.repos.resolve(options.repo)).id;
-    const result: UpResult = await this.deps.admission.up({
+    const result: UpResult = await this.supervision.admission.up({
       ...(options.max ? { limit: options.max } : {}),
       ...(repoId ? { repoId } : {}),
       actor,

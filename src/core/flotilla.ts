@@ -127,10 +127,9 @@ export async function createFlotilla(options: FlotillaOptions = {}): Promise<Flo
     const worktrees = new WorktreeService(s, () => supervisor);
     const agents = new AgentService({
       store: s,
-      supervisor: () => supervisor,
-      admission,
+      slot: { supervision: { supervisor, admission } },
       repos,
-      tmuxSocket: () => config.tmux.socket,
+      config,
       bus,
     });
     return {

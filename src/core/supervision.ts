@@ -62,15 +62,7 @@ export async function createSupervision(options: SupervisionOptions): Promise<Su
       loadConfig({ repoRoot: repoPath, env, cwd: repoPath, showPathsFrom: null }).config,
   });
   // One admission per process: it alone counts slots, so concurrent starts cannot overshoot.
-  const admission = new Admission({
-    resolveTask: (id) => store.tasks.resolve(id),
-    getTask: (id) => store.tasks.get(id),
-    readyTasks: (repoId) => store.tasks.ready(repoId),
-    todoTasks: (repoId) => store.tasks.list({ status: ['todo'], ...(repoId ? { repoId } : {}) }),
-    agents: () => supervisor.list(),
-    launch: (taskId, launchOptions) => supervisor.start(taskId, launchOptions),
-    maxConcurrent: () => config.limits.max_concurrent,
-  });
+  const admission = new Admission({ tasks: store.tasks, agents: supervisor, config });
   return { supervisor, admission };
 }
 

@@ -5,11 +5,10 @@ import { configRoutes } from '../api/routes/config.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { permissionRoutes } from '../api/routes/permissions.js';
 import { worktreeRoutes } from '../api/routes/worktrees.js';
-import { AgentService } from '../core/agents.js';
+import { AgentService, type SupervisionSlot } from '../core/agents.js';
 import { createSupervision, type Supervision } from '../core/supervision.js';
 import { WorktreeService } from '../core/worktrees.js';
 import { StatusHookRunner } from '../integrations/status-hook.js';
-import type { AdmissionGate } from '../scheduler/admission.js';
 import type { Supervisor } from '../supervisor/index.js';
 import type { CorePlugin } from './core-plugin.js';
 import type { DaemonContext, DaemonPlugin } from './plugin.js';
@@ -21,6 +20,7 @@ import type { DaemonContext, DaemonPlugin } from './plugin.js';
 export class SupervisorPlugin implements DaemonPlugin {
   readonly name = 'supervisor';
   private supervision: Supervision | undefined;
+  private readonly slot: SupervisionSlot = { supervision: undefined };
   private statusHook: StatusHookRunner | undefined;
 
   constructor(private readonly core: CorePlugin) {}
@@ -36,17 +36,13 @@ export class SupervisorPlugin implements DaemonPlugin {
 
   routes(api: FastifyInstance, ctx: DaemonContext): void {
     const store = this.core.store;
-    // Routes are mounted before the supervisor exists (it starts once the server listens).
-    const admission: AdmissionGate = {
-      start: (taskId, options) => this.started().admission.start(taskId, options),
-      up: (options) => this.started().admission.up(options),
-    };
+    // Routes are mounted before the supervisor exists (it starts once the server listens): the
+    // service finds it in the slot `start` fills.
     const agents = new AgentService({
       store,
-      supervisor: () => this.instance,
-      admission,
+      slot: this.slot,
       repos: this.core.service.repos,
-      tmuxSocket: () => ctx.config.tmux.socket,
+      config: ctx.config,
       bus: this.core.bus,
     });
     agentRoutes(agents)(api);
@@ -62,7 +58,7 @@ export class SupervisorPlugin implements DaemonPlugin {
   }
 
   async start(ctx: DaemonContext): Promise<void> {
-    this.supervision = await createSupervision({
+    this.supervision = this.slot.supervision = await createSupervision({
       store: this.core.store,
       config: ctx.config,
       paths: ctx.paths,
@@ -71,11 +67,15 @@ export class SupervisorPlugin implements DaemonPlugin {
       daemonUrl: ctx.url,
     });
     // Subscribed live-only before boot: reconciliation's own status changes are hooked too.
-    this.statusHook = new StatusHookRunner(
-      this.core.bus,
-      () => ({ onStatus: ctx.config.hooks.on_status, timeoutSeconds: ctx.config.hooks.timeout_seconds }),
-      ctx.logger,
-    );
+    // Only when a command is set (the config is read at daemon start): with none, a status change
+    // costs the runner nothing at all.
+    if (ctx.config.hooks.on_status !== null) {
+      this.statusHook = new StatusHookRunner(
+        this.core.bus,
+        () => ({ onStatus: ctx.config.hooks.on_status, timeoutSeconds: ctx.config.hooks.timeout_seconds }),
+        ctx.logger,
+      );
+    }
     const report = await this.supervision.supervisor.boot();
     ctx.logger.info({ report }, 'reconciled agents with tmux and git');
   }
@@ -84,6 +84,6 @@ export class SupervisorPlugin implements DaemonPlugin {
     this.statusHook?.close();
     this.statusHook = undefined;
     await this.supervision?.supervisor.close();
-    this.supervision = undefined;
+    this.supervision = this.slot.supervision = undefined;
   }
 }

@@ -1,7 +1,7 @@
 import type { Agent, AgentMode } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
-import type { Task } from '../domain/task.js';
+import type { Task, TaskStatus } from '../domain/task.js';
 import { KeyedMutex } from '../proc/keyed-mutex.js';
 import { type Blocker, describeBlockers, holdsSlot } from './slots.js';
 import { type UpResult, up } from './up.js';
@@ -16,20 +16,26 @@ import { type UpResult, up } from './up.js';
  * still in flight count too. `force` skips both refusals, but a forced start still takes a slot.
  */
 
-/** What admission needs from the daemon. */
+/**
+ * What admission needs, as narrow ports the store's tasks, the supervisor and the live config
+ * fit as they are (no adapter closures in between: a start walks straight into them).
+ */
 export interface AdmissionDeps {
-  resolveTask(idOrPrefix: string): Promise<Task>;
-  getTask(id: string): Promise<Task | null>;
-  /** `todo` tasks whose dependencies are all done, in the order `up` takes them. */
-  readyTasks(repoId?: string): Promise<Task[]>;
-  /** Every `todo` task. */
-  todoTasks(repoId?: string): Promise<Task[]>;
-  /** Agents (any status); those that hold a slot are picked here. */
-  agents(): Promise<Agent[]>;
-  /** The actual start, all or nothing (the supervisor's). */
-  launch(taskId: string, options: LaunchOptions): Promise<Agent>;
-  /** `limits.max_concurrent`, read on each admission (config may change). */
-  maxConcurrent(): number;
+  tasks: {
+    resolve(idOrPrefix: string): Promise<Task>;
+    get(id: string): Promise<Task | null>;
+    /** `todo` tasks whose dependencies are all done, in the order `up` takes them. */
+    ready(repoId?: string): Promise<Task[]>;
+    list(filter: { status: TaskStatus[]; repoId?: string }): Promise<Task[]>;
+  };
+  agents: {
+    /** Agents (any status); those that hold a slot are picked here. */
+    list(): Promise<Agent[]>;
+    /** The actual start, all or nothing (the supervisor's). */
+    start(taskId: string, options: LaunchOptions): Promise<Agent>;
+  };
+  /** The config: `limits.max_concurrent` is read on each admission. */
+  config: { readonly limits: { readonly max_concurrent: number } };
 }
 
 export interface LaunchOptions {
@@ -60,12 +66,12 @@ export class Admission {
   /** Starts an agent on a task if admission allows it; refuses with BLOCKED or LIMIT_REACHED. */
   async start(taskIdOrPrefix: string, options: AdmitOptions = {}): Promise<Agent> {
     const { force = false, limit: asked, ...launch } = options;
-    const task = await this.deps.resolveTask(taskIdOrPrefix);
+    const task = await this.deps.tasks.resolve(taskIdOrPrefix);
     if (!force) {
       const blockers = await this.blockers(task);
       if (blockers.length > 0) throw blockedError(task, blockers);
     }
-    const limit = asked ?? this.deps.maxConcurrent();
+    const limit = asked ?? this.deps.config.limits.max_concurrent;
     const reserved = await this.gate.run('admit', async () => {
       const live = await this.occupied();
       // A task already live or in flight is refused by the launch itself, with its own message.
@@ -76,7 +82,7 @@ export class Admission {
       return true;
     });
     try {
-      return await this.deps.launch(task.id, launch);
+      return await this.deps.agents.start(task.id, launch);
     } finally {
       if (reserved) this.inFlight.delete(task.id);
     }
@@ -91,20 +97,20 @@ export class Admission {
     const { deps } = this;
     return up(
       {
-        readyTasks: (repoId) => deps.readyTasks(repoId),
+        readyTasks: (repoId) => deps.tasks.ready(repoId),
         blockedTasks: async (repoId) => {
-          const ready = new Set((await deps.readyTasks(repoId)).map((t) => t.id));
+          const ready = new Set((await deps.tasks.ready(repoId)).map((t) => t.id));
           const out: { task: Task; blockers: Blocker[] }[] = [];
-          for (const task of await deps.todoTasks(repoId)) {
+          for (const task of await deps.tasks.list({ status: ['todo'], ...(repoId ? { repoId } : {}) })) {
             if (!ready.has(task.id)) out.push({ task, blockers: await this.blockers(task) });
           }
           return out;
         },
-        agents: () => deps.agents(),
+        agents: () => deps.agents.list(),
         start: (taskId, limit) => this.start(taskId, { limit, actor: options.actor }),
       },
       {
-        limit: options.limit ?? deps.maxConcurrent(),
+        limit: options.limit ?? deps.config.limits.max_concurrent,
         ...(options.repoId ? { repoId: options.repoId } : {}),
       },
     );
@@ -114,7 +120,7 @@ export class Admission {
   async blockers(task: Task): Promise<Blocker[]> {
     const out: Blocker[] = [];
     for (const id of task.dependsOn) {
-      const dep = await this.deps.getTask(id);
+      const dep = await this.deps.tasks.get(id);
       if (dep && dep.status !== 'done') out.push({ id: dep.id, title: dep.title, status: dep.status });
     }
     return out;
@@ -122,7 +128,7 @@ export class Admission {
 
   /** Task ids with an agent holding a slot (one task has at most one such agent). */
   private async occupied(): Promise<Set<string>> {
-    return new Set((await this.deps.agents()).filter(holdsSlot).map((a) => a.taskId));
+    return new Set((await this.deps.agents.list()).filter(holdsSlot).map((a) => a.taskId));
   }
 }
 

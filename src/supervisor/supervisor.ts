@@ -1,6 +1,8 @@
 import { agentFile } from '../agents/agent-dir.js';
 import type { HookLine } from '../agents/hook-cli.js';
 import { checkMessageText } from '../agents/message-text.js';
+import { promptForTask } from '../agents/prompt.js';
+import { adapterFor as defaultAdapterFor } from '../agents/registry.js';
 import type { DialogAnswer } from '../agents/screen-plan.js';
 import type { ActionHints, AdapterKind, StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
@@ -18,7 +20,6 @@ import {
   silentLogger,
 } from './context.js';
 import { type ConversationQuery, ConversationService } from './conversation.js';
-import { defaultAdapterFor, defaultBuildPrompt } from './defaults.js';
 import { HealthMonitor, type TickStats } from './health.js';
 import { type AgentRef, type HookCommit, HookIngestor } from './hook-events.js';
 import { type StartLocks, type StartOptions, startAgent } from './launch.js';
@@ -93,7 +94,7 @@ export class Supervisor {
       logger,
       now,
       adapterFor: options.adapterFor ?? defaultAdapterFor,
-      buildPrompt: options.buildPrompt ?? defaultBuildPrompt,
+      buildPrompt: options.buildPrompt ?? promptForTask,
       hookArgv: options.hookArgv ?? defaultHookArgv(),
       daemonUrl: options.daemonUrl ?? null,
       env: options.env ?? process.env,
@@ -278,7 +279,7 @@ export class Supervisor {
 
   /** CPU and memory of the agent's process tree, sampled every few seconds (kept in memory). */
   resources(agentId: string): AgentResources {
-    const samples = this.ctx.runtime.peek(agentId)?.health.samples ?? [];
+    const samples = this.ctx.runtime.peek(agentId)?.built.health?.samples ?? [];
     return { latest: samples.at(-1) ?? null, samples };
   }
 
@@ -295,18 +296,21 @@ export class Supervisor {
     return { ...rt.stream.usage };
   }
 
-  /**
-   * The last meaningful line the agent's screen showed when the monitor last looked (see
-   * `lastOutputLine`), or null when it has not looked since the daemon started. In memory, O(1).
-   */
   /** The adapter kind behind an agent's config entry (`claude-auto` may be a claude-code). */
   kindOf(agent: Pick<Agent, 'adapter' | 'repoId'>): AdapterKind {
     return adapterOf(this.ctx, agent).kind;
   }
 
+  /**
+   * The agent's last words: its conversation's last message, else the last meaningful line its
+   * screen showed when the monitor last looked (see `lastOutputLine`), or null when it has not
+   * looked since the daemon started. In memory, O(1).
+   */
   lastOutput(agentId: string): string | null {
     // A headless agent's screen shows its stream-json: its last words are in the conversation.
-    return this.conversations.lastSaid(agentId) ?? this.ctx.runtime.peek(agentId)?.screen.lastOutput ?? null;
+    return (
+      this.conversations.lastSaid(agentId) ?? this.ctx.runtime.peek(agentId)?.built.screen?.lastOutput ?? null
+    );
   }
 
   /**
@@ -319,7 +323,7 @@ export class Supervisor {
 
   /** A usage-limit resume scheduled for the agent (ISO), or null. */
   resumeAt(agentId: string): string | null {
-    const at = this.ctx.runtime.peek(agentId)?.wakeups.resumeAt;
+    const at = this.ctx.runtime.peek(agentId)?.built.wakeups?.resumeAt;
     return at == null ? null : new Date(at).toISOString();
   }
 
@@ -329,8 +333,9 @@ export class Supervisor {
   }
 
   /** What is wrong with a live agent right now, for its view: a vanished worktree, a lost hook event. */
-  warning(agentId: string): string | null {
-    return this.ctx.runtime.peek(agentId)?.health.worktreeMissing ?? this.ctx.ingestor.writeFailure(agentId);
+  warning(agent: Pick<Agent, 'id'>): string | null {
+    const missing = this.ctx.runtime.peek(agent.id)?.built.health?.worktreeMissing ?? null;
+    return missing ?? this.ctx.ingestor.writeFailure(agent.id);
   }
 
   /** The HTTP poke of `flotilla hook`: read the agent's new hook lines now. */
