@@ -13,10 +13,10 @@
 //               and its tmux session exists;
 //   (b) hook:   a Claude Code–kind agent (a stand-in command that idles) gets a PreToolUse hook,
 //               written by dist/agents/hook-cli.js's own runHook (the line appended to the
-//               agent's events.jsonl, then the HTTP poke), until the stream client receives that
+//               agent's events.jsonl; older builds then poked over HTTP), until the stream client receives that
 //               agent's agent.status_changed;
 //   (b') the same hook as the per-agent hook.sh that Claude Code really runs writes it: the line
-//               only, no poke (the daemon watches the file).
+//               only (the daemon watches the file).
 // Each path is done once unmeasured first (lazy imports and first-time work are not the path).
 // Then an idle window (6 s: the health tick is 1 s, the resource sample 5 s), then the action
 // three times, each in its own coverage window that closes once the effect is seen, after pauses
@@ -256,8 +256,8 @@ try {
   const eventsFile = join(home, 'agents', claude.id, 'events.jsonl');
   /**
    * Fires the hook; resolves with the status change the stream client got for it. `cli`: as
-   * `flotilla hook` does (hook-cli.ts's own runHook: the line, then the HTTP poke); `sh`: as the
-   * per-agent hook.sh Claude Code really runs does (the same line appended, no poke: the
+   * `flotilla hook` does (hook-cli.ts's own runHook: the line, and in older builds an HTTP
+   * poke); `sh`: as the per-agent hook.sh Claude Code really runs does (the same line appended: the
    * daemon's watch on the file picks it up).
    */
   const hook = async (name, how = 'cli') => {
@@ -278,14 +278,14 @@ try {
   await hook('Stop');
   results.push(
     await measure(
-      'hook (events.jsonl line + poke → stream client)',
+      'hook (flotilla hook, the Node fallback → stream client)',
       () => hook('PreToolUse'),
       () => hook('Stop'),
     ),
   );
   results.push(
     await measure(
-      'hook (events.jsonl line as hook.sh writes it, no poke → stream client)',
+      'hook (events.jsonl line as hook.sh writes it → stream client)',
       () => hook('PreToolUse', 'sh'),
       () => hook('Stop', 'sh'),
     ),
