@@ -6,30 +6,10 @@ import {
   type StatusSource,
 } from '../../../src/domain/agent.js';
 import { AgentMachines, canTransition, isLive, TRANSITIONS } from '../../../src/supervisor/machine.js';
+import { agentRecord } from './agent-record.js';
 
 function fakeStore(initial: AgentStatus) {
-  const agent: Agent = {
-    id: 'abc234',
-    taskId: 'tsk234',
-    repoId: 'rep234',
-    adapter: 'custom',
-    mode: 'interactive',
-    status: initial,
-    statusSource: 'supervisor',
-    statusSince: new Date().toISOString(),
-    worktreePath: '/w',
-    branch: 'b',
-    tmuxSession: 's',
-    sessionId: null,
-    restartCount: 0,
-    pid: null,
-    exitCode: null,
-    statusDetail: null,
-    lastMessage: null,
-    pendingPermission: null,
-    createdAt: new Date().toISOString(),
-    updatedAt: new Date().toISOString(),
-  };
+  const agent: Agent = agentRecord({ status: initial });
   const log: string[] = [];
   return {
     log,

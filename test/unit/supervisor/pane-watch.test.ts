@@ -7,6 +7,7 @@ import type { Agent } from '../../../src/domain/agent.js';
 import type { Lifecycle } from '../../../src/supervisor/lifecycle.js';
 import { observePane } from '../../../src/supervisor/pane-watch.js';
 import { RuntimeTable } from '../../../src/supervisor/runtime.js';
+import { agentRecord } from './agent-record.js';
 
 /**
  * The pane watch of an agent read from its screen only (Gemini CLI), with its real captured
@@ -18,28 +19,14 @@ const DONE = readFileSync(join(screens, '04-done.txt'), 'utf8');
 const T0 = Date.parse('2026-12-07T12:00:00Z');
 
 function world(status: Agent['status']) {
-  const agent: Agent = {
+  const agent: Agent = agentRecord({
     id: 'a2345',
-    taskId: 't2345',
-    repoId: 'r2345',
     adapter: 'gemini',
-    mode: 'interactive',
     status,
     statusSource: 'user',
     statusSince: new Date(T0 - 60_000).toISOString(),
-    worktreePath: '/nowhere',
-    branch: 'flotilla/x',
     tmuxSession: 'flotilla-a2345',
-    sessionId: null,
-    restartCount: 0,
-    pid: null,
-    exitCode: null,
-    statusDetail: null,
-    lastMessage: null,
-    pendingPermission: null,
-    createdAt: new Date(T0 - 60_000).toISOString(),
-    updatedAt: new Date(T0 - 60_000).toISOString(),
-  };
+  });
   const applied: StatusSignal[] = [];
   let captures = 0;
   const ctx = {
