@@ -74,7 +74,7 @@ export class AgentViews {
       kind: sup.kindOf(agent),
       resumeAt: sup.resumeAt(agent.id),
       tmuxSocket: this.tmuxSocket(),
-      warning: sup.warning(agent),
+      warning: sup.warning(agent.id),
     };
   }
 }

@@ -19,7 +19,7 @@ import type { DaemonContext, DaemonPlugin } from './plugin.js';
  */
 export class SupervisorPlugin implements DaemonPlugin {
   readonly name = 'supervisor';
-  private supervision: Supervision | undefined;
+  /** The supervision once started; the agent service reads it from here too. */
   private readonly slot: SupervisionSlot = { supervision: undefined };
   private statusHook: StatusHookRunner | undefined;
 
@@ -30,8 +30,8 @@ export class SupervisorPlugin implements DaemonPlugin {
   }
 
   private started(): Supervision {
-    if (!this.supervision) throw new Error('supervisor plugin: used before the daemon started it');
-    return this.supervision;
+    if (!this.slot.supervision) throw new Error('supervisor plugin: used before the daemon started it');
+    return this.slot.supervision;
   }
 
   routes(api: FastifyInstance, ctx: DaemonContext): void {
@@ -58,7 +58,7 @@ export class SupervisorPlugin implements DaemonPlugin {
   }
 
   async start(ctx: DaemonContext): Promise<void> {
-    this.supervision = this.slot.supervision = await createSupervision({
+    const supervision = await createSupervision({
       store: this.core.store,
       config: ctx.config,
       paths: ctx.paths,
@@ -66,6 +66,7 @@ export class SupervisorPlugin implements DaemonPlugin {
       logger: ctx.logger,
       daemonUrl: ctx.url,
     });
+    this.slot.supervision = supervision;
     // Subscribed live-only before boot: reconciliation's own status changes are hooked too.
     // Only when a command is set (the config is read at daemon start): with none, a status change
     // costs the runner nothing at all.
@@ -76,14 +77,14 @@ export class SupervisorPlugin implements DaemonPlugin {
         ctx.logger,
       );
     }
-    const report = await this.supervision.supervisor.boot();
+    const report = await supervision.supervisor.boot();
     ctx.logger.info({ report }, 'reconciled agents with tmux and git');
   }
 
   async stop(): Promise<void> {
     this.statusHook?.close();
     this.statusHook = undefined;
-    await this.supervision?.supervisor.close();
-    this.supervision = this.slot.supervision = undefined;
+    await this.slot.supervision?.supervisor.close();
+    this.slot.supervision = undefined;
   }
 }

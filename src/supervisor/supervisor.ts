@@ -18,6 +18,7 @@ import {
   type SupervisorContext,
   type SupervisorOptions,
   silentLogger,
+  streams,
 } from './context.js';
 import { type ConversationQuery, ConversationService } from './conversation.js';
 import { HealthMonitor, type TickStats } from './health.js';
@@ -34,7 +35,7 @@ import { renderTerminal } from './render.js';
 import { RepoConfigs } from './repo-config.js';
 import { RuntimeTable } from './runtime.js';
 import { runScreenPlan, type ScreenIo } from './screen-protocol.js';
-import { observeStream, streams } from './stream-watch.js';
+import { observeStream } from './stream-watch.js';
 import type { UsageTotals } from './usage.js';
 import { type WhenFree, WorktreeGuard } from './worktree-guard.js';
 
@@ -333,9 +334,10 @@ export class Supervisor {
   }
 
   /** What is wrong with a live agent right now, for its view: a vanished worktree, a lost hook event. */
-  warning(agent: Pick<Agent, 'id'>): string | null {
-    const missing = this.ctx.runtime.peek(agent.id)?.built.health?.worktreeMissing ?? null;
-    return missing ?? this.ctx.ingestor.writeFailure(agent.id);
+  warning(agentId: string): string | null {
+    return (
+      this.ctx.runtime.peek(agentId)?.built.health?.worktreeMissing ?? this.ctx.ingestor.writeFailure(agentId)
+    );
   }
 
   /** The HTTP poke of `flotilla hook`: read the agent's new hook lines now. */

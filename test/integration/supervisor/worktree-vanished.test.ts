@@ -17,7 +17,7 @@ describe('a vanished worktree', () => {
     h = await makeHarness();
     const agent = await h.sup.start((await h.task()).id);
     await tickUntil(h, async () => (await h.store.agents.get(agent.id))?.status === 'idle', 'the agent idle');
-    expect(h.sup.warning(agent)).toBeNull();
+    expect(h.sup.warning(agent.id)).toBeNull();
 
     rmSync(agent.worktreePath, { recursive: true, force: true });
     const event = await tickUntil(
@@ -30,7 +30,7 @@ describe('a vanished worktree', () => {
     );
     expect(event.data).toMatchObject({ level: 'error' });
     expect(String(event.data.message)).toContain(`flotilla stop ${agent.id}`);
-    expect(h.sup.warning(agent)).toMatch(/was deleted/);
+    expect(h.sup.warning(agent.id)).toMatch(/was deleted/);
     for (let i = 0; i < 3; i++) await h.sup.tick();
     const all = await h.store.events.list({ agentId: agent.id, types: ['agent.health'] });
     expect(
