@@ -1,8 +1,7 @@
 /**
- * Where a client finds the daemon and its API, named once. Clients below the API — a headless
- * agent's MCP bridge — must know them without importing
- * the daemon or the routes; the daemon and its routes use the same names. No imports: the hook's
- * fast path loads node built-ins only.
+ * Where a client finds the daemon and its API, named once. Clients below the API (a headless
+ * agent's MCP bridge) must know them without importing the daemon or the routes; the daemon and
+ * its routes use the same names. No imports: those clients load as little as they can.
  */
 
 /** The file in the state dir where a running daemon says where it listens (`{url, pid, …}`). */

@@ -39,22 +39,12 @@ export interface StoreTransaction extends StoreModules {
   readonly db: Kysely<Database>;
 }
 
-function modules(ctx: StoreContext): StoreModules {
-  return {
-    repos: new RepoStore(ctx),
-    tasks: new TaskStore(ctx),
-    agents: new AgentStore(ctx),
-    worktrees: new WorktreeStore(ctx),
-    events: new EventStore(ctx),
-    supervision: new SupervisionStore(ctx),
-  };
-}
-
 /**
- * The modules of one transaction, each built when first used: a transaction touches two or three
- * of them (a hook: agents, events, supervision), and building all six was most of its set-up.
+ * The entity modules over one executor, each built when first used: a transaction touches two or
+ * three of them (a hook: agents, events, supervision), and building all six was most of its
+ * set-up. The store itself takes all of them at once.
  */
-class TransactionModules implements StoreTransaction {
+class ModulesOf implements StoreTransaction {
   #repos?: RepoStore;
   #tasks?: TaskStore;
   #agents?: AgentStore;
@@ -122,7 +112,7 @@ export class Store implements StoreModules {
       worktrees: this.worktrees,
       events: this.events,
       supervision: this.supervision,
-    } = modules(this.ctx));
+    } = new ModulesOf(this.ctx));
   }
 
   /**
@@ -130,7 +120,7 @@ export class Store implements StoreModules {
    * argument inside, never the store itself (which waits for the transaction to end).
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.ctx.write((ctx) => fn(new TransactionModules(ctx)));
+    return this.ctx.write((ctx) => fn(new ModulesOf(ctx)));
   }
 
   /** Calls `listener` with every event this process appends, after its transaction commits. */

@@ -3,7 +3,7 @@ import { agentFile } from '../agents/agent-dir.js';
 import type { Agent } from '../domain/agent.js';
 import { pidExists, processTree, scanProcesses } from '../proc/index.js';
 import { type PaneInfo, SESSION_PREFIX } from '../tmux/index.js';
-import type { SupervisorContext } from './context.js';
+import { type SupervisorContext, streams } from './context.js';
 import { healthEvent } from './health-events.js';
 import type { Lifecycle } from './lifecycle.js';
 import { isLive } from './machine.js';
@@ -11,7 +11,7 @@ import { boundPaneLog } from './pane-log-limit.js';
 import { observePane } from './pane-watch.js';
 import type { AgentExit } from './restart.js';
 import type { AgentRuntime } from './runtime.js';
-import { observeStream, streams } from './stream-watch.js';
+import { observeStream } from './stream-watch.js';
 
 /**
  * The health monitor: one tick per second that must stay cheap with fifty idle agents. A tick

@@ -6,7 +6,7 @@ import type { StatusSignal } from '../agents/types.js';
 import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
-import type { SupervisorContext } from './context.js';
+import { type SupervisorContext, streams } from './context.js';
 import { healthEvent } from './health-events.js';
 import type { HookCommit } from './hook-events.js';
 import { canTransition, type HeldAgent, isLive, requestSource } from './machine.js';
@@ -15,7 +15,7 @@ import { type AgentExit, decideRestart, describeExit, exitKind } from './restart
 import { rateLimitWait, recordRunEnd, runEndOf } from './run-ends.js';
 import { hasFacts, statusFacts } from './status-facts.js';
 import { killAgentProcess, readLastWords } from './stop.js';
-import { observeStream, streams } from './stream-watch.js';
+import { observeStream } from './stream-watch.js';
 
 /**
  * What happens around an agent's death: the restart policy applied to it, restarts waiting out

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import { agentFile } from '../agents/agent-dir.js';
 import type { Agent } from '../domain/agent.js';
-import type { SupervisorContext } from './context.js';
+import { type SupervisorContext, streams } from './context.js';
 import type { Lifecycle } from './lifecycle.js';
 import { type PaneLogRotation, rotatePaneLog } from './pane-log.js';
 import type { AgentRuntime } from './runtime.js';
-import { rotateStreamLog, streams } from './stream-watch.js';
+import { rotateStreamLog } from './stream-watch.js';
 
 /**
  * The health tick's check on a live agent's pane log: one stat, and a rotation once the log is

@@ -1,8 +1,8 @@
 import type { Agent } from '../domain/agent.js';
 import type { Actor } from '../domain/event.js';
 import { killProcessGroup } from '../proc/index.js';
-import { adapterOf, type SupervisorContext } from './context.js';
-import { observeStream, type SignalSink, streams } from './stream-watch.js';
+import { adapterOf, type SupervisorContext, streams } from './context.js';
+import { observeStream, type SignalSink } from './stream-watch.js';
 
 /** An agent's end: stopping its process, and reading what it said last. */
 

@@ -26,8 +26,6 @@ export interface SignalSink {
   applySignal(agentId: string, signal: StatusSignal): Promise<void>;
 }
 
-export { streams } from './context.js';
-
 /** Reads the agent's new stream lines; returns how many were read. */
 export function observeStream(
   ctx: SupervisorContext,
