@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { stringify } from 'yaml';
 import type { AgentView } from '../../src/api/routes/agents.js';
+import { resolvePaths } from '../../src/config/paths.js';
 import type { FlotillaEvent } from '../../src/domain/event.js';
 import type { Task } from '../../src/domain/task.js';
 import { type RunResult, run, which } from '../../src/proc/index.js';
@@ -274,7 +275,7 @@ export async function makeE2eWorld(options: E2eOptions): Promise<E2eWorld> {
         // And what the daemon logged about it (warnings: an observation that kept failing).
         let logged = '';
         try {
-          logged = readFileSync(join(sb.stateDir, 'logs', 'daemon.log'), 'utf8')
+          logged = readFileSync(join(resolvePaths(sb.env).logDir, 'daemon.log'), 'utf8')
             .split('\n')
             .filter((l) => l.includes(id))
             .slice(-40)

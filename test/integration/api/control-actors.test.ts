@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlotillaEvent } from '../../../src/domain/index.js';
 import { waitFor } from '../../helpers/cli.js';
 import { type RawResponse, rawRequest } from '../daemon/helpers.js';
-import { type CustomAgentDaemon, startCustomAgentDaemon } from './custom-agent-daemon.js';
+import { type CustomAgentDaemon, environToken, startCustomAgentDaemon } from './custom-agent-daemon.js';
 
 /**
  * An agent's controls are recorded as whoever called them (src/api/actor.ts), not as `user`
@@ -37,11 +36,6 @@ const ok = async (method: string, path: string, body: unknown, cli: boolean) => 
   expect(res.status, `${method} ${path}: ${res.text}`).toBeLessThan(300);
   return res;
 };
-const environToken = (pid: number) =>
-  readFileSync(`/proc/${pid}/environ`, 'utf8')
-    .split('\0')
-    .find((e) => e.startsWith('FLOTILLA_AGENT_TOKEN='))
-    ?.slice('FLOTILLA_AGENT_TOKEN='.length);
 /** The agent's own prompt tool asks to run a tool: a request is open for approve or deny. */
 const ask = async (agent: { id: string; token: string }, toolUseId: string) => {
   const res = await call('POST', `/agents/${agent.id}/permission-requests?wait_ms=0`, agent.token, {

@@ -4,7 +4,7 @@
  * repo's own `flotilla.yaml` so the supervisor takes it from the repo's config layer. The repo is
  * registered; tasks and agents are left to the test, which asserts on them as it needs.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, ConfigSchema } from '../../../src/config/schema.js';
 import { CorePlugin } from '../../../src/daemon/core-plugin.js';
@@ -52,6 +52,13 @@ export interface CustomAgentDaemon {
   /** Close the stream clients and the daemon, kill the private tmux server and remove the temp dirs. */
   cleanup(): Promise<void>;
 }
+
+/** An agent's own API token, read from its process environment (undefined until it is there). */
+export const environToken = (pid: number): string | undefined =>
+  readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .find((e) => e.startsWith('FLOTILLA_AGENT_TOKEN='))
+    ?.slice('FLOTILLA_AGENT_TOKEN='.length);
 
 /** YAML single-quoted scalar: a quote is doubled, nothing else is special. */
 const yamlQuote = (s: string) => `'${s.replaceAll("'", "''")}'`;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorePlugin } from '../../../src/daemon/core-plugin.js';
@@ -7,7 +7,7 @@ import { SupervisorPlugin } from '../../../src/daemon/supervisor-plugin.js';
 import { PERMISSION_FILE } from '../../../src/supervisor/permissions.js';
 import { waitFor } from '../../helpers/cli.js';
 import { type RawResponse, rawRequest } from '../daemon/helpers.js';
-import { type CustomAgentDaemon, startCustomAgentDaemon } from './custom-agent-daemon.js';
+import { type CustomAgentDaemon, environToken, startCustomAgentDaemon } from './custom-agent-daemon.js';
 
 /**
  * POST /agents/:id/permission-requests, the route a headless agent's prompt tool (`flotilla
@@ -26,11 +26,6 @@ const call = (method: string, path: string, token: string, body?: unknown): Prom
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-const environToken = (pid: number) =>
-  readFileSync(`/proc/${pid}/environ`, 'utf8')
-    .split('\0')
-    .find((e) => e.startsWith('FLOTILLA_AGENT_TOKEN='))
-    ?.slice('FLOTILLA_AGENT_TOKEN='.length);
 const ask = (id: string, token: string, toolUseId: string, waitMs = 0) =>
   call('POST', `/agents/${id}/permission-requests?wait_ms=${waitMs}`, token, {
     tool_name: 'Bash',

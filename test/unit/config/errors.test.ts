@@ -2,20 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type LoadOptions, loadConfig } from '../../../src/config/load.js';
-import { FlotillaError } from '../../../src/domain/errors.js';
-import { useTempDir } from './helpers.js';
+import type { FlotillaError } from '../../../src/domain/errors.js';
+import { thrownFlotillaError, useTempDir } from './helpers.js';
 
 /** Runs loadConfig expecting CONFIG_INVALID, and returns the error. */
-function invalid(opts: LoadOptions): FlotillaError {
-  try {
-    loadConfig(opts);
-  } catch (err) {
-    expect(err).toBeInstanceOf(FlotillaError);
-    expect((err as FlotillaError).code).toBe('CONFIG_INVALID');
-    return err as FlotillaError;
-  }
-  throw new Error('loadConfig accepted an invalid configuration');
-}
+const invalid = (opts: LoadOptions): FlotillaError =>
+  thrownFlotillaError(() => loadConfig(opts), 'CONFIG_INVALID');
 
 describe('config errors', () => {
   const tmp = useTempDir();

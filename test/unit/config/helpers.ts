@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { FlotillaError } from '../../../src/domain/errors.js';
 
 /** A fresh temp dir per test, removed after it; also a fake HOME so no real ~/.config is read. */
 export function useTempDir(): {
@@ -32,4 +33,16 @@ export function useTempDir(): {
       return file;
     },
   };
+}
+
+/** Runs `fn` expecting a FlotillaError with `code`; returns it for further checks. */
+export function thrownFlotillaError(fn: () => unknown, code: string): FlotillaError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(FlotillaError);
+    expect((err as FlotillaError).code).toBe(code);
+    return err as FlotillaError;
+  }
+  throw new Error(`expected a FlotillaError ${code}, but nothing was thrown`);
 }

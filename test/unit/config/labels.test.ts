@@ -4,24 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { type LoadOptions, loadConfig } from '../../../src/config/load.js';
 import { displayPath } from '../../../src/config/origin.js';
 import { createFlotilla } from '../../../src/core/flotilla.js';
-import { FlotillaError } from '../../../src/domain/errors.js';
-import { useTempDir } from './helpers.js';
+import type { FlotillaError } from '../../../src/domain/errors.js';
+import { thrownFlotillaError, useTempDir } from './helpers.js';
 
 /**
  * What a config error says about where the bad value came from, and what to do: a repo's file
  * named so that a reader elsewhere (an API client, with several repos) knows which; the library's
  * `config` option not dressed up as a command-line flag; one hint per problem, never two joined.
  */
-function invalid(opts: LoadOptions): FlotillaError {
-  try {
-    loadConfig(opts);
-  } catch (err) {
-    expect(err).toBeInstanceOf(FlotillaError);
-    expect((err as FlotillaError).code).toBe('CONFIG_INVALID');
-    return err as FlotillaError;
-  }
-  throw new Error('loadConfig accepted an invalid configuration');
-}
+const invalid = (opts: LoadOptions): FlotillaError =>
+  thrownFlotillaError(() => loadConfig(opts), 'CONFIG_INVALID');
 
 describe('config error labels and hints', () => {
   const tmp = useTempDir();

@@ -2,22 +2,13 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ensureStateDir, expandHome, resolvePaths, writeSecretFile } from '../../../src/config/paths.js';
-import { FlotillaError } from '../../../src/domain/errors.js';
-import { useTempDir } from './helpers.js';
+import type { FlotillaError } from '../../../src/domain/errors.js';
+import { thrownFlotillaError, useTempDir } from './helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 const mode = (path: string) => statSync(path).mode & 0o777;
 
-function stateDirError(fn: () => void): FlotillaError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(FlotillaError);
-    expect((err as FlotillaError).code).toBe('STATE_DIR_UNWRITABLE');
-    return err as FlotillaError;
-  }
-  throw new Error('expected STATE_DIR_UNWRITABLE');
-}
+const stateDirError = (fn: () => void): FlotillaError => thrownFlotillaError(fn, 'STATE_DIR_UNWRITABLE');
 
 describe('resolvePaths', () => {
   it('follows XDG defaults under HOME', () => {
