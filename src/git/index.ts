@@ -4,6 +4,7 @@ export { GIT_INSTALL_HINT, type GitCall, onGitCall } from './exec.js';
 export * from './include-copy.js';
 export * from './include-patterns.js';
 export * from './merge.js';
+export * from './overlap.js';
 export * from './repo.js';
 export * from './status.js';
 export * from './worktree-create.js';

@@ -1,0 +1,339 @@
+import { FlotillaError } from '../domain/errors.js';
+import { git, gitReason } from './exec.js';
+import {
+  type FileChange,
+  type GapRange,
+  type Hunk,
+  lineSpan,
+  mapRange,
+  parseMergeTreeStdin,
+  parseRawPatch,
+  touches,
+} from './overlap-parse.js';
+import { assertRefArgument } from './repo.js';
+import { snapshotWorktree } from './worktree-snapshot.js';
+
+export { lineSpan, type MergeOutcome } from './overlap-parse.js';
+export { snapshotWorktree, type WorktreeSnapshot } from './worktree-snapshot.js';
+
+/**
+ * Conflict prediction across live work: for every pair of live worktrees of a repo, which files
+ * both changed, which of their hunks overlap, and whether merging them would conflict.
+ *
+ * Each side is one commit: its HEAD, or a snapshot of HEAD plus its uncommitted changes
+ * (worktree-snapshot.ts). A side's changes are its diff against its fork point (the merge-base
+ * with the base branch); overlapping hunks are compared in the fork point's lines, carried
+ * across when two sides forked from different commits. Whether a pair conflicts is git's own
+ * answer: all the pairs that need it go through one `git merge-tree --write-tree --stdin`.
+ *
+ * Incremental: every result is cached under the commits it depends on (a side's diff under its
+ * commit and fork point, a pair under both), so a recompute redoes only what touches a side
+ * that changed. A tracker serves one repo; callers run one `compute` at a time per tracker.
+ */
+
+/** A live worktree to compare; `id` is the caller's name for it (an agent id). */
+export interface LiveWorktree {
+  id: string;
+  path: string;
+  branch: string;
+}
+
+/** One side as it was compared. */
+export interface OverlapSide {
+  id: string;
+  branch: string;
+  /** The commit compared: HEAD, or the snapshot of the uncommitted changes. */
+  commit: string;
+  dirty: boolean;
+  /** The merge-base with the base branch. */
+  forkPoint: string;
+  /** Changed paths, against the fork point. */
+  files: string[];
+}
+
+/** Two hunks, one per side, that overlap; lines of each side's own version of the file. */
+export interface HunkOverlap {
+  a: [number, number];
+  b: [number, number];
+}
+
+/** A file both sides changed, or that merging them leaves conflicted. */
+export interface FileOverlap {
+  path: string;
+  overlappingHunks: HunkOverlap[];
+  conflicts: boolean;
+}
+
+/** A pair with something in common (pairs sharing nothing are left out). */
+export interface PairOverlap {
+  a: string;
+  b: string;
+  files: FileOverlap[];
+  conflicts: boolean;
+}
+
+/** The prediction for a repo at one moment. */
+export interface OverlapReport {
+  /** The base branch's commit the sides were compared against. */
+  baseCommit: string;
+  sides: OverlapSide[];
+  pairs: PairOverlap[];
+  /** Sides that could not be read (gone, broken): left out of every pair. */
+  errors: { id: string; message: string }[];
+  /** What this compute did not find in its cache. */
+  recomputed: { sides: number; pairs: number };
+}
+
+/** At most this many overlapping hunk pairs are listed per file. */
+const MAX_HUNK_PAIRS = 50;
+
+interface SideChanges {
+  forkPoint: string;
+  files: Map<string, FileChange>;
+}
+
+interface PairResult {
+  files: FileOverlap[];
+  conflicts: boolean;
+}
+
+const DIFF_ARGS = [
+  'diff-tree',
+  '-r',
+  '-z',
+  '--raw',
+  '-p',
+  '-U0',
+  '--no-renames',
+  '--no-ext-diff',
+  '--no-textconv',
+];
+
+/** The prediction for one repo, with its caches. */
+export class OverlapTracker {
+  private forkPoints = new Map<string, string>();
+  private changes = new Map<string, SideChanges>();
+  private forkDiffs = new Map<string, Map<string, FileChange>>();
+  private pairs = new Map<string, PairResult>();
+
+  constructor(private readonly repoPath: string) {}
+
+  async compute(base: string, worktrees: readonly LiveWorktree[]): Promise<OverlapReport> {
+    assertRefArgument(base);
+    const baseRev = await git(this.repoPath, ['rev-parse', '--verify', '--quiet', `${base}^{commit}`], {
+      allowFailure: true,
+    });
+    if (baseRev.code !== 0) {
+      throw new FlotillaError('NOT_FOUND', `base '${base}' is not a commit in ${this.repoPath}`, {
+        hint: `check it exists: git -C ${this.repoPath} branch`,
+      });
+    }
+    const baseCommit = baseRev.stdout.trim();
+    const used = { forks: new Set<string>(), changes: new Set<string>(), forkDiffs: new Set<string>() };
+    const recomputed = { sides: 0, pairs: 0 };
+
+    const errors: OverlapReport['errors'] = [];
+    const read = await mapLimit(worktrees, 2, async (w) => {
+      try {
+        const { commit, dirty } = await this.sideCommit(w);
+        const forkKey = `${baseCommit}:${commit}`;
+        used.forks.add(forkKey);
+        let forkPoint = this.forkPoints.get(forkKey);
+        if (forkPoint === undefined) {
+          forkPoint = await this.mergeBase(baseCommit, commit);
+          this.forkPoints.set(forkKey, forkPoint);
+        }
+        const changeKey = `${forkPoint}:${commit}`;
+        used.changes.add(changeKey);
+        let changes = this.changes.get(changeKey);
+        if (changes === undefined) {
+          changes = { forkPoint, files: await this.diff(forkPoint, commit) };
+          this.changes.set(changeKey, changes);
+          recomputed.sides++;
+        }
+        return { w, commit, dirty, changes };
+      } catch (err) {
+        errors.push({ id: w.id, message: err instanceof Error ? err.message : String(err) });
+        return null;
+      }
+    });
+    const sides = read.filter((s) => s !== null);
+
+    // Pairs not in the cache: overlap from the diffs, conflicts from one merge-tree process.
+    const pairKeys: string[] = [];
+    const missing: { key: string; a: (typeof sides)[number]; b: (typeof sides)[number] }[] = [];
+    for (let i = 0; i < sides.length; i++) {
+      for (let j = i + 1; j < sides.length; j++) {
+        const a = sides[i] as (typeof sides)[number];
+        const b = sides[j] as (typeof sides)[number];
+        const key = `${a.commit}@${a.changes.forkPoint}|${b.commit}@${b.changes.forkPoint}`;
+        pairKeys.push(key);
+        if (!this.pairs.has(key)) missing.push({ key, a, b });
+      }
+    }
+    const merges = await this.mergeTrees(missing.map((p) => [p.a.commit, p.b.commit] as const));
+    for (const [k, p] of missing.entries()) {
+      const merge = merges[k] as { conflicts: boolean; files: string[] };
+      const files = await this.overlap(p.a.changes, p.b.changes, used.forkDiffs);
+      const conflicted = new Set(merge.files);
+      for (const f of files) f.conflicts = conflicted.has(f.path);
+      for (const path of conflicted) {
+        if (!files.some((f) => f.path === path)) files.push({ path, overlappingHunks: [], conflicts: true });
+      }
+      files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+      this.pairs.set(p.key, { files, conflicts: merge.conflicts });
+      recomputed.pairs++;
+    }
+
+    const pairs: PairOverlap[] = [];
+    let k = 0;
+    for (let i = 0; i < sides.length; i++) {
+      for (let j = i + 1; j < sides.length; j++) {
+        const result = this.pairs.get(pairKeys[k++] as string) as PairResult;
+        if (result.files.length === 0 && !result.conflicts) continue;
+        pairs.push({
+          a: (sides[i] as (typeof sides)[number]).w.id,
+          b: (sides[j] as (typeof sides)[number]).w.id,
+          files: result.files.map((f) => ({
+            ...f,
+            overlappingHunks: f.overlappingHunks.map((h) => ({ ...h })),
+          })),
+          conflicts: result.conflicts,
+        });
+      }
+    }
+    // Keep only what this compute used: the caches hold one generation, so they stay bounded.
+    const keep = new Set(pairKeys);
+    this.pairs = new Map([...this.pairs].filter(([key]) => keep.has(key)));
+    this.forkPoints = new Map([...this.forkPoints].filter(([key]) => used.forks.has(key)));
+    this.changes = new Map([...this.changes].filter(([key]) => used.changes.has(key)));
+    this.forkDiffs = new Map([...this.forkDiffs].filter(([key]) => used.forkDiffs.has(key)));
+
+    return {
+      baseCommit,
+      sides: sides.map((s) => ({
+        id: s.w.id,
+        branch: s.w.branch,
+        commit: s.commit,
+        dirty: s.dirty,
+        forkPoint: s.changes.forkPoint,
+        files: [...s.changes.files.keys()],
+      })),
+      pairs,
+      errors,
+      recomputed,
+    };
+  }
+
+  /** The worktree's snapshot; its branch's tip when the directory is gone (committed work still counts). */
+  private async sideCommit(w: LiveWorktree): Promise<{ commit: string; dirty: boolean }> {
+    try {
+      const snap = await snapshotWorktree(w.path);
+      return { commit: snap.commit, dirty: snap.dirty };
+    } catch (err) {
+      assertRefArgument(w.branch);
+      const tip = await git(
+        this.repoPath,
+        ['rev-parse', '--verify', '--quiet', `refs/heads/${w.branch}^{commit}`],
+        {
+          allowFailure: true,
+        },
+      );
+      if (tip.code !== 0) throw err;
+      return { commit: tip.stdout.trim(), dirty: false };
+    }
+  }
+
+  private async mergeBase(a: string, b: string): Promise<string> {
+    const r = await git(this.repoPath, ['merge-base', a, b], { allowFailure: true });
+    if (r.code !== 0) {
+      throw new FlotillaError(
+        'PROCESS_FAILED',
+        `no merge-base of ${a.slice(0, 12)} and ${b.slice(0, 12)}: ${gitReason(r)}`,
+      );
+    }
+    return r.stdout.trim();
+  }
+
+  private async diff(from: string, to: string): Promise<Map<string, FileChange>> {
+    const r = await git(this.repoPath, [...DIFF_ARGS, from, to], { allowFailure: true });
+    if (r.code !== 0) throw new FlotillaError('PROCESS_FAILED', `git diff-tree failed: ${gitReason(r)}`);
+    return parseRawPatch(r.stdout);
+  }
+
+  /** Files both sides changed, with their touching hunks in the fork point's lines. */
+  private async overlap(a: SideChanges, b: SideChanges, usedForkDiffs: Set<string>): Promise<FileOverlap[]> {
+    const out: FileOverlap[] = [];
+    let across: Map<string, FileChange> | undefined;
+    for (const [path, fa] of a.files) {
+      const fb = b.files.get(path);
+      if (!fb) continue;
+      let aRanges: GapRange[] = fa.hunks.map((h) => h.base);
+      if (a.forkPoint !== b.forkPoint) {
+        // Different fork points: carry a's ranges into b's fork point through the diff between them.
+        if (across === undefined) across = await this.forkDiff(a.forkPoint, b.forkPoint, usedForkDiffs);
+        const moved: readonly Hunk[] = across.get(path)?.hunks ?? [];
+        aRanges = aRanges.map((r) => mapRange(r, moved));
+      }
+      const overlappingHunks: HunkOverlap[] = [];
+      for (const [i, ha] of fa.hunks.entries()) {
+        for (const hb of fb.hunks) {
+          if (overlappingHunks.length < MAX_HUNK_PAIRS && touches(aRanges[i] as GapRange, hb.base)) {
+            overlappingHunks.push({ a: lineSpan(ha.side), b: lineSpan(hb.side) });
+          }
+        }
+      }
+      out.push({ path, overlappingHunks, conflicts: false });
+    }
+    return out;
+  }
+
+  private async forkDiff(from: string, to: string, used: Set<string>): Promise<Map<string, FileChange>> {
+    const key = `${from}:${to}`;
+    used.add(key);
+    let d = this.forkDiffs.get(key);
+    if (d === undefined) {
+      d = await this.diff(from, to);
+      this.forkDiffs.set(key, d);
+    }
+    return d;
+  }
+
+  /** Each merge's outcome, through one `merge-tree --stdin`; one by one if that process fails. */
+  private async mergeTrees(pairs: readonly (readonly [string, string])[]): Promise<MergeOutcomeLike[]> {
+    if (pairs.length === 0) return [];
+    const args = ['merge-tree', '--write-tree', '--name-only', '--no-messages'];
+    const batch = await git(this.repoPath, [...args, '--stdin'], {
+      allowFailure: true,
+      input: pairs.map(([a, b]) => `${a} ${b}\n`).join(''),
+    });
+    const parsed = batch.code === 0 ? parseMergeTreeStdin(batch.stdout) : [];
+    if (parsed.length === pairs.length) return parsed;
+    return mapLimit(pairs, 2, async ([a, b]) => {
+      const r = await git(this.repoPath, [...args, '-z', a, b], { allowFailure: true });
+      if (r.code !== 0 && r.code !== 1) {
+        throw new FlotillaError('PROCESS_FAILED', `git merge-tree failed: ${gitReason(r)}`, {
+          hint: 'conflict prediction needs git 2.38 or newer (merge-tree --write-tree)',
+        });
+      }
+      const [, ...files] = r.stdout.split('\0').filter((t) => t !== '');
+      return { conflicts: r.code === 1, files };
+    });
+  }
+}
+
+type MergeOutcomeLike = { conflicts: boolean; files: string[] };
+
+/** Runs `fn` over `items`, at most `limit` at a time, results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
