@@ -1,9 +1,14 @@
 export * from './branch-name.js';
+export * from './branch-summary.js';
+export * from './conflict-hunks.js';
 export * from './diff.js';
 export { GIT_INSTALL_HINT, type GitCall, onGitCall } from './exec.js';
 export * from './include-copy.js';
 export * from './include-patterns.js';
+export * from './land.js';
+export * from './land-advance.js';
 export * from './merge.js';
+export * from './merge-predict.js';
 export * from './overlap.js';
 export * from './repo.js';
 export * from './status.js';
