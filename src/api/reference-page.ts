@@ -30,6 +30,9 @@ export function typeOutline(schema: JsonSchema, indent = ''): string {
     if (Array.isArray(options)) return options.map((o) => typeOutline(o as JsonSchema, indent)).join(' | ');
   }
   const type = schema.type;
+  // A tuple (`[start, end]`): its items are listed one by one, and `items` is `false`.
+  if (type === 'array' && Array.isArray(schema.prefixItems))
+    return `[${schema.prefixItems.map((s) => typeOutline(s as JsonSchema, indent)).join(', ')}]`;
   if (type === 'array') return `${wrap(typeOutline((schema.items ?? {}) as JsonSchema, indent))}[]`;
   if (type === 'object' || schema.properties) {
     const props = (schema.properties ?? {}) as Record<string, JsonSchema>;

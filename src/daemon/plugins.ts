@@ -20,10 +20,12 @@ export async function defaultPlugins(options: DefaultPluginsOptions = {}): Promi
     import('./stream-plugin.js'),
     import('./web-plugin.js'),
   ]);
+  const { ConflictsPlugin } = await import('./conflicts-plugin.js');
   const supervisor = new SupervisorPlugin(core);
   return [
     core,
     supervisor,
+    new ConflictsPlugin(core),
     new StreamPlugin(core, {
       conversations: { page: (agentId, query) => supervisor.instance.conversation(agentId, query) },
     }),

@@ -204,6 +204,7 @@ describe('every route against the document', () => {
     await check('GET', '/worktrees/{id}/diff', `/worktrees/${t1}/diff`);
     await check('POST', '/worktrees/clean', '/worktrees/clean', { dryRun: true });
     await check('POST', '/worktrees/prune', '/worktrees/prune', {});
+    await check('GET', '/conflicts', '/conflicts?fresh=true');
     await check('GET', '/events', `/events?task=${t1}&limit=5&order=desc`);
 
     await check('POST', '/agents/{id}/stop', `/agents/${agent.id}/stop`);
