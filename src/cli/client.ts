@@ -1,9 +1,11 @@
 import type { AgentView } from '../domain/agent-view.js';
+import type { ConflictList } from '../domain/conflicts.js';
 import type { ConversationPage } from '../domain/conversation.js';
 import type { FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
 import type { Task, TaskCreate, TaskFilter, TaskPatch, TaskStatus } from '../domain/task.js';
 import type { HttpClient } from './http-client.js';
+import { LandingClient } from './landing-client.js';
 
 const API = '/api/v1';
 /** Starting runs git and the repo's setup command (e.g. npm ci), which may take minutes. */
@@ -15,6 +17,11 @@ const START_TIMEOUT_MS = 15 * 60_000;
  */
 export class FlotillaClient {
   constructor(private readonly http: HttpClient) {}
+
+  /** The landing queue, review and the dispatcher (landing-client.ts). */
+  get landing(): LandingClient {
+    return new LandingClient(this.http);
+  }
 
   /** A single-use dashboard sign-in link (`POST /login-codes`). */
   loginLink(): Promise<{ url: string; expiresAt: string; ttlSeconds: number }> {
@@ -113,6 +120,11 @@ export class FlotillaClient {
     return this.http.request('POST', `${API}/agents/${encodeURIComponent(id)}/${decision}`, rest);
   }
 
+  /** Answers the agent's question (its ask_user tool), or sends a waiting agent the text. */
+  answerQuestion(id: string, text: string): Promise<AgentView & { answered: 'question' | 'message' }> {
+    return this.http.request('POST', `${API}/agents/${encodeURIComponent(id)}/answer`, { text });
+  }
+
   send(id: string, text: string): Promise<{ ok: boolean }> {
     return this.http.request('POST', `${API}/agents/${encodeURIComponent(id)}/send`, { text });
   }
@@ -157,6 +169,12 @@ export class FlotillaClient {
   }> {
     return this.http.request('POST', `${API}/worktrees/prune`, {});
   }
+
+  /** Conflict prediction across live work, computed for this request (`GET /conflicts?fresh=true`). */
+  conflicts(repo?: string): Promise<ConflictList> {
+    const query = new URLSearchParams({ fresh: 'true', ...(repo === undefined ? {} : { repo }) });
+    return this.http.request('GET', `${API}/conflicts?${query.toString()}`);
+  }
 }
 
 /** What `POST /up` answers. */
@@ -171,6 +189,7 @@ export interface UpResponse {
   }[];
   running: number;
   limit: number;
+  memory?: { availableMb: number | null; floorMb: number; ok: boolean };
 }
 
 /** One row of `GET /worktrees`. */

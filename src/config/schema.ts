@@ -125,6 +125,12 @@ const LimitsSchema = z.strictObject({
     .describe(
       'An agent that is working but shows no activity for this long is reported as stuck; 0 = never.',
     ),
+  min_free_memory_mb: int()
+    .min(0)
+    .default(512)
+    .describe(
+      'No agent is started (by `up`, `start` or the dispatcher) while the machine has less free memory than this, in MiB (MemAvailable); `start --force` overrides it. 0 = no check.',
+    ),
   pane_log_max_mb: z
     .number()
     .min(0.01)
@@ -234,6 +240,62 @@ const HooksSchema = z.strictObject({
     .describe('How long one `hooks.on_status` command may run before it is killed.'),
 });
 
+/** Automatic dispatch of ready tasks (per repo: a repo's flotilla.yaml may turn it on). */
+const SchedulerSchema = z.strictObject({
+  auto: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Start ready tasks by themselves as their dependencies land, highest priority first, within the limits. `flotilla up --watch` turns it on for as long as it runs.',
+    ),
+  max_per_repo: int()
+    .min(1)
+    .max(1000)
+    .nullable()
+    .default(null)
+    .describe('Most agents the dispatcher keeps running in this repo at once; null = only `limits.max_concurrent`.'),
+});
+
+/** How finished work reaches the base branch (`flotilla land`, the Land button). */
+const LandingSchema = z.strictObject({
+  strategy: z
+    .enum(['rebase', 'merge', 'squash'])
+    .default('rebase')
+    .describe(
+      "How a task's branch lands: its commits rebased onto the base (linear history), a merge commit, or one squashed commit.",
+    ),
+  verify: z
+    .string()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe(
+      'Command line run (by `sh -c`) in the landed result before the base moves, e.g. `npm test`; a failure sends the task back to its agent with the output. null = land without a check.',
+    ),
+  verify_timeout_seconds: int()
+    .min(1)
+    .max(86_400)
+    .default(1800)
+    .describe('How long `landing.verify` may run before it is killed and the landing fails.'),
+  max_attempts: int()
+    .min(1)
+    .max(20)
+    .default(3)
+    .describe(
+      'Landings of one task that may fail (conflict or verify) and go back to its agent before Flotilla stops and asks you.',
+    ),
+  mode: z
+    .enum(['local', 'pr'])
+    .default('local')
+    .describe(
+      'local: advance the base branch in this repository. pr: push the branch and open a pull request (needs the GitHub integration, not built yet: refused).',
+    ),
+  remove_worktree: z
+    .boolean()
+    .default(true)
+    .describe("Remove a landed task's worktree and its (now merged) branch; false keeps both."),
+});
+
 const LogSchema = z.strictObject({
   level: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
@@ -266,6 +328,14 @@ export const ConfigSchema = z
     server: scoped(
       ServerSchema.prefault({}).describe('The API and web dashboard served by the daemon.'),
       'daemon',
+    ),
+    scheduler: scoped(
+      SchedulerSchema.prefault({}).describe('Starting ready tasks without being asked.'),
+      'repo',
+    ),
+    landing: scoped(
+      LandingSchema.prefault({}).describe('Landing finished tasks on the base branch.'),
+      'repo',
     ),
     log: scoped(LogSchema.prefault({}).describe("The daemon's log files."), 'daemon'),
     hooks: scoped(

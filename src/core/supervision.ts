@@ -3,10 +3,12 @@ import type { StatePaths } from '../config/paths.js';
 import { expandHome } from '../config/paths.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../events/bus.js';
+import { availableMemoryMb } from '../proc/memory.js';
 import { Admission } from '../scheduler/admission.js';
 import type { Store } from '../store/index.js';
 import { Supervisor, type SupervisorLogger } from '../supervisor/index.js';
 import { TmuxServer, writeServerConfig } from '../tmux/index.js';
+import { isTaskLanded } from './landed.js';
 
 /**
  * The agent side of Flotilla as one composition, shared by the daemon and `createFlotilla()`:
@@ -62,7 +64,13 @@ export async function createSupervision(options: SupervisionOptions): Promise<Su
       loadConfig({ repoRoot: repoPath, env, cwd: repoPath, showPathsFrom: null }).config,
   });
   // One admission per process: it alone counts slots, so concurrent starts cannot overshoot.
-  const admission = new Admission({ tasks: store.tasks, agents: supervisor, config });
+  const admission = new Admission({
+    tasks: store.tasks,
+    agents: supervisor,
+    config,
+    landed: (task) => isTaskLanded(store, task),
+    availableMemoryMb,
+  });
   return { supervisor, admission };
 }
 

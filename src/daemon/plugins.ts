@@ -15,8 +15,9 @@ export interface DefaultPluginsOptions {
 /** Every plugin of a full daemon, in start order. */
 export async function defaultPlugins(options: DefaultPluginsOptions = {}): Promise<DaemonPlugin[]> {
   const core = new CorePlugin();
-  const [{ SupervisorPlugin }, { StreamPlugin }, { WebPlugin }] = await Promise.all([
+  const [{ SupervisorPlugin }, { LandingPlugin }, { StreamPlugin }, { WebPlugin }] = await Promise.all([
     import('./supervisor-plugin.js'),
+    import('./landing-plugin.js'),
     import('./stream-plugin.js'),
     import('./web-plugin.js'),
   ]);
@@ -25,6 +26,7 @@ export async function defaultPlugins(options: DefaultPluginsOptions = {}): Promi
   return [
     core,
     supervisor,
+    new LandingPlugin(core, supervisor),
     new ConflictsPlugin(core),
     new StreamPlugin(core, {
       conversations: { page: (agentId, query) => supervisor.instance.conversation(agentId, query) },

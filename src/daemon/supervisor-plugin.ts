@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import { agentToolRoutes } from '../api/routes/agent-tools.js';
 import { agentRoutes } from '../api/routes/agents.js';
 import { bulkAgentRoutes } from '../api/routes/agents-bulk.js';
 import { configRoutes } from '../api/routes/config.js';
 import { eventRoutes } from '../api/routes/events.js';
 import { permissionRoutes } from '../api/routes/permissions.js';
 import { worktreeRoutes } from '../api/routes/worktrees.js';
+import { AgentToolService } from '../core/agent-tools.js';
 import { AgentService, type SupervisionSlot } from '../core/agents.js';
 import { createSupervision, type Supervision } from '../core/supervision.js';
 import { WorktreeService } from '../core/worktrees.js';
@@ -29,6 +31,11 @@ export class SupervisorPlugin implements DaemonPlugin {
     return this.started().supervisor;
   }
 
+  /** The supervision, or undefined before the daemon started it (the dispatcher waits for it). */
+  get current(): Supervision | undefined {
+    return this.slot.supervision;
+  }
+
   private started(): Supervision {
     if (!this.slot.supervision) throw new Error('supervisor plugin: used before the daemon started it');
     return this.slot.supervision;
@@ -48,6 +55,8 @@ export class SupervisorPlugin implements DaemonPlugin {
     agentRoutes(agents)(api);
     bulkAgentRoutes(agents)(api);
     permissionRoutes(agents)(api);
+    const tools = new AgentToolService({ store, tasks: this.core.service.tasks, slot: this.slot });
+    agentToolRoutes(tools, agents)(api);
     worktreeRoutes(new WorktreeService(store, () => this.instance))(api);
     eventRoutes(this.core.service.events)(api);
     configRoutes({

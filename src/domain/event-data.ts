@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AdapterNameSchema, AgentModeSchema, AgentStatusSchema, StatusSourceSchema } from './agent.js';
+import { ProgressEventDataSchema, QuestionEventDataSchema } from './agent-tools.js';
 import { IdSchema } from './ids.js';
+import { ConflictFileSchema, LandingFailureSchema, LandingStepSchema, LandingStrategySchema } from './landing.js';
 import { PermissionEventDataSchema } from './permission.js';
 import { TaskPrioritySchema, TaskStatusSchema } from './task.js';
 
@@ -29,8 +31,12 @@ export const TaskCreatedDataSchema = z.looseObject({
 /** `task.updated`: each changed field (title, prompt, priority, labels, dependsOn), before and after. */
 export const TaskUpdatedDataSchema = z.looseObject({ changes: z.record(z.string(), ChangeSchema) });
 
-/** `task.moved`: a status transition. */
-export const TaskMovedDataSchema = z.looseObject({ from: TaskStatusSchema, to: TaskStatusSchema });
+/** `task.moved`: a status transition; `message`: what the mover said (an agent's review summary). */
+export const TaskMovedDataSchema = z.looseObject({
+  from: TaskStatusSchema,
+  to: TaskStatusSchema,
+  message: z.string().optional(),
+});
 
 /** `task.deleted`: what the task was, and the tasks that lost it as a dependency (`--force`). */
 export const TaskDeletedDataSchema = z.looseObject({
@@ -113,6 +119,12 @@ export const AgentHealthDataSchema = z.looseObject({
 /** `agent.permission`: one decision on a headless agent's tool request. */
 export const AgentPermissionDataSchema = PermissionEventDataSchema.loose();
 
+/** `agent.progress`: the agent's own progress line (its `report_progress` tool), shown on its card. */
+export const AgentProgressDataSchema = ProgressEventDataSchema.loose();
+
+/** `agent.question`: a question the agent asked its user (`ask_user`), answered or dropped. */
+export const AgentQuestionDataSchema = QuestionEventDataSchema.loose();
+
 /** `worktree.created`: where, on which branch, from which base. */
 export const WorktreeCreatedDataSchema = z.looseObject({
   worktreeId: IdSchema,
@@ -141,6 +153,42 @@ export const DaemonReconciledDataSchema = z.looseObject({
   strayWorktrees: z.array(z.object({ repo: z.string(), path: z.string(), branch: z.string().nullable() })),
 });
 
+/** `landing.queued`: a task's branch joined its repo's landing queue. */
+export const LandingQueuedDataSchema = z.looseObject({
+  landingId: IdSchema,
+  branch: z.string(),
+  baseRef: z.string(),
+  strategy: LandingStrategySchema,
+});
+
+/** `landing.step`: a running landing began a step (predict, prepare, verify, advance, finish). */
+export const LandingStepDataSchema = z.looseObject({ landingId: IdSchema, step: LandingStepSchema });
+
+/** `landing.landed`: the base moved from `baseBefore` to `commit`. */
+export const LandingLandedDataSchema = z.looseObject({
+  landingId: IdSchema,
+  baseRef: z.string(),
+  baseBefore: z.string(),
+  commit: z.string(),
+  strategy: LandingStrategySchema,
+  /** How the base moved: update-ref, or a fast-forward of the worktree that has it checked out. */
+  how: z.string(),
+});
+
+/** `landing.failed`: why, and whether the task went back to its agent. */
+export const LandingFailedDataSchema = z.looseObject({
+  landingId: IdSchema,
+  failure: LandingFailureSchema,
+  message: z.string(),
+  files: z.array(z.string()),
+  attempt: z.number().int().min(1),
+  sentBack: z.boolean(),
+  conflicts: z.array(ConflictFileSchema).optional(),
+});
+
+/** `landing.cancelled`: taken out of the queue before it ran. */
+export const LandingCancelledDataSchema = z.looseObject({ landingId: IdSchema });
+
 /** The payload schema of every event type; `EVENT_TYPES` is its list of keys. */
 export const EVENT_DATA_SCHEMAS = {
   'repo.registered': RepoRegisteredDataSchema,
@@ -156,7 +204,14 @@ export const EVENT_DATA_SCHEMAS = {
   'agent.hook': AgentHookDataSchema,
   'agent.health': AgentHealthDataSchema,
   'agent.permission': AgentPermissionDataSchema,
+  'agent.progress': AgentProgressDataSchema,
+  'agent.question': AgentQuestionDataSchema,
   'worktree.created': WorktreeCreatedDataSchema,
   'worktree.removed': WorktreeRemovedDataSchema,
   'daemon.reconciled': DaemonReconciledDataSchema,
+  'landing.queued': LandingQueuedDataSchema,
+  'landing.step': LandingStepDataSchema,
+  'landing.landed': LandingLandedDataSchema,
+  'landing.failed': LandingFailedDataSchema,
+  'landing.cancelled': LandingCancelledDataSchema,
 } as const;

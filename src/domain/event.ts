@@ -22,9 +22,18 @@ export const EVENT_TYPES = [
   'agent.health',
   // A headless agent's tool request decided by a rule or the user.
   'agent.permission',
+  // An agent's own word through its MCP tools: a progress line, a question to its user.
+  'agent.progress',
+  'agent.question',
   'worktree.created',
   'worktree.removed',
   'daemon.reconciled',
+  // A task's branch through its repo's landing queue (domain/landing.ts).
+  'landing.queued',
+  'landing.step',
+  'landing.landed',
+  'landing.failed',
+  'landing.cancelled',
 ] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
@@ -89,9 +98,16 @@ export const EventSchema = z.discriminatedUnion('type', [
   eventOf('agent.hook'),
   eventOf('agent.health'),
   eventOf('agent.permission'),
+  eventOf('agent.progress'),
+  eventOf('agent.question'),
   eventOf('worktree.created'),
   eventOf('worktree.removed'),
   eventOf('daemon.reconciled'),
+  eventOf('landing.queued'),
+  eventOf('landing.step'),
+  eventOf('landing.landed'),
+  eventOf('landing.failed'),
+  eventOf('landing.cancelled'),
 ]);
 export type FlotillaEvent = z.infer<typeof EventSchema>;
 

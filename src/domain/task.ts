@@ -126,14 +126,23 @@ export interface TaskMoveRule {
  * itself: a task an agent starts on goes to in_progress; one whose agent ends its run goes from
  * in_progress to review. A start or `up` moves its task to in_progress as its caller, so every
  * kind that can start an agent has that move: an integration through the library does (as the
- * scheduler's dispatcher will); agents cannot start agents. Kinds not listed (daemon, hook,
- * agents) move no task until a use case needs it: then it is a line here.
+ * scheduler's dispatcher will); agents cannot start agents, and move only their own task, from
+ * in_progress to review. Kinds not listed (daemon, hook) move no task until a use case needs it:
+ * then it is a line here.
  */
 export const TASK_MOVERS: Readonly<Record<string, readonly TaskMoveRule[]>> = {
   user: [{ from: 'any', to: TASK_STATUSES }],
   api: [{ from: 'any', to: TASK_STATUSES }],
-  scheduler: [{ from: 'any', to: ['in_progress'] }],
+  // The dispatcher starts tasks; the landing queue marks a landed task done and sends a failed
+  // landing back to its agent; a branch merged outside Flotilla marks its task done (core/git-follow.ts).
+  scheduler: [
+    { from: 'any', to: ['in_progress'] },
+    { from: ['in_progress', 'review'], to: ['done'] },
+    { from: ['review'], to: ['in_progress'] },
+  ],
   integration: [{ from: 'any', to: ['in_progress'] }],
+  // An agent hands its own task over (its ready_for_review tool; the route checks it is its own).
+  agent: [{ from: ['in_progress'], to: ['review'] }],
   supervisor: [
     { from: 'any', to: ['in_progress'] },
     { from: ['in_progress'], to: ['review'] },

@@ -93,6 +93,34 @@ export async function resolveRef(repoPath: string, ref: string): Promise<string>
   return sha;
 }
 
+/** Every local branch and the commit it points at, in one call (`for-each-ref refs/heads`). */
+export async function branchTips(repoPath: string): Promise<Map<string, string>> {
+  const result = await git(
+    repoPath,
+    ['for-each-ref', '--format=%(objectname) %(refname:lstrip=2)', 'refs/heads'],
+    {
+      allowFailure: true,
+    },
+  );
+  const tips = new Map<string, string>();
+  if (result.code !== 0) return tips;
+  for (const line of result.stdout.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space > 0) tips.set(line.slice(space + 1), line.slice(0, space));
+  }
+  return tips;
+}
+
+/** Whether commit `ancestor` is reachable from `descendant` (false for an unknown commit). */
+export async function isAncestor(repoPath: string, ancestor: string, descendant: string): Promise<boolean> {
+  assertRefArgument(ancestor);
+  assertRefArgument(descendant);
+  const result = await git(repoPath, ['merge-base', '--is-ancestor', ancestor, descendant], {
+    allowFailure: true,
+  });
+  return result.code === 0;
+}
+
 /** Whether `refs/heads/<branch>` exists (false also when the repository cannot be read). */
 export async function branchExists(repoPath: string, branch: string): Promise<boolean> {
   assertRefArgument(branch);

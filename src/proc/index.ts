@@ -1,6 +1,7 @@
 export * from './identity.js';
 export * from './interactive.js';
 export * from './keyed-mutex.js';
+export * from './memory.js';
 export * from './pause-writers.js';
 export * from './run.js';
 export * from './signals.js';

@@ -34,8 +34,15 @@ export interface AdmissionDeps {
     /** The actual start, all or nothing (the supervisor's). */
     start(taskId: string, options: LaunchOptions): Promise<Agent>;
   };
-  /** The config: `limits.max_concurrent` is read on each admission. */
-  config: { readonly limits: { readonly max_concurrent: number } };
+  /** The config: `limits.max_concurrent` and `limits.min_free_memory_mb` are read on each admission. */
+  config: { readonly limits: { readonly max_concurrent: number; readonly min_free_memory_mb: number } };
+  /**
+   * Whether a done dependency's work is on the base (core/landed.ts): a task whose dependency was
+   * marked done but never landed would start from a base without that code. Absent: done is enough.
+   */
+  landed?(task: Task): Promise<boolean>;
+  /** Memory the machine has for a new agent, in MiB (proc/memory.ts); absent: not checked. */
+  availableMemoryMb?(): number;
 }
 
 export interface LaunchOptions {
@@ -71,6 +78,7 @@ export class Admission {
       const blockers = await this.blockers(task);
       if (blockers.length > 0) throw blockedError(task, blockers);
     }
+    if (!force) this.checkHeadroom(task);
     const limit = asked ?? this.deps.config.limits.max_concurrent;
     const reserved = await this.gate.run('admit', async () => {
       const live = await this.occupied();
@@ -93,9 +101,9 @@ export class Admission {
    * not. Its writes (worktrees, agents, the tasks' moves to in_progress) are `actor`'s: the
    * caller's (`user` from the CLI); an automatic dispatcher would pass `scheduler`.
    */
-  up(options: { limit?: number; repoId?: string; actor: Actor }): Promise<UpResult> {
+  async up(options: { limit?: number; repoId?: string; actor: Actor }): Promise<UpResult> {
     const { deps } = this;
-    return up(
+    const result = await up(
       {
         readyTasks: (repoId) => deps.tasks.ready(repoId),
         blockedTasks: async (repoId) => {
@@ -114,16 +122,43 @@ export class Admission {
         ...(options.repoId ? { repoId: options.repoId } : {}),
       },
     );
+    return { ...result, memory: this.headroom() };
   }
 
-  /** The task's dependencies that are not done, in its own order. */
+  /** The task's dependencies that are not done, or done but not landed, in its own order. */
   async blockers(task: Task): Promise<Blocker[]> {
     const out: Blocker[] = [];
     for (const id of task.dependsOn) {
       const dep = await this.deps.tasks.get(id);
-      if (dep && dep.status !== 'done') out.push({ id: dep.id, title: dep.title, status: dep.status });
+      if (!dep) continue;
+      if (dep.status !== 'done') out.push({ id: dep.id, title: dep.title, status: dep.status });
+      else if (this.deps.landed && !(await this.deps.landed(dep))) {
+        out.push({ id: dep.id, title: dep.title, status: 'done, not landed' });
+      }
     }
     return out;
+  }
+
+  /**
+   * The machine's memory headroom, as `up`, `ps` and the dispatcher report it: below
+   * `limits.min_free_memory_mb`, no agent starts (a start would push the others into swap).
+   */
+  headroom(): { availableMb: number | null; floorMb: number; ok: boolean } {
+    const floorMb = this.deps.config.limits.min_free_memory_mb;
+    const availableMb = this.deps.availableMemoryMb?.() ?? null;
+    return { availableMb, floorMb, ok: floorMb === 0 || availableMb === null || availableMb >= floorMb };
+  }
+
+  private checkHeadroom(task: Task): void {
+    const room = this.headroom();
+    if (room.ok) return;
+    throw new FlotillaError(
+      'LIMIT_REACHED',
+      `cannot start task ${task.id}: ${room.availableMb} MiB of memory available, below limits.min_free_memory_mb (${room.floorMb} MiB)`,
+      {
+        hint: `stop an agent (flotilla stop <agent>), lower limits.min_free_memory_mb, or start anyway: flotilla start ${task.id} --force`,
+      },
+    );
   }
 
   /** Task ids with an agent holding a slot (one task has at most one such agent). */

@@ -32,6 +32,8 @@ export interface UpResult {
   /** How many agents were live before, and the limit applied. */
   running: number;
   limit: number;
+  /** The machine's memory headroom when `up` ran (admission.ts). */
+  memory?: { availableMb: number | null; floorMb: number; ok: boolean };
 }
 
 type Failure = Pick<Skipped, 'reason' | 'code'>;

@@ -3,7 +3,7 @@ import type { StoreContext } from './context.js';
 import { schemas } from './lazy.js';
 
 /** Tables whose rows carry a short id from `newId()`. */
-export type IdTable = 'repos' | 'tasks' | 'agents' | 'worktrees';
+export type IdTable = 'repos' | 'tasks' | 'agents' | 'worktrees' | 'landings';
 
 const MAX_ATTEMPTS = 8;
 

@@ -6,6 +6,7 @@ import { EventFanout, type EventListener, StoreContext } from './context.js';
 import type { StoreDialect } from './dialect.js';
 import { EventStore } from './events.js';
 import { prepareRowChecks } from './input.js';
+import { LandingStore } from './landings.js';
 import { migrate } from './migrate.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { RepoStore } from './repos.js';
@@ -32,6 +33,8 @@ export interface StoreModules {
   readonly events: EventStore;
   /** The supervisor's per-agent memory (hook offsets, wakeups, restart window). */
   readonly supervision: SupervisionStore;
+  /** The landing queue. */
+  readonly landings: LandingStore;
 }
 
 /** The entity modules inside one transaction, plus its kysely handle for custom queries. */
@@ -51,6 +54,7 @@ class ModulesOf implements StoreTransaction {
   #worktrees?: WorktreeStore;
   #events?: EventStore;
   #supervision?: SupervisionStore;
+  #landings?: LandingStore;
 
   constructor(private readonly ctx: StoreContext) {}
 
@@ -81,6 +85,10 @@ class ModulesOf implements StoreTransaction {
     this.#supervision ??= new SupervisionStore(this.ctx);
     return this.#supervision;
   }
+  get landings(): LandingStore {
+    this.#landings ??= new LandingStore(this.ctx);
+    return this.#landings;
+  }
 }
 
 /** Flotilla's persistent state: repos, tasks, agents, worktrees and the event log. */
@@ -91,6 +99,7 @@ export class Store implements StoreModules {
   readonly worktrees: WorktreeStore;
   readonly events: EventStore;
   readonly supervision: SupervisionStore;
+  readonly landings: LandingStore;
   private readonly ctx: StoreContext;
   private closed = false;
 
@@ -112,6 +121,7 @@ export class Store implements StoreModules {
       worktrees: this.worktrees,
       events: this.events,
       supervision: this.supervision,
+      landings: this.landings,
     } = new ModulesOf(this.ctx));
   }
 

@@ -105,6 +105,27 @@ export interface AgentSupervisionTable {
   updated_at: string;
 }
 
+/** `landings`: the landing queue (migration 6); `conflicts` holds a JSON array of ConflictFile. */
+export interface LandingsTable {
+  id: string;
+  repo_id: string;
+  task_id: string;
+  state: string;
+  step: string | null;
+  strategy: string;
+  base_ref: string;
+  branch: string;
+  base_before: string | null;
+  commit_sha: string | null;
+  failure: string | null;
+  message: string | null;
+  conflicts: string;
+  verify_output: string | null;
+  verify_exit: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 /** The whole database, for `Kysely<Database>`. */
 export interface Database {
   repos: ReposTable;
@@ -114,4 +135,5 @@ export interface Database {
   worktrees: WorktreesTable;
   events: EventsTable;
   agent_supervision: AgentSupervisionTable;
+  landings: LandingsTable;
 }

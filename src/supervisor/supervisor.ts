@@ -5,11 +5,14 @@ import { promptForTask } from '../agents/prompt.js';
 import { adapterFor as defaultAdapterFor } from '../agents/registry.js';
 import type { DialogAnswer } from '../agents/screen-plan.js';
 import type { ActionHints, AdapterKind, StatusSignal } from '../agents/types.js';
+import type { Config } from '../config/schema.js';
 import type { Agent } from '../domain/agent.js';
+import type { Question, QuestionAsk, QuestionReply } from '../domain/agent-tools.js';
 import type { ConversationPage } from '../domain/conversation.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
 import type { PermissionAsk, PermissionReply, PermissionRequest } from '../domain/permission.js';
+import { cleanText } from '../domain/text.js';
 import type { Worktree } from '../domain/worktree.js';
 import { KeyedMutex } from '../proc/keyed-mutex.js';
 import {
@@ -29,6 +32,7 @@ import { readTail, tailFile } from './logs.js';
 import { AgentMachines, isLive } from './machine.js';
 import { type EntryWithRules, PermissionBroker } from './permissions.js';
 import type { ResourceSample } from './procfs.js';
+import { QuestionBroker } from './questions.js';
 import { type ReconcileReport, reconcile } from './reconcile.js';
 import { type RemoveOptions, type RemoveOutcome, removeAgent } from './remove.js';
 import { renderTerminal } from './render.js';
@@ -70,6 +74,8 @@ export class Supervisor {
   private readonly screenLocks = new KeyedMutex();
   /** Headless agents' permission requests (the `flotilla mcp` prompt tool). */
   private readonly permissions: PermissionBroker;
+  /** Questions agents ask their user (the `ask_user` MCP tool). */
+  private readonly questions: QuestionBroker;
   private booted = false;
 
   constructor(options: SupervisorOptions) {
@@ -123,6 +129,10 @@ export class Supervisor {
       ctx: this.ctx,
       applySignal: (id, signal) => this.lifecycle.applySignal(id, signal),
     });
+    this.questions = new QuestionBroker({
+      ctx: this.ctx,
+      applySignal: (id, signal, actor) => this.lifecycle.applySignal(id, signal, undefined, actor),
+    });
     this.worktreeGuard = new WorktreeGuard(this.ctx, this.locks);
   }
 
@@ -140,6 +150,7 @@ export class Supervisor {
   async close(): Promise<void> {
     await this.health.stop();
     this.permissions.close();
+    this.questions.close();
     this.ctx.ingestor.close();
     this.ctx.runtime.clearAllTimers();
   }
@@ -270,6 +281,12 @@ export class Supervisor {
     );
   }
 
+  /** A repo's effective config: the daemon's, with the repo's flotilla.yaml for repo-scoped keys. */
+  configFor(repo: { id: string; path: string }): Config {
+    this.ctx.repoConfigs.remember(repo);
+    return this.ctx.repoConfigs.for(repo.id);
+  }
+
   list(options: { all?: boolean } = {}): Promise<Agent[]> {
     return this.ctx.store.agents.list(options);
   }
@@ -364,6 +381,65 @@ export class Supervisor {
   /** The permission request a headless agent waits on, or null. */
   permissionRequest(agentId: string): PermissionRequest | null {
     return this.permissions.pending(agentId);
+  }
+
+  /**
+   * An agent asks its user (its `ask_user` MCP tool): it shows `needs_input` with the question,
+   * and this waits up to `waitMs` for `answerQuestion`. Recorded as `actor` (the agent).
+   */
+  async askUser(agentId: string, ask: QuestionAsk, waitMs: number, actor: Actor): Promise<QuestionReply> {
+    const agent = await this.ctx.store.agents.get(agentId);
+    if (!agent) throw new FlotillaError('NOT_FOUND', `agent '${agentId}' not found`);
+    return this.questions.ask(agent, ask, waitMs, actor);
+  }
+
+  /** The asking tool call was cancelled: its question is dropped unanswered (false: none open). */
+  async withdrawQuestion(agentId: string, askId: string, actor: Actor): Promise<boolean> {
+    const agent = await this.ctx.store.agents.get(agentId);
+    if (!agent) throw new FlotillaError('NOT_FOUND', `agent '${agentId}' not found`);
+    return this.questions.withdraw(agent, askId, actor);
+  }
+
+  /** The question an agent waits on (its `ask_user` tool), or null. */
+  pendingQuestion(agentId: string): Question | null {
+    return this.questions.pending(agentId);
+  }
+
+  /**
+   * The user answers: the agent's open question (the text becomes its tool's result), or, for
+   * an agent that waits at its prompt with no question open, the text as a message (`send`).
+   */
+  async answerQuestion(
+    agentIdOrPrefix: string,
+    text: string,
+    actor: Actor,
+  ): Promise<{ answered: 'question' | 'message' }> {
+    const agent = await this.requireLive(agentIdOrPrefix, 'answer');
+    // The model reads the answer as its tool's result: terminal escapes have no business there.
+    const clean = cleanText(text).trim();
+    if (clean === '') {
+      throw new FlotillaError('INVALID_INPUT', 'the answer is empty', {
+        hint: `give the text of the answer: flotilla answer ${agent.id} "…"`,
+      });
+    }
+    const answered = await this.questions.answer(agent, clean, actor);
+    if (answered === null) {
+      if (agent.status !== 'needs_input') {
+        throw new FlotillaError('CONFLICT', `agent ${agent.id} has asked nothing: it is ${agent.status}`, {
+          hint: `to tell it something anyway: flotilla send ${agent.id} "…"`,
+        });
+      }
+      await this.send(agent.id, text, actor);
+      return { answered: 'message' };
+    }
+    this.ctx.runtime.get(agent.id).health.touch(this.ctx.now());
+    await this.lifecycle.applySignal(
+      agent.id,
+      { status: 'working', source: 'user', detail: 'question answered' },
+      undefined,
+      actor,
+    );
+    return { answered: 'question' };
   }
 
   /** One health pass now (tests and benchmarks; the daemon ticks by itself after boot). */

@@ -51,6 +51,8 @@ export const UpResultSchema = z.object({
   ),
   running: z.number().int(),
   limit: z.number().int(),
+  /** The machine's memory headroom: below limits.min_free_memory_mb no agent starts. */
+  memory: z.object({ availableMb: z.number().nullable(), floorMb: z.number(), ok: z.boolean() }).optional(),
 });
 
 export const TaskListSchema = z.object({ tasks: z.array(TaskSchema), total: z.number().int().min(0) });

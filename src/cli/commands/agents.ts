@@ -10,6 +10,7 @@ import { age, type ColorName, paint, type Style, table } from '../output.js';
 import { parsePositiveInt } from '../parse.js';
 import { registerLogsCommand } from './logs.js';
 import { registerStopRmCommands } from './stop-rm.js';
+import { upWatch } from './up-watch.js';
 import { registerWatchCommand, WATCH_OPTIONS, watchFleet } from './watch.js';
 
 const STATUS_COLOR: Record<AgentStatus, ColorName> = {
@@ -75,6 +76,7 @@ function printAgentDetails(ctx: CliContext, a: AgentView): void {
   row('branch', a.branch);
   row('worktree', a.worktreePath);
   row('restarts', String(a.restartCount));
+  if (a.progress) row('progress', `${a.progress.text} (${age(a.progress.at)} ago)`);
   const p = a.pendingPermission;
   if (a.status === 'needs_permission' && p) {
     row('asks to use', `${p.tool}${p.subject === null ? '' : `: ${p.subject}`}`);
@@ -172,11 +174,20 @@ export function registerAgentCommands(program: Command, run: Runner): void {
     .option('--max <n>', 'at most n agents running (overrides limits.max_concurrent)')
     .option('--repo <name>', 'only tasks of this repo (name or id)')
     .option(
+      '--watch',
+      'then stay: start ready tasks as their dependencies land (the dispatcher, as scheduler.auto does) until Ctrl-C',
+    )
+    .option(
       '--json',
       'print JSON: {started, skipped: [{taskId, title, reason, code, blockedBy?}], running, limit}',
     )
-    .action((opts: { max?: string; repo?: string; json?: boolean }, cmd: Command) =>
+    .action((opts: { max?: string; repo?: string; json?: boolean; watch?: boolean }, cmd: Command) =>
       run(cmd, async (ctx) => {
+        if (opts.watch && opts.json) {
+          throw new FlotillaError('INVALID_INPUT', '--watch and --json do not go together', {
+            hint: 'follow events as JSON lines instead: flotilla events -f --json',
+          });
+        }
         const result = await (await clientFor(ctx)).up({
           ...(opts.max !== undefined ? { max: parsePositiveInt(opts.max, '--max') } : {}),
           ...(opts.repo ? { repo: opts.repo } : {}),
@@ -188,6 +199,12 @@ export function registerAgentCommands(program: Command, run: Runner): void {
         if (result.started.length === 0 && result.skipped.length === 0)
           ctx.out('No ready tasks (todo, with every dependency done).');
         ctx.info(`${result.running + result.started.length} of ${result.limit} agent slots in use`);
+        if (result.memory && !result.memory.ok) {
+          ctx.info(
+            `${paint(ctx.style, 'yellow', 'low memory')}: ${result.memory.availableMb} MiB available, below limits.min_free_memory_mb (${result.memory.floorMb}); no agent starts until more is free`,
+          );
+        }
+        if (opts.watch) await upWatch(ctx, opts.repo);
       }),
     );
 
@@ -311,6 +328,27 @@ export function registerAgentCommands(program: Command, run: Runner): void {
         });
         if (opts.json) return ctx.json(agent);
         printAgentLine(ctx, `denied ("${agent.answered}")`, agent);
+      }),
+    );
+
+  program
+    .command('answer')
+    .description(
+      'answer the question an agent asked (its ask_user tool gets the text as its result); with none open, an agent waiting at its prompt gets the text as a message',
+    )
+    .argument('<agent>', 'agent id or unique prefix')
+    .argument('<text>', 'the answer')
+    .option('--json', 'print the agent as JSON')
+    .action((id: string, text: string, opts: { json?: boolean }, cmd: Command) =>
+      run(cmd, async (ctx) => {
+        if (text.trim() === '') {
+          throw new FlotillaError('INVALID_INPUT', 'the answer is empty', {
+            hint: `give the text of the answer: flotilla answer ${id} "…"`,
+          });
+        }
+        const agent = await (await clientFor(ctx)).answerQuestion(id, text);
+        if (opts.json) return ctx.json(agent);
+        printAgentLine(ctx, agent.answered === 'question' ? 'answered' : 'sent as a message to', agent);
       }),
     );
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import { FlotillaError } from '../../domain/errors.js';
 import type { Task, TaskFilter, TaskPatch, TaskStatus } from '../../domain/task.js';
+import { confirm } from '../confirm.js';
 import type { Runner } from '../context.js';
 import { type CliContext, clientFor, findRepoRoot } from '../context.js';
 import { age, type ColorName, keyValues, paint, type Style, table } from '../output.js';
@@ -101,17 +102,6 @@ async function checkTaskInput(input: { title?: string; prompt?: string; labels?:
       `--label '${label}'`,
       'labels look like: bug, area/api, p1 (separate several with commas)',
     );
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const { createInterface } = await import('node:readline/promises');
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
 }
 
 interface AddOptions {

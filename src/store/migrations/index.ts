@@ -3,6 +3,7 @@ import { eventsTsIndex } from './002-events-ts-index.js';
 import { agentSupervision } from './003-agent-supervision.js';
 import { agentStatusFacts } from './004-agent-status-facts.js';
 import { agentWorktreeId } from './005-agent-worktree-id.js';
+import { landings } from './006-landings.js';
 import type { Migration } from './types.js';
 
 export type { Migration } from './types.js';
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   agentSupervision,
   agentStatusFacts,
   agentWorktreeId,
+  landings,
 ];
 
 /** The schema version this Flotilla writes and understands. */

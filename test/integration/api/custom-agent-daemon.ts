@@ -8,6 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, ConfigSchema } from '../../../src/config/schema.js';
 import { CorePlugin } from '../../../src/daemon/core-plugin.js';
+import { LandingPlugin } from '../../../src/daemon/landing-plugin.js';
 import { type RunningDaemon, startDaemon } from '../../../src/daemon/server.js';
 import { StreamPlugin } from '../../../src/daemon/stream-plugin.js';
 import { SupervisorPlugin } from '../../../src/daemon/supervisor-plugin.js';
@@ -28,6 +29,10 @@ export interface CustomAgentDaemonOptions {
   server?: Partial<Config['server']>;
   /** Load the StreamPlugin too (the WebSocket stream and terminal feed). */
   stream?: boolean;
+  /** Load the LandingPlugin too (landing queue, review, dispatcher, tasks following git). */
+  landing?: boolean;
+  /** More lines for the repo's flotilla.yaml (landing.verify, scheduler.auto…). */
+  repoConfig?: string[];
 }
 
 /** A running custom-agent daemon and the handles a test needs to drive and inspect it. */
@@ -90,6 +95,7 @@ export async function startCustomAgentDaemon(opts: CustomAgentDaemonOptions): Pr
         '    command: sh',
         `    args: ['-c', ${yamlQuote(opts.agentScript)}]`,
         '    prompt_via: none',
+        ...(opts.repoConfig ?? []),
         '',
       ].join('\n'),
     });
@@ -99,7 +105,13 @@ export async function startCustomAgentDaemon(opts: CustomAgentDaemonOptions): Pr
       worktrees: { root: join(home.dir, 'worktrees') },
     });
     const core = new CorePlugin();
-    const plugins = [core, new SupervisorPlugin(core), ...(opts.stream ? [new StreamPlugin(core)] : [])];
+    const supervisor = new SupervisorPlugin(core);
+    const plugins = [
+      core,
+      supervisor,
+      ...(opts.landing ? [new LandingPlugin(core, supervisor)] : []),
+      ...(opts.stream ? [new StreamPlugin(core)] : []),
+    ];
     const running = await startDaemon({ paths: home.paths, config, plugins });
     daemon = running;
     const api = (path: string, body?: unknown) =>

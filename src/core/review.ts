@@ -1,0 +1,118 @@
+import { FlotillaError } from '../domain/errors.js';
+import type { Actor } from '../domain/event.js';
+import type { ReviewSummary } from '../domain/review.js';
+import type { Task } from '../domain/task.js';
+import { LIVE_AGENT_STATUSES } from '../domain/values.js';
+import type { Store } from '../store/index.js';
+import { removeTaskWorktree } from './worktrees.js';
+
+/**
+ * Review: what a finished task brings (commits, diff, the agent's last words, the last landing's
+ * verify output, cost), and the three ways out besides Land (core/landing.ts): send it back to
+ * the same agent session with a message, or discard it (the branch is kept unless asked).
+ */
+
+export interface ReviewAgents {
+  send(agentId: string, text: string, actor: Actor): Promise<void>;
+  stop(agentId: string, actor: Actor): Promise<unknown>;
+  lastOutput(agentId: string): string | null;
+  usage(agentId: string): Promise<{ inputTokens: number; outputTokens: number; costUsd: number }>;
+}
+
+export class ReviewService {
+  constructor(
+    private readonly store: Store,
+    private readonly agents: () => ReviewAgents,
+  ) {}
+
+  /** The tasks in review (or the one named), each with its summary. */
+  async list(taskIdOrPrefix?: string): Promise<ReviewSummary[]> {
+    const tasks = taskIdOrPrefix
+      ? [await this.store.tasks.resolve(taskIdOrPrefix)]
+      : await this.store.tasks.list({ status: ['review'] });
+    return Promise.all(tasks.map((t) => this.summary(t)));
+  }
+
+  async summary(task: Task): Promise<ReviewSummary> {
+    const repo = await this.store.repos.get(task.repoId);
+    const worktree = (await this.store.worktrees.list({ includeRemoved: true, repoId: task.repoId }))
+      .filter((w) => w.taskId === task.id)
+      .at(-1);
+    const agent = (await this.store.agents.list({ taskId: task.id, all: true })).at(-1) ?? null;
+    const landing = (await this.store.landings.list({ taskId: task.id })).at(-1) ?? null;
+    const out: ReviewSummary = {
+      task,
+      agentId: agent?.id ?? null,
+      branch: worktree?.branch ?? null,
+      baseRef: worktree?.baseRef || null,
+      commits: [],
+      ahead: 0,
+      behind: 0,
+      files: [],
+      totals: { files: 0, insertions: 0, deletions: 0 },
+      lastMessage: agent ? (agent.lastMessage ?? this.agents().lastOutput(agent.id)) : null,
+      landing,
+      usage: null,
+    };
+    if (agent)
+      out.usage = await this.agents()
+        .usage(agent.id)
+        .catch(() => null);
+    if (!repo || !worktree || !worktree.baseRef) return out;
+    const git = await import('../git/index.js');
+    if (!(await git.branchExists(repo.path, worktree.branch))) return out;
+    const s = await git.branchSummary(repo.path, worktree.baseRef, worktree.branch);
+    return {
+      ...out,
+      commits: s.commits.map(({ sha, subject, author, date }) => ({ sha, subject, author, date })),
+      ahead: s.ahead,
+      behind: s.behind,
+      files: s.files.map(({ path, oldPath, insertions, deletions, binary }) => ({
+        path,
+        ...(oldPath ? { oldPath } : {}),
+        insertions,
+        deletions,
+        binary,
+      })),
+      totals: s.totals,
+    };
+  }
+
+  /** Sends the task back to its agent with `message`; the same session goes on, the task is in progress again. */
+  async sendBack(taskIdOrPrefix: string, message: string, actor: Actor): Promise<Task> {
+    const task = await this.store.tasks.resolve(taskIdOrPrefix);
+    const agent = (await this.store.agents.list({ taskId: task.id })).find((a) =>
+      LIVE_AGENT_STATUSES.includes(a.status),
+    );
+    if (!agent) {
+      throw new FlotillaError('CONFLICT', `task ${task.id} has no live agent to send it back to`, {
+        hint: `start one on its branch, keeping its commits: flotilla start ${task.id} --reuse-branch`,
+      });
+    }
+    await this.agents().send(agent.id, message, actor);
+    return task.status === 'in_progress' ? task : this.store.tasks.move(task.id, 'in_progress', actor);
+  }
+
+  /**
+   * Discards the task: its agent stops, its worktree goes (uncommitted changes too: that is what
+   * discarding means), and it is cancelled. Its branch is kept, with its commits, unless asked.
+   */
+  async discard(taskIdOrPrefix: string, options: { deleteBranch?: boolean }, actor: Actor): Promise<Task> {
+    const task = await this.store.tasks.resolve(taskIdOrPrefix);
+    for (const agent of await this.store.agents.list({ taskId: task.id })) {
+      if (LIVE_AGENT_STATUSES.includes(agent.status)) await this.agents().stop(agent.id, actor);
+    }
+    const worktree = await this.store.worktrees.byTask(task.id);
+    const repo = await this.store.repos.get(task.repoId);
+    if (worktree && repo) {
+      await removeTaskWorktree(
+        this.store,
+        worktree,
+        repo,
+        { force: true, deleteBranch: options.deleteBranch ?? false },
+        actor,
+      );
+    }
+    return this.store.tasks.move(task.id, 'cancelled', actor);
+  }
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import { landingRoutes } from '../api/routes/landing.js';
+import { Dispatcher } from '../core/dispatcher.js';
+import { GitFollower } from '../core/git-follow.js';
+import { LandingService } from '../core/landing.js';
+import { recoverLandings } from '../core/landing-recovery.js';
+import type { LandingAgents } from '../core/landing-run.js';
+import { ReviewService } from '../core/review.js';
+import type { CorePlugin } from './core-plugin.js';
+import type { DaemonContext, DaemonPlugin } from './plugin.js';
+import type { SupervisorPlugin } from './supervisor-plugin.js';
+
+/**
+ * From task to main line: the landing queue, review, the dispatcher (`scheduler.auto`,
+ * `up --watch`) and tasks following git. Started after the supervisor, whose agents it starts,
+ * stops and sends messages to; stopped before it (a running landing finishes its step).
+ */
+export class LandingPlugin implements DaemonPlugin {
+  readonly name = 'landing';
+  private landings: LandingService | undefined;
+  private dispatcher: Dispatcher | undefined;
+  private follower: GitFollower | undefined;
+
+  constructor(
+    private readonly core: CorePlugin,
+    private readonly supervision: SupervisorPlugin,
+  ) {}
+
+  private build(ctx: DaemonContext): {
+    landings: LandingService;
+    dispatcher: Dispatcher;
+    review: ReviewService;
+  } {
+    const store = this.core.store;
+    const agents = (): LandingAgents & {
+      lastOutput(id: string): string | null;
+      usage(id: string): Promise<{ inputTokens: number; outputTokens: number; costUsd: number }>;
+    } => {
+      const sup = this.supervision.instance;
+      return {
+        configFor: (repo) => sup.configFor(repo),
+        send: (id, text, actor) => sup.send(id, text, actor),
+        stop: (id, actor) => sup.stop(id, actor),
+        lastOutput: (id) => sup.lastOutput(id),
+        usage: (id) => sup.usage(id),
+      };
+    };
+    this.landings ??= new LandingService({ store, paths: ctx.paths, logger: ctx.logger, agents });
+    this.dispatcher ??= new Dispatcher({
+      store,
+      bus: this.core.bus,
+      logger: ctx.logger,
+      gate: () => {
+        const s = this.supervision.current;
+        if (!s) return null;
+        return {
+          admission: s.admission,
+          configFor: (repo) => s.supervisor.configFor(repo),
+          agents: () => s.supervisor.list(),
+        };
+      },
+    });
+    return { landings: this.landings, dispatcher: this.dispatcher, review: new ReviewService(store, agents) };
+  }
+
+  routes(api: FastifyInstance, ctx: DaemonContext): void {
+    const built = this.build(ctx);
+    landingRoutes({
+      ...built,
+      repoId: async (ref) => (await this.core.service.repos.resolve(ref)).id,
+    })(api);
+  }
+
+  async start(ctx: DaemonContext): Promise<void> {
+    const { landings, dispatcher } = this.build(ctx);
+    const store = this.core.store;
+    await recoverLandings({
+      store,
+      logger: ctx.logger,
+      agents: () => this.supervision.instance,
+      scratchPath: (id) => landings.scratchPath(id),
+    });
+    for (const repo of await store.repos.list()) landings.kick(repo.id);
+    this.follower = new GitFollower({
+      store,
+      bus: this.core.bus,
+      logger: ctx.logger,
+      relaunch: async (taskId) => {
+        await landings.relandIfSentBack(taskId);
+      },
+    });
+    this.follower.start();
+    dispatcher.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.dispatcher?.close();
+    await this.follower?.close();
+    await this.landings?.close();
+  }
+}
