@@ -25,6 +25,8 @@ export const AGENT_FILES = {
   tokenHash: 'agent-token.sha256',
   /** Permission requests of a headless agent, kept across a daemon restart. */
   permissions: 'permission-requests.json',
+  /** Questions an agent asked its user (its `ask_user` tool), kept across a daemon restart. */
+  questions: 'questions.json',
   /** Usage totals and a split line of a rotated stream log. */
   streamState: 'stream-state.json',
 } as const;

@@ -57,7 +57,7 @@ export interface RouteDef<
   public?: boolean;
   /**
    * An agent's own token (agent-token.ts) may call it, for that agent's `:id` only: the hook
-   * poke today, an agent's MCP calls later. Every other route refuses agent tokens.
+   * poke, the permission requests and the MCP tools' routes. Every other route refuses agent tokens.
    */
   agentScoped?: boolean;
   /** Fastify hooks that must run around this route (e.g. onResponse). */

@@ -12,7 +12,8 @@
  * - Rate: a token bucket per client (see rate-limit.ts), answered 429 with Retry-After.
  * Routes marked `config: { public: true }` run without credentials and must reveal nothing.
  * - Agent tokens (supervisor/agent-token.ts): a running agent's own, accepted only on routes
- *   marked `agentScoped` and only for its own `:id`; anywhere else 403, naming the agent.
+ *   marked `agentScoped` (its hook poke, permission requests, MCP tools) and only for its own
+ *   `:id`; anywhere else 403, naming the agent.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -244,9 +245,9 @@ export function installGuard(app: FastifyInstance, opts: GuardOptions): void {
     if (request.authVia === 'agent' && !agentMayCall(request)) {
       throw new FlotillaError(
         'FORBIDDEN',
-        `this is agent ${request.tokenAgent}'s own token: it may only report that agent's hook events and ask for its permissions`,
+        `this is agent ${request.tokenAgent}'s own token: it may act only as that agent (its hook events, permission requests and MCP tools), never on another agent`,
         {
-          hint: "an agent's token serves its own hook pokes and permission requests only; driving agents (approve, deny, send…) takes the user's API token",
+          hint: "an agent's token serves its own hook pokes, permission requests and MCP tool calls (tasks of its repo, progress, questions, review) only; driving agents (approve, deny, answer, send…) takes the user's API token",
         },
       );
     }

@@ -1,18 +1,21 @@
 import type { Agent } from '../domain/agent.js';
+import type { AgentProgress } from '../domain/agent-tools.js';
 import { type AgentView, RESOURCE_HISTORY } from '../domain/agent-view.js';
 import { LIVE_AGENT_STATUSES } from '../domain/values.js';
 import type { EventBus } from '../events/bus.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/index.js';
+import { ProgressLines } from './agent-progress.js';
 
 /**
  * Agent views (the row plus what the supervisor knows live: figures, last output, kind, resume
- * time, warning) and the cache of the agent list, which dashboards and `ps` loops read far more
+ * time, warning; and the agent's latest progress line) and the cache of the agent list, which dashboards and `ps` loops read far more
  * often than it changes.
  */
 export class AgentViews {
   private changes = 0;
   private readonly listCache = new Map<boolean, { at: number; builtAt: number; views: AgentView[] }>();
+  private readonly progress: ProgressLines;
 
   constructor(
     private readonly store: Store,
@@ -26,6 +29,7 @@ export class AgentViews {
     bus.subscribe({ liveOnly: true }, () => {
       this.changes++;
     });
+    this.progress = new ProgressLines(store, bus);
   }
 
   /** CPU and memory are sampled every few seconds: a list may be reused for up to a second; a
@@ -45,15 +49,18 @@ export class AgentViews {
 
   /** Views of many agents with one query for their task titles (not one per agent). */
   async of(agents: Agent[]): Promise<AgentView[]> {
-    const titles = await this.store.tasks.titles([...new Set(agents.map((a) => a.taskId))]);
-    return agents.map((a) => this.withFigures(a, titles.get(a.taskId) ?? null));
+    const [titles, progress] = await Promise.all([
+      this.store.tasks.titles([...new Set(agents.map((a) => a.taskId))]),
+      this.progress.of(agents.map((a) => a.id)),
+    ]);
+    return agents.map((a) => this.withFigures(a, titles.get(a.taskId) ?? null, progress.get(a.id) ?? null));
   }
 
   async one(agent: Agent): Promise<AgentView> {
     return (await this.of([agent]))[0] as AgentView;
   }
 
-  private withFigures(agent: Agent, taskTitle: string | null): AgentView {
+  private withFigures(agent: Agent, taskTitle: string | null, progress: AgentProgress | null): AgentView {
     const sup = this.supervisor();
     // A stopped or crashed agent has no process tree: old samples would mislead.
     const live = (LIVE_AGENT_STATUSES as readonly string[]).includes(agent.status);
@@ -75,6 +82,7 @@ export class AgentViews {
       resumeAt: sup.resumeAt(agent.id),
       tmuxSocket: this.tmuxSocket(),
       warning: sup.warning(agent.id),
+      progress,
     };
   }
 }

@@ -133,6 +133,15 @@ export class AgentService {
   }
 
   /**
+   * Answers the question the agent asked (its `ask_user` tool: the text is the tool's result),
+   * or, with none open, gives a waiting agent the text as a message. The view, and which it was.
+   */
+  async answer(idOrPrefix: string, text: string, actor: Actor) {
+    const { answered } = await this.sup.answerQuestion(idOrPrefix, text, actor);
+    return { ...(await this.get(idOrPrefix)), answered };
+  }
+
+  /**
    * Removes an agent (its branch is kept). With `removeWorktree`, its worktree goes too through
    * the one removal of core/worktrees.ts: checked first (a refusal changes nothing), removed once
    * the agent's session is gone, while no other agent can start in it, recorded with `actor`.

@@ -56,9 +56,10 @@ export class TaskService {
 
   /**
    * Moves a task to `status`, if the table lets `actor` make that move (FORBIDDEN otherwise);
-   * moving to the status it has is a no-op, as it always was.
+   * moving to the status it has is a no-op, as it always was. `message` (an agent's review
+   * summary) is kept in the `task.moved` event.
    */
-  async move(idOrPrefix: string, status: TaskStatus, actor: Actor): Promise<Task> {
+  async move(idOrPrefix: string, status: TaskStatus, actor: Actor, message?: string): Promise<Task> {
     const task = await this.store.tasks.resolve(idOrPrefix);
     // An unknown status is the store's INVALID_STATUS (it lists the valid ones), not a refusal.
     if ((TASK_STATUSES as readonly string[]).includes(status)) {
@@ -69,7 +70,7 @@ export class TaskService {
         });
       }
     }
-    return this.store.tasks.move(task.id, status, actor);
+    return this.store.tasks.move(task.id, status, actor, message);
   }
 
   /** Makes a task depend on another (idempotent; cycles are refused). */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AgentSchema } from './agent.js';
+import { AgentProgressSchema } from './agent-tools.js';
 import { ADAPTER_KINDS } from './values.js';
 
 /** How many resource samples an agent view carries (`cpuHistory`, `rssHistory`). */
@@ -39,5 +40,7 @@ export const AgentViewSchema = AgentSchema.extend({
    * full), until a later one arrives whole. Absent or null when all is well.
    */
   warning: z.string().nullable().optional(),
+  /** The agent's latest progress line (its `report_progress` tool) and when; absent or null: none. */
+  progress: AgentProgressSchema.nullable().optional(),
 });
 export type AgentView = z.infer<typeof AgentViewSchema>;

@@ -4,11 +4,12 @@ import { DAEMON_INFO_FILE } from '../domain/daemon-endpoints.js';
 import type { PermissionAsk, PermissionReply, PermissionVerdict } from '../domain/permission.js';
 
 /**
- * The prompt tool's side of a permission request: it asks the daemon with the agent's own token
- * (FLOTILLA_AGENT_TOKEN, good for nothing but this agent's agent-scoped routes) and asks again
- * until the request is decided. The daemon may restart meanwhile: its URL is read afresh from
- * daemon.json on every try, and an unreachable daemon is retried for `unreachableMs` before the
- * call is denied (never allowed) with a message saying why.
+ * `flotilla mcp`'s way to the daemon: every call goes with the agent's own token
+ * (FLOTILLA_AGENT_TOKEN, good for nothing but this agent's agent-scoped routes), at the URL
+ * daemon.json names at the time (the daemon may restart meanwhile). The prompt tool's side of a
+ * permission request asks again until the request is decided; an unreachable daemon is retried
+ * for `unreachableMs` before the call is denied (never allowed) with a message saying why. The
+ * agent tools' calls are in agent-calls.ts.
  */
 
 /** Where the prompt tool finds its agent and the daemon (the agent's environment). */
@@ -50,7 +51,7 @@ function daemonUrl(link: AgentLink): string | null {
 }
 
 const deny = (message: string): PermissionVerdict => ({ behavior: 'deny', message });
-const pause = (ms: number, signal?: AbortSignal) =>
+export const pause = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
@@ -58,6 +59,46 @@ const pause = (ms: number, signal?: AbortSignal) =>
       resolve();
     });
   });
+
+/** What one request to the daemon came back with: its status and body text. */
+export interface DaemonAnswer {
+  status: number;
+  ok: boolean;
+  text: string;
+}
+
+/**
+ * One request to the daemon with the agent's own token, at the URL daemon.json names now.
+ * Throws when the daemon cannot be reached (no URL known, refused, timed out).
+ */
+export async function fetchDaemon(
+  link: AgentLink,
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<DaemonAnswer> {
+  const base = daemonUrl(link);
+  if (base === null) throw new Error('no daemon URL is known');
+  const url = new URL(
+    `api/v1/agents/${encodeURIComponent(link.agentId)}/${path}`,
+    base.endsWith('/') ? base : `${base}/`,
+  );
+  const res = await fetch(url, {
+    method,
+    headers: {
+      authorization: `Bearer ${link.token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(signal ? [signal] : [])]),
+  });
+  return { status: res.status, ok: res.ok, text: await res.text() };
+}
+
+/** A 4xx other than 429: the agent is gone, the token retired, or the call refused; asking again cannot help. */
+export const isFinalRefusal = (status: number): boolean => status >= 400 && status < 500 && status !== 429;
 
 /** Asks until decided; resolves with the verdict for Claude Code (never rejects). */
 export async function askDaemon(
@@ -71,39 +112,28 @@ export async function askDaemon(
   let downSince: number | null = null;
   for (;;) {
     if (options.signal?.aborted) return deny('The permission request was cancelled.');
-    const base = daemonUrl(link);
     let failure: string;
-    if (base === null) failure = 'no daemon URL is known';
-    else {
-      try {
-        const url = new URL(
-          `api/v1/agents/${encodeURIComponent(link.agentId)}/permission-requests?wait_ms=${waitMs}`,
-          base.endsWith('/') ? base : `${base}/`,
-        );
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${link.token}` },
-          body: JSON.stringify(ask),
-          signal: AbortSignal.any([
-            AbortSignal.timeout(waitMs + 15_000),
-            ...(options.signal ? [options.signal] : []),
-          ]),
-        });
-        const text = await res.text();
-        if (res.ok) {
-          const reply = JSON.parse(text) as PermissionReply;
-          downSince = null;
-          if (reply.state === 'decided' && reply.verdict) return reply.verdict;
-          continue;
-        }
-        // 4xx: the agent is gone, stopped or the token retired; asking again cannot help.
-        if (res.status >= 400 && res.status < 500 && res.status !== 429) {
-          return deny(`Flotilla refused the permission request (${res.status}): ${errorMessage(text)}`);
-        }
-        failure = `HTTP ${res.status}: ${errorMessage(text)}`;
-      } catch (err) {
-        failure = err instanceof Error ? err.message : String(err);
+    try {
+      const res = await fetchDaemon(
+        link,
+        'POST',
+        `permission-requests?wait_ms=${waitMs}`,
+        ask,
+        waitMs + 15_000,
+        options.signal,
+      );
+      if (res.ok) {
+        const reply = JSON.parse(res.text) as PermissionReply;
+        downSince = null;
+        if (reply.state === 'decided' && reply.verdict) return reply.verdict;
+        continue;
       }
+      if (isFinalRefusal(res.status)) {
+        return deny(`Flotilla refused the permission request (${res.status}): ${errorMessage(res.text)}`);
+      }
+      failure = `HTTP ${res.status}: ${errorMessage(res.text)}`;
+    } catch (err) {
+      failure = err instanceof Error ? err.message : String(err);
     }
     downSince ??= Date.now();
     if (Date.now() - downSince >= unreachableMs) {
@@ -115,9 +145,10 @@ export async function askDaemon(
   }
 }
 
-function errorMessage(text: string): string {
+/** The message of an error body (`{error: {message}}`), or the text's start. */
+export function errorMessage(text: string): string {
   try {
-    const body = JSON.parse(text) as { error?: { message?: string } };
+    const body = JSON.parse(text) as { error?: { message?: string; hint?: string } };
     if (body.error?.message) return body.error.message;
   } catch {}
   return text.slice(0, 300);

@@ -234,8 +234,8 @@ export class TaskStore {
     });
   }
 
-  /** Moves a task to `status`; moving to the status it has is a no-op. */
-  async move(idOrPrefix: string, status: TaskStatus, actor: Actor): Promise<Task> {
+  /** Moves a task to `status` (`message`: kept in the event); moving to the status it has is a no-op. */
+  async move(idOrPrefix: string, status: TaskStatus, actor: Actor, message?: string): Promise<Task> {
     const parsed = (await schemas()).TaskStatusSchema.safeParse(status);
     if (!parsed.success) {
       throw new FlotillaError('INVALID_STATUS', `unknown task status '${String(status)}'`, {
@@ -257,7 +257,7 @@ export class TaskStore {
         'task.moved',
         actor,
         { repoId: before.repoId, taskId: before.id },
-        { from: before.status, to },
+        { from: before.status, to, ...(message === undefined ? {} : { message }) },
         now,
       );
       return { ...before, status: to, updatedAt: now };

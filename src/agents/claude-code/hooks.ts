@@ -1,3 +1,4 @@
+import { ASK_USER_TOOL_FQN, questionDetail } from '../../domain/agent-tools.js';
 import type { AgentMode } from '../../domain/index.js';
 import { rec, shorten, str } from '../json.js';
 import { questionAsked } from '../question.js';
@@ -100,6 +101,13 @@ export function claudeStatusFromHook(
       // AskUserQuestion is the agent asking: its dialog waits on the user's answer.
       if (interactive && str(payload, 'tool_name') === 'AskUserQuestion') {
         return sig('needs_input', shorten(`asks: ${askedQuestions(payload) ?? 'a question'}`));
+      }
+      // Flotilla's own ask_user tool (headless too): the call waits for `flotilla answer`.
+      if (str(payload, 'tool_name') === ASK_USER_TOOL_FQN) {
+        return sig(
+          'needs_input',
+          questionDetail(str(rec(payload, 'tool_input'), 'question') ?? 'a question'),
+        );
       }
       return sig('working', toolSummary(payload));
     case 'PostToolUse':

@@ -2,7 +2,7 @@ import type { AgentAdapter } from '../types.js';
 import { claudeAnswerPlan, claudeSendPlan } from './actions.js';
 import { claudeStatusFromHook } from './hooks.js';
 import { claudeLaunch, claudeResume } from './launch.js';
-import { withPermissionTool } from './permission-tool.js';
+import { withFlotillaMcp } from './mcp.js';
 import { claudeFirstRunKeys, claudeStatusFromPane } from './screen.js';
 import { claudeFromStreamLine } from './stream.js';
 import { ClaudeStreamReader } from './stream-conversation.js';
@@ -17,9 +17,9 @@ export const claudeCodeAdapter: AgentAdapter = {
   kind: 'claude-code',
   signals: { hooks: true, stream: true, pane: true },
   resumable: true,
-  // Headless runs ask Flotilla for permission (`flotilla mcp`, see permission-tool.ts).
-  launch: withPermissionTool(claudeLaunch),
-  resume: withPermissionTool(claudeResume),
+  // Flotilla's MCP server: the agent tools, and headless runs' permission prompt (see mcp.ts).
+  launch: withFlotillaMcp(claudeLaunch),
+  resume: withFlotillaMcp(claudeResume),
   fromHook: claudeStatusFromHook,
   fromStreamLine: claudeFromStreamLine,
   fromPane: claudeStatusFromPane,

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { AGENT_TOOL_FQNS } from '../../domain/agent-tools.js';
 import { FlotillaError } from '../../domain/index.js';
 import { agentEnv, PROMPT_FILE, promptFile, resumePromptOf } from '../common.js';
 import { CONTINUE_PROMPT } from '../prompt.js';
@@ -43,14 +44,19 @@ function sessionIdOf(ctx: LaunchContext): string {
 }
 
 /**
- * The per-agent settings file: Flotilla's hooks, and — when the config asks for
- * bypassPermissions — the acknowledgement that skips the TUI's "Bypass Permissions mode"
- * warning, whose preselected answer is "No, exit" (measured: honoured from a `--settings` file,
- * so the user's own settings are not touched).
+ * The per-agent settings file: Flotilla's hooks; the agent tools of Flotilla's MCP server
+ * allowed (mcp.ts), so that reporting progress or asking the user never waits on a dialog — the
+ * permission prompt tool is not among them; and — when the config asks for bypassPermissions —
+ * the acknowledgement that skips the TUI's "Bypass Permissions mode" warning, whose preselected
+ * answer is "No, exit" (measured: honoured from a `--settings` file, so the user's own settings
+ * are not touched).
  */
 function settingsFile(ctx: LaunchContext): LaunchFile {
   const script = existsSync(HOOK_SHELL) ? join(ctx.agentDir, HOOK_SCRIPT_FILE) : null;
-  const settings: Record<string, unknown> = { ...hookSettings(ctx.hookArgv, script) };
+  const settings: Record<string, unknown> = {
+    ...hookSettings(ctx.hookArgv, script),
+    permissions: { allow: [...AGENT_TOOL_FQNS] },
+  };
   if (ctx.config.permission_mode === 'bypassPermissions') settings.skipDangerousModePermissionPrompt = true;
   return {
     path: join(ctx.agentDir, SETTINGS_FILE),

@@ -1,3 +1,4 @@
+import { ASK_USER_TOOL_FQN, questionDetail } from '../../domain/agent-tools.js';
 import { arr, asRecord, num, parseJsonLine, rec, shorten, str } from '../json.js';
 import type { StatusSignal, UsageReport } from '../types.js';
 import { toolSummary } from './hooks.js';
@@ -67,6 +68,11 @@ function fromSystem(obj: Record<string, unknown>, now: Date): StreamInfo | null 
 function fromAssistant(obj: Record<string, unknown>): StreamInfo {
   const blocks = arr(rec(obj, 'message'), 'content').map(asRecord);
   const tool = blocks.find((b) => str(b, 'type') === 'tool_use');
+  // Flotilla's ask_user tool: the call waits for `flotilla answer` (the daemon says so too).
+  if (tool && str(tool, 'name') === ASK_USER_TOOL_FQN) {
+    const question = str(rec(tool, 'input'), 'question') ?? 'a question';
+    return { status: { status: 'needs_input', source: 'stream', detail: questionDetail(question) } };
+  }
   if (tool) return { status: working(toolSummary({ tool_name: str(tool, 'name'), tool_input: tool.input })) };
   return { status: working('writing') };
 }

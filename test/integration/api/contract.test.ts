@@ -189,6 +189,21 @@ describe('every route against the document', () => {
     );
     expect(asked.json).toMatchObject({ state: 'pending', verdict: null });
     await check('POST', '/agents/{id}/deny', `/agents/${agent.id}/deny`, { message: 'not now' });
+    // The agent tools' routes (`flotilla mcp` calls them with the agent's token; the user's works too).
+    await check('GET', '/agents/{id}/tasks', `/agents/${agent.id}/tasks?status=in_progress`);
+    await check('POST', '/agents/{id}/tasks', `/agents/${agent.id}/tasks`, { title: 'follow-up' });
+    await check('POST', '/agents/{id}/progress', `/agents/${agent.id}/progress`, { text: 'halfway' });
+    const question = { askId: 'askid-contract', question: 'Go on?' };
+    const pending = await check(
+      'POST',
+      '/agents/{id}/questions',
+      `/agents/${agent.id}/questions?wait_ms=0`,
+      question,
+    );
+    expect(pending.json).toMatchObject({ state: 'pending', answer: null });
+    await check('DELETE', '/agents/{id}/questions/{askId}', `/agents/${agent.id}/questions/askid-contract`);
+    await check('POST', '/agents/{id}/answer', `/agents/${agent.id}/answer`, { text: 'go on' });
+    await check('POST', '/agents/{id}/ready-for-review', `/agents/${agent.id}/ready-for-review`, {});
     const limits = (await check('GET', '/limits', '/limits')).json as { usage: { live: number } };
     expect(limits.usage.live).toBe(1);
     const config = (await check('GET', '/config', '/config')).json as {

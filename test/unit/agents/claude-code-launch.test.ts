@@ -20,6 +20,8 @@ describe('claude-code launch', () => {
       'acceptEdits',
       '--model',
       'sonnet',
+      '--mcp-config',
+      '/state/agents/ag_123/mcp.json',
       '--',
     ]);
     expect(spec.promptVia).toBe('file-arg');

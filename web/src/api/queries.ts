@@ -137,6 +137,19 @@ export function useSendToAgent() {
   });
 }
 
+/** Answers the agent's question (its ask_user tool), or sends a waiting agent the text. */
+export function useAnswerAgent() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, text }: { id: string; text: string }) =>
+      api<AgentView & { answered: 'question' | 'message' }>(`/agents/${encodeURIComponent(id)}/answer`, {
+        method: 'POST',
+        body: { text },
+      }),
+    onSettled: () => client.invalidateQueries({ queryKey: keys.agents }),
+  });
+}
+
 export function useRemoveAgent() {
   const client = useQueryClient();
   return useMutation({

@@ -41,6 +41,15 @@ export function createSync(client: QueryClient) {
           );
         }
       }
+      if (event.type === 'agent.progress' && event.agentId) {
+        // The agent's own progress line shows on its card at once, as a status change does.
+        const { text } = event.data;
+        if (typeof text === 'string') {
+          client.setQueryData<AgentView[]>(keys.agents, (list) =>
+            list?.map((a) => (a.id === event.agentId ? { ...a, progress: { text, at: event.ts } } : a)),
+          );
+        }
+      }
       if (event.type.startsWith('agent.')) refresh('agents', 'events');
       if (event.type === 'agent.hook') refresh('diff');
       if (event.type.startsWith('task.') || event.type === 'agent.created') refresh('tasks', 'events');

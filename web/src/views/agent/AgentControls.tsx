@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { LIVE_AGENT_STATUSES } from '../../../../src/domain/values.js';
-import { type AgentAction, useAgentAction, useSendToAgent } from '../../api/queries.js';
+import { type AgentAction, useAgentAction, useAnswerAgent, useSendToAgent } from '../../api/queries.js';
 import type { AgentView } from '../../api/types.js';
 import { Dialog } from '../../components/Dialog.js';
 import { InlineError } from '../../components/ErrorState.js';
@@ -8,8 +8,9 @@ import { InlineError } from '../../components/ErrorState.js';
 const LIVE: readonly string[] = LIVE_AGENT_STATUSES;
 
 /**
- * The agent's actions, as on its fleet card: Approve/Deny while a permission dialog is open,
- * Stop and Send message while it runs, Restart at any time. Each failure is said inline.
+ * The agent's actions, as on its fleet card: Approve/Deny while a permission dialog is open, an
+ * answer box while it waits for one, Stop and Send message while it runs, Restart at any time.
+ * Each failure is said inline.
  */
 export function AgentControls({ agent }: { agent: AgentView }) {
   const action = useAgentAction();
@@ -50,8 +51,38 @@ export function AgentControls({ agent }: { agent: AgentView }) {
         </button>
       </div>
       <InlineError error={action.error} />
+      {agent.status === 'needs_input' && <AnswerForm agentId={agent.id} />}
       <SendDialog agentId={agent.id} open={sending} onClose={() => setSending(false)} />
     </div>
+  );
+}
+
+/** The answer to the agent's question (`flotilla answer`): its ask_user tool returns the text. */
+function AnswerForm({ agentId }: { agentId: string }) {
+  const answer = useAnswerAgent();
+  const [text, setText] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    answer.mutate({ id: agentId, text }, { onSuccess: () => setText('') });
+  };
+  return (
+    <form className="send-form agent-answer-form" onSubmit={submit} aria-label="Answer the agent">
+      <label htmlFor={`agent-answer-${agentId}`}>Your answer</label>
+      <textarea
+        id={`agent-answer-${agentId}`}
+        rows={3}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        required
+      />
+      <InlineError error={answer.error} />
+      <div className="send-form-actions">
+        <button type="submit" className="primary" disabled={answer.isPending || !text.trim()}>
+          Answer
+        </button>
+      </div>
+    </form>
   );
 }
 

@@ -1,5 +1,6 @@
 import type { AgentView } from '../../api/types.js';
 import { AgentAsk } from '../../components/AgentAsk.js';
+import { AgentProgressLine } from '../../components/AgentProgressLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { AgentControls } from './AgentControls.js';
@@ -43,6 +44,7 @@ export function AgentHeader({ agent }: { agent: AgentView }) {
         )}
       </dl>
       <AgentAsk agent={agent} full />
+      <AgentProgressLine agent={agent} />
       <AgentControls agent={agent} />
     </header>
   );

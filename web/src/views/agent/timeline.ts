@@ -101,6 +101,30 @@ export function describeEvent(event: FlotillaEvent): TimelineRow {
             .join(' · ') || null,
       };
     }
+    case 'agent.progress':
+      return {
+        ...base,
+        kind: 'Progress',
+        tone: 'info',
+        text: str(event.data.text) ?? 'progress',
+        detail: null,
+      };
+    case 'agent.question': {
+      const d = event.data;
+      const phase = str(d.phase);
+      return {
+        ...base,
+        kind: phase === 'answered' ? 'Answer' : 'Question',
+        tone: phase === 'asked' ? 'warn' : phase === 'answered' ? 'ok' : 'muted',
+        text: phase === 'answered' ? (str(d.answer) ?? 'answered') : (str(d.question) ?? 'a question'),
+        detail:
+          phase === 'answered'
+            ? `to: ${str(d.question) ?? '?'}`
+            : phase === 'dropped'
+              ? 'dropped unanswered'
+              : null,
+      };
+    }
     case 'agent.created':
       return { ...base, kind: 'Created', tone: 'info', text: 'Agent created', detail: null };
     case 'agent.removed':

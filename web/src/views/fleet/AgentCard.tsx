@@ -8,6 +8,7 @@ import { memo } from 'react';
 import { Link } from 'wouter';
 import type { AgentView } from '../../api/types.js';
 import { AgentAsk } from '../../components/AgentAsk.js';
+import { AgentProgressLine } from '../../components/AgentProgressLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { withDrawableGlyphs } from '../agent/terminalGlyphs.js';
@@ -63,6 +64,7 @@ export const AgentCard = memo(function AgentCard({
       )}
       {agent.status === 'idle' && !agent.resumeAt && <p className="card-finished">Turn done — your move</p>}
       <AgentAsk agent={agent} />
+      <AgentProgressLine agent={agent} />
       {agent.warning && (
         <p className="card-warning" role="status">
           <strong>Warning:</strong> {agent.warning}
