@@ -206,3 +206,99 @@ describe('landing: verify and conflicts go back to the agent', () => {
     );
   }, 90_000);
 });
+
+describe('landing: a failing verify goes back to the agent with its output', () => {
+  let fx: CustomAgentDaemon;
+  let tmux: TmuxServer;
+  beforeAll(async () => {
+    fx = await startCustomAgentDaemon({
+      agentName: 'worker',
+      agentScript: WORKER,
+      socketPrefix: 'flt-land3',
+      landing: true,
+      repoConfig: ['landing:', "  verify: 'echo VERIFY-SAYS-NO >&2; exit 3'", '  max_attempts: 2'],
+    });
+    tmux = new TmuxServer({ socketName: fx.socket });
+  }, 60_000);
+  afterAll(async () => {
+    await fx?.cleanup();
+  });
+
+  it('main does not move; the output is kept and typed to the agent; the last attempt waits for the user', async () => {
+    const id = await task(fx, 'Breaks the tests');
+    const agent = await startAndCommit(fx, id);
+    const main = await fx.repo.git(['rev-parse', 'main']);
+    const first = await landAndWait(fx, id);
+    expect(first.state).toBe('sent_back');
+    expect(first.failure).toBe('verify');
+    expect(first.verifyExit).toBe(3);
+    expect(first.verifyOutput).toContain('VERIFY-SAYS-NO');
+    expect(await fx.repo.git(['rev-parse', 'main'])).toBe(main);
+    await waitFor(
+      async () => (await tmux.capturePane(`flotilla-${agent.id}`, { lines: 200 })).includes('VERIFY-SAYS-NO'),
+      'the output on the agent screen',
+    );
+    // Second failure = landing.max_attempts: it stays with the user, not sent back.
+    expect((await fx.api(`/tasks/${id}/move`, { status: 'review' })).status).toBe(200);
+    const second = await waitFor(
+      async () => {
+        const { landings } = (await fx.api(`/landings?task=${id}`)).json as { landings: Landing[] };
+        const l = landings.at(-1);
+        return landings.length === 2 && l && !['queued', 'running'].includes(l.state) ? l : null;
+      },
+      'the second landing (queued again by itself when the task came back to review)',
+      { timeoutMs: 30_000 },
+    );
+    expect(second.state).toBe('failed');
+    expect(second.message).toContain('landing.max_attempts');
+    expect(await fx.repo.git(['rev-parse', 'main'])).toBe(main);
+  }, 90_000);
+});
+
+describe('dispatcher: scheduler.auto starts a dependent once its dependency lands', () => {
+  let fx: CustomAgentDaemon;
+  beforeAll(async () => {
+    fx = await startCustomAgentDaemon({
+      agentName: 'worker',
+      agentScript: WORKER,
+      socketPrefix: 'flt-land4',
+      landing: true,
+      repoConfig: ['scheduler:', '  auto: true'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await fx?.cleanup();
+  });
+
+  it("A starts by itself; B waits until A has landed, then starts from a base with A's code", async () => {
+    const a = await task(fx, 'A: the base layer');
+    const b = await task(fx, 'B: needs A', { dependsOn: [a] });
+    const agentA = await waitFor(async () => (await agentsOf(fx, a))[0], 'A started by the dispatcher', {
+      timeoutMs: 20_000,
+    });
+    await waitFor(
+      async () => (await fx.repo.git(['log', '--format=%s', '-1'], agentA.worktreePath)) === `work on ${a}`,
+      "A's commit",
+    );
+    // A is committed but not landed: after a dispatch pass that saw this, B has not started.
+    const since = new Date().toISOString();
+    await waitFor(
+      async () => {
+        const { lastRunAt } = (await fx.api('/scheduler')).json as { lastRunAt: string | null };
+        return lastRunAt !== null && lastRunAt > since;
+      },
+      'a dispatch pass after A committed',
+      { timeoutMs: 15_000 },
+    );
+    expect(await agentsOf(fx, b)).toEqual([]);
+    expect((await landAndWait(fx, a)).state).toBe('landed');
+    const agentB = await waitFor(async () => (await agentsOf(fx, b))[0], 'B started after A landed', {
+      timeoutMs: 20_000,
+    });
+    expect(readFileSync(join(agentB.worktreePath, `work-${a}.txt`), 'utf8')).toBe(`${a}\n`);
+    const created = (await fx.api(`/events?task=${b}&type=agent.created`)).json as {
+      events: { actor: string }[];
+    };
+    expect(created.events.map((e) => e.actor)).toEqual(['scheduler']);
+  }, 90_000);
+});
