@@ -19,10 +19,17 @@ import { TaskBoardRoute } from './views/tasks/TaskBoardRoute.js';
 
 const AgentPage = lazy(() => import('./views/agent/AgentPage.js').then((m) => ({ default: m.AgentPage })));
 const LogsView = lazy(() => import('./views/logs/LogsView.js').then((m) => ({ default: m.LogsView })));
+const ReviewList = lazy(() =>
+  import('./views/review/ReviewList.js').then((m) => ({ default: m.ReviewList })),
+);
+const ReviewPage = lazy(() =>
+  import('./views/review/ReviewPage.js').then((m) => ({ default: m.ReviewPage })),
+);
 
 const NAV = [
   { href: '/', label: 'Fleet' },
   { href: '/tasks', label: 'Tasks' },
+  { href: '/review', label: 'Review' },
   { href: '/logs', label: 'Logs' },
 ] as const;
 
@@ -103,6 +110,8 @@ function Shell({ version }: { version: string }) {
             <Route path="/" component={FleetView} />
             <Route path="/tasks" component={TaskBoardRoute} />
             <Route path="/logs" component={LogsView} />
+            <Route path="/review" component={ReviewList} />
+            <Route path="/review/:taskId">{(params) => <ReviewPage taskId={params.taskId} />}</Route>
             <Route path="/agents/:id">{(params) => <AgentPage id={params.id} />}</Route>
             <Route>
               <section className="empty">

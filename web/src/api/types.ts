@@ -18,7 +18,9 @@ import type {
 import type { ClientMessage, ServerMessage, StreamFilter } from '../../../src/api/stream/protocol.js';
 import type { Agent, AgentStatus } from '../../../src/domain/agent.js';
 import type { FlotillaEvent } from '../../../src/domain/event.js';
+import type { Landing, LandingState, LandingStep } from '../../../src/domain/landing.js';
 import type { Repo } from '../../../src/domain/repo.js';
+import type { ReviewSummary } from '../../../src/domain/review.js';
 import type {
   Task,
   TaskCreate,
@@ -32,7 +34,11 @@ export type {
   AgentStatus,
   ClientMessage,
   FlotillaEvent,
+  Landing,
+  LandingState,
+  LandingStep,
   Repo,
+  ReviewSummary,
   ServerMessage,
   StreamFilter,
   Task,
@@ -62,6 +68,8 @@ export type EventList = z.infer<typeof EventListSchema>;
 export type WorktreeDiff = z.infer<typeof WorktreeDiffSchema>;
 export type WorktreeList = z.infer<typeof WorktreeListSchema>;
 export type Limits = z.infer<typeof LimitsSchema>;
+/** One task's answer from `POST /land` (routes/landing.ts pulls in fastify, so restated here). */
+export type LandQueued = { landing: Landing; position: number; already: boolean };
 
 /** `GET /config`: the effective config (secrets redacted) and where each value came from. */
 export interface ConfigView {

@@ -55,10 +55,12 @@ export function createSync(client: QueryClient) {
       if (event.type.startsWith('task.') || event.type === 'agent.created') refresh('tasks', 'events');
       if (event.type.startsWith('worktree.')) refresh('diff', 'agents');
       if (event.type === 'repo.registered') refresh('repos');
+      // A review page shows the landing as it goes and a task's move in or out of review.
+      if (event.type.startsWith('landing.') || event.type === 'task.moved') refresh('review', 'landings');
     },
     /** After a reconnect: the gap was replayed, but figures and anything unevented may be stale. */
     refreshAll(): void {
-      refresh('agents', 'tasks', 'repos', 'events', 'diff', 'limits');
+      refresh('agents', 'tasks', 'repos', 'events', 'diff', 'limits', 'review', 'landings');
     },
     dispose(): void {
       if (timer) clearTimeout(timer);

@@ -113,6 +113,11 @@ function CardBody({ task, deps, agent, start, onStart, onMove, onEdit }: TaskCar
         </p>
       )}
       <div className="task-actions">
+        {task.status === 'review' && (
+          <Link href={`/review/${task.id}`} className="task-review-link" aria-label={`Review ${task.title}`}>
+            Review
+          </Link>
+        )}
         {action && (
           <button
             type="button"
