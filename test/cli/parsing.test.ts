@@ -11,7 +11,7 @@ describe('command-line parsing (real binary)', () => {
     const r = await sb.flotilla(['lnad', '--help']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("unknown command 'flotilla lnad' (did you mean 'flotilla logs'?)");
+    expect(r.stderr).toContain("unknown command 'flotilla lnad' (did you mean 'flotilla land'?)");
     expect(r.stderr).toContain('hint: see the commands: flotilla --help');
 
     const sub = await sb.flotilla(['task', 'lsit', '--help']);

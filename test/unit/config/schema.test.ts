@@ -34,7 +34,17 @@ describe('ConfigSchema', () => {
       memory_mb: null,
       action: 'warn',
       stuck_after_seconds: 900,
+      min_free_memory_mb: 512,
       pane_log_max_mb: 32,
+    });
+    expect(c.scheduler).toEqual({ auto: false, max_per_repo: null });
+    expect(c.landing).toEqual({
+      strategy: 'rebase',
+      verify: null,
+      verify_timeout_seconds: 1800,
+      max_attempts: 3,
+      mode: 'local',
+      remove_worktree: true,
     });
     expect(c.restart).toEqual({
       policy: 'on-failure',

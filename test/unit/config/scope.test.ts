@@ -25,7 +25,7 @@ describe('config scope', () => {
     ...extra,
   });
 
-  it('gives every key a scope; the repo keys are the agents and where worktrees live and start', () => {
+  it('gives every key a scope; the repo keys are the agents, where worktrees live and start, dispatch and landing', () => {
     for (const key of configKeys()) expect(['repo', 'daemon'], key.path).toContain(key.scope);
     const repoKeys = configKeys()
       .filter((k) => k.scope === 'repo')
@@ -36,11 +36,20 @@ describe('config scope', () => {
       'worktrees.copy',
       'worktrees.setup',
       'worktrees.base_ref',
+      'scheduler.auto',
+      'scheduler.max_per_repo',
+      'landing.strategy',
+      'landing.verify',
+      'landing.verify_timeout_seconds',
+      'landing.max_attempts',
+      'landing.mode',
+      'landing.remove_worktree',
     ]);
     expect(repoKeys).toContain('agents.<name>.env');
     const daemon = (path: string) => configKeys().find((k) => k.path === path)?.scope;
     for (const path of [
       'limits.max_concurrent',
+      'limits.min_free_memory_mb',
       'restart.policy',
       'worktrees.port_range_start',
       'worktrees.port_block_size',

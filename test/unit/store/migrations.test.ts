@@ -104,8 +104,17 @@ function seedFacts(db: BetterSqlite3.Database, version: number): void {
 /** v5: agents reference their worktree by id; its path and branch are the worktree row's. */
 const seedV5: Seed = (db) => seedFacts(db, 5);
 
+/** v6 added the landing queue: a landing of the done task survives the upgrade. */
+const seedV6: Seed = (db) => {
+  seedFacts(db, 6);
+  db.prepare(
+    `insert into landings (id, repo_id, task_id, state, step, strategy, base_ref, branch, conflicts, created_at, updated_at)
+     values ('l1l1l1', 'r2r2r2', 'k3f9qa', 'landed', null, 'rebase', 'main', 'flotilla/k3f9qa-fix-login', '[]', ?, ?)`,
+  ).run(T, T);
+};
+
 /** A seed per schema version. Version 2 only added an index, so its rows look like v1's. */
-const SEEDS: Record<number, Seed> = { 1: seedV1, 2: seedV1, 3: seedV3, 4: seedV4, 5: seedV5 };
+const SEEDS: Record<number, Seed> = { 1: seedV1, 2: seedV1, 3: seedV3, 4: seedV4, 5: seedV5, 6: seedV6 };
 
 function schemaOf(file: string): unknown[] {
   const db = new BetterSqlite3(file, { readonly: true });
@@ -154,6 +163,9 @@ describe('migrations', () => {
       ]);
       expect(tasks[1]?.externalRefs).toEqual([{ system: 'jira', key: 'APP-7' }]);
       expect((await store.tasks.ready()).map((t) => t.id)).toEqual(['m2x7pp']);
+      expect((await store.landings.list()).map((l) => [l.id, l.state])).toEqual(
+        k >= 6 ? [['l1l1l1', 'landed']] : [],
+      );
       expect(await store.agents.get('a7b8c9')).toMatchObject({
         worktreePath: '/w/m2x7pp',
         branch: 'flotilla/m2x7pp-add-tests',
