@@ -8,6 +8,7 @@
 import { Link } from 'wouter';
 import { ApiError } from '../../api/client.js';
 import { ErrorState } from '../../components/ErrorState.js';
+import { ConflictPanel } from '../conflicts/ConflictPanel.js';
 import { ConversationView } from '../conversation/ConversationView.js';
 import { AgentDetails } from './AgentDetails.js';
 import { AgentHeader } from './AgentHeader.js';
@@ -22,6 +23,7 @@ const SECTIONS = [
   { id: 'terminal', title: 'Terminal' },
   { id: 'timeline', title: 'Timeline' },
   { id: 'diff', title: 'Diff' },
+  { id: 'conflicts', title: 'Conflicts' },
   { id: 'details', title: 'Details' },
 ] as const;
 
@@ -88,6 +90,10 @@ export function AgentPage({ id }: { id: string }) {
         <section id="agent-diff" className="agent-section agent-diff" aria-labelledby="h-diff">
           <h2 id="h-diff">Diff</h2>
           <DiffPanel taskId={agent.taskId} branch={agent.branch} />
+        </section>
+        <section id="agent-conflicts" className="agent-section agent-conflicts" aria-labelledby="h-conflicts">
+          <h2 id="h-conflicts">Conflicts</h2>
+          <ConflictPanel agentId={agent.id} />
         </section>
         <section
           id="agent-details"

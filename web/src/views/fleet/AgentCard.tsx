@@ -12,6 +12,7 @@ import { AgentProgressLine } from '../../components/AgentProgressLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { withDrawableGlyphs } from '../agent/terminalGlyphs.js';
+import { ConflictBadges } from '../conflicts/ConflictBadges.js';
 import { CardActions } from './CardActions.js';
 import type { OpenDialog } from './FleetDialogs.js';
 import { formatBytes, formatCpu } from './format.js';
@@ -65,6 +66,7 @@ export const AgentCard = memo(function AgentCard({
       {agent.status === 'idle' && !agent.resumeAt && <p className="card-finished">Turn done — your move</p>}
       <AgentAsk agent={agent} />
       <AgentProgressLine agent={agent} />
+      <ConflictBadges agentId={agent.id} />
       {agent.warning && (
         <p className="card-warning" role="status">
           <strong>Warning:</strong> {agent.warning}
