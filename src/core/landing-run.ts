@@ -78,11 +78,13 @@ export async function runLanding(deps: LandingRunDeps, landing: Landing): Promis
 
   async function attempt(): Promise<Outcome> {
     for (let race = 0; race < MAX_BASE_RACES; race++) {
+      await holdForTest(scratch, 'predict');
       await store.landings.step(landing, 'predict', LANDING_ACTOR);
       const baseBefore = await git.resolveRef(repo!.path, `refs/heads/${landing.baseRef}`);
       const prediction = await git.predictMerge(repo!.path, baseBefore, landing.branch);
       if (!prediction.clean) return conflictOutcome(landing, prediction.conflicts);
 
+      await holdForTest(scratch, 'prepare');
       await store.landings.step(landing, 'prepare', LANDING_ACTOR, { baseBefore });
       await git.removeScratch(repo!.path, scratch);
       const prepared = await git.prepareLanding({
@@ -96,6 +98,7 @@ export async function runLanding(deps: LandingRunDeps, landing: Landing): Promis
       if (!prepared.ok) return conflictOutcome(landing, prepared.conflicts);
 
       if (config.landing.verify !== null) {
+        await holdForTest(scratch, 'verify');
         await store.landings.step(landing, 'verify', LANDING_ACTOR, { commit: prepared.commit });
         const verified = await runVerify(scratch, config);
         await store.landings.step(landing, 'verify', LANDING_ACTOR, {
@@ -112,6 +115,7 @@ export async function runLanding(deps: LandingRunDeps, landing: Landing): Promis
         }
       }
 
+      await holdForTest(scratch, 'advance');
       await store.landings.step(landing, 'advance', LANDING_ACTOR, { baseBefore, commit: prepared.commit });
       const moved = await git.advanceBase({
         repoPath: repo!.path,
@@ -128,6 +132,7 @@ export async function runLanding(deps: LandingRunDeps, landing: Landing): Promis
         };
       }
       await store.landings.step(landing, 'finish', LANDING_ACTOR, { baseBefore, commit: prepared.commit });
+      await holdForTest(scratch, 'finish');
       await finishLanding(deps, landing, { baseBefore, commit: prepared.commit, how: moved.how });
       return { kind: 'landed' };
     }
@@ -137,6 +142,21 @@ export async function runLanding(deps: LandingRunDeps, landing: Landing): Promis
       message: `${landing.baseRef} kept moving while the landing was built (${MAX_BASE_RACES} times)`,
     };
   }
+}
+
+/**
+ * For the crash tests only (test/cli/landing-crash.test.ts): with FLOTILLA_TEST_LANDING_HOLD set
+ * to a step, a landing stops for good at that step (before it; for `finish`, once the base has
+ * moved) and says so in `<scratch>.held-<step>`, so the test can kill -9 the daemon right there.
+ * Unset (always, outside those tests), it costs one comparison.
+ */
+async function holdForTest(scratch: string, step: string): Promise<void> {
+  if (process.env.FLOTILLA_TEST_LANDING_HOLD !== step) return;
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  mkdirSync(dirname(scratch), { recursive: true });
+  writeFileSync(`${scratch}.held-${step}`, String(process.pid));
+  await new Promise<never>(() => {});
 }
 
 /** Marks the landing landed and its task done (one transaction), then tidies up per policy. */
