@@ -2,7 +2,9 @@
 // `npm run bench [name]`: every figure is printed next to a baseline measured in the same run.
 import { benchApiLoad } from './api-load.js';
 import { benchCliLatency } from './cli-latency.js';
+import { benchConflicts } from './conflicts.js';
 import { benchIdle } from './idle.js';
+import { benchLanding } from './landing.js';
 import { benchSpawn } from './spawn.js';
 import { benchStatusLatency } from './status-latency.js';
 import { benchStatusLatencyClaude } from './status-latency-claude.js';
@@ -14,6 +16,8 @@ const only = process.argv[2];
 const benches = [
   ['cli', benchCliLatency],
   ['spawn', benchSpawn],
+  ['conflicts', benchConflicts],
+  ['landing', benchLanding],
   ['status', benchStatusLatency],
   ['status-claude', benchStatusLatencyClaude],
   ['idle', benchIdle],

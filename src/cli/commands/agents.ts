@@ -236,8 +236,20 @@ export function registerAgentCommands(program: Command, run: Runner): void {
           throw new FlotillaError('INVALID_INPUT', `${opts.bell ? '--bell' : '--notify'} needs --watch`, {
             hint: 'flotilla ps --watch --bell  (or: flotilla top --bell)',
           });
-        const { agents } = await (await clientFor(ctx)).listAgents(Boolean(opts.all));
+        const client = await clientFor(ctx);
+        const { agents } = await client.listAgents(Boolean(opts.all));
         if (opts.json) return ctx.json({ agents });
+        // The dispatcher holds back while memory is short: say so where the fleet is looked at.
+        const scheduler = await client.landing.scheduler().catch(() => null);
+        if (scheduler && !scheduler.memory.ok) {
+          ctx.info(
+            paint(
+              ctx.style,
+              'yellow',
+              `low memory: ${scheduler.memory.availableMb} MiB available, below limits.min_free_memory_mb (${scheduler.memory.floorMb}); no agent starts until more is free`,
+            ),
+          );
+        }
         if (agents.length === 0)
           return ctx.out('No agents. Start one: flotilla start <task>  (or: flotilla up)');
         ctx.out(psTable(agents, ctx.style));

@@ -170,7 +170,8 @@ async function waitForLandings(
         hint: 'flotilla land --list shows where they are',
       });
     }
-    await new Promise((r) => setTimeout(r, 500));
+    // A landing without a verify takes a fraction of a second: a slow poll would be most of it.
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

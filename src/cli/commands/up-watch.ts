@@ -28,10 +28,21 @@ export async function upWatch(ctx: CliContext, repo: string | undefined): Promis
     });
   });
   let renewedAt = Date.now();
+  let memoryOk = true;
   while (!stopping) {
     if (Date.now() - renewedAt >= RENEW_MS) {
       ({ leaseId } = await client.landing.watch(repo, leaseId));
       renewedAt = Date.now();
+      // Said once when the dispatcher starts holding back for memory, and once when it stops.
+      const { memory } = await client.landing.scheduler();
+      if (memory.ok !== memoryOk) {
+        memoryOk = memory.ok;
+        ctx.out(
+          memory.ok
+            ? 'memory is back above limits.min_free_memory_mb: dispatching again'
+            : `${paint(ctx.style, 'yellow', 'low memory')}: ${memory.availableMb} MiB available, below limits.min_free_memory_mb (${memory.floorMb}); no agent starts until more is free`,
+        );
+      }
     }
     const { events } = await client.events({ after: String(after), limit: '500' });
     for (const e of events) {
