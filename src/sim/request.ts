@@ -40,6 +40,8 @@ export interface ParsedMessagesRequest {
   /** Tool results in the last user message: what the previous tool calls returned. */
   toolResults: SimToolResult[];
   messages: SimMessageSummary[];
+  /** Names of the tools the request offered the model (`tools[].name`), in order (Messages API only). */
+  offeredTools?: string[];
   /** Characters of the whole request, a base for a token estimate. */
   size: number;
 }
@@ -135,6 +137,9 @@ export function parseMessagesRequest(
     model: typeof b.model === 'string' ? b.model : 'claude-sim',
     stream: b.stream === true,
     agentLoop: hasTools && !warmup,
+    offeredTools: (hasTools ? (b.tools as unknown[]) : []).flatMap((t) =>
+      isObject(t) && typeof t.name === 'string' ? [t.name] : [],
+    ),
     sessionId: findSessionId(headers, b),
     cwd,
     marker,

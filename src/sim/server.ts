@@ -47,6 +47,8 @@ export interface SimRequestRecord {
   lastUserText: string;
   toolResults: SimToolResult[];
   messages: SimMessageSummary[];
+  /** Names of the tools the request offered the model. */
+  offeredTools: string[];
   /** HTTP status answered. */
   status: number;
   /** Tool names the reply called, in order. */
@@ -141,6 +143,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
       lastUserText: '',
       toolResults: [],
       messages: [],
+      offeredTools: [],
       status,
       replyTools: [],
       replyText: '',
@@ -277,6 +280,7 @@ function summary(
     firstUserText: parsed.firstUserText,
     lastUserText: parsed.lastUserText,
     toolResults: parsed.toolResults,
+    offeredTools: parsed.offeredTools ?? [],
     messages: parsed.messages,
     status: reply.kind === 'error' ? reply.status : 200,
     replyTools: content.flatMap((b) => (b.type === 'tool_use' ? [b.name] : [])),

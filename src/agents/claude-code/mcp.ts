@@ -31,8 +31,13 @@ export function flotillaMcp(ctx: LaunchContext): { args: string[]; files: Launch
   if (!headless) args.push(NO_PERMISSION_PROMPT);
   const path = join(ctx.agentDir, MCP_CONFIG_FILE);
   // The server inherits the agent's environment (FLOTILLA_AGENT_TOKEN…, checked on 2.1.197), so
-  // no credential is written here.
-  const config = { mcpServers: { flotilla: { type: 'stdio', command, args } } };
+  // no credential is written here. `alwaysLoad` (in Claude Code's config schema since 2.1.197 at
+  // least): its tools are always in the model's tool list, never deferred behind tool search
+  // (which Claude Code does to MCP tools when a user's servers bring many), and versions that
+  // wait for such servers at start do. 2.1.197's TUI does not: its first request goes out while
+  // `flotilla mcp` is still starting (measured: without Flotilla's tools, which the next request
+  // of the same turn has, ~40 ms later); a real model's first answer takes longer than that.
+  const config = { mcpServers: { flotilla: { type: 'stdio', command, args, alwaysLoad: true } } };
   return {
     args: ['--mcp-config', path, ...(headless ? ['--permission-prompt-tool', PERMISSION_PROMPT_TOOL] : [])],
     files: [{ path, content: `${JSON.stringify(config, null, 2)}\n`, mode: 0o600 }],

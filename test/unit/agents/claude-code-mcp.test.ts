@@ -3,7 +3,9 @@ import { claudeCodeAdapter } from '../../../src/agents/claude-code/index.js';
 import { AGENT_TOOL_FQNS } from '../../../src/domain/agent-tools.js';
 import { launchContext } from './fixtures.js';
 
-type McpConfig = { mcpServers: Record<string, { command: string; args: string[]; env?: unknown }> };
+type McpConfig = {
+  mcpServers: Record<string, { command: string; args: string[]; env?: unknown; alwaysLoad?: boolean }>;
+};
 const mcpConfig = (files: { path: string; content: string }[]) =>
   JSON.parse(files.find((f) => f.path === '/state/agents/ag_123/mcp.json')?.content ?? '{}') as McpConfig;
 
@@ -26,6 +28,7 @@ describe("claude-code launch: Flotilla's MCP server", () => {
     const server = mcpConfig(spec.files).mcpServers.flotilla;
     expect(server?.args.at(-1), 'the prompt tool is served').toBe('mcp');
     expect(server?.env, 'no credential in the file: the server inherits the agent env').toBeUndefined();
+    expect(server?.alwaysLoad, 'its tools are never deferred behind tool search').toBe(true);
     expect(spec.files.find((f) => f.path.endsWith('mcp.json'))?.mode).toBe(0o600);
   });
 
