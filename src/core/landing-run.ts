@@ -7,6 +7,7 @@ import { taskMoveRefusal } from '../domain/task.js';
 import { LIVE_AGENT_STATUSES } from '../domain/values.js';
 import type { Store } from '../store/index.js';
 import type { SupervisorLogger } from '../supervisor/index.js';
+import { sendableAgent } from './review.js';
 import { removeTaskWorktree } from './worktrees.js';
 
 /**
@@ -19,7 +20,8 @@ import { removeTaskWorktree } from './worktrees.js';
 /** What the queue needs of the agents side. */
 export interface LandingAgents {
   configFor(repo: Pick<Repo, 'id' | 'path'>): Config;
-  send(agentId: string, text: string, actor: Actor): Promise<void>;
+  /** The message in the agent's own conversation: typed when it runs, resumed with it when it ended. */
+  resumeWith(agentId: string, text: string, actor: Actor): Promise<void>;
   stop(agentId: string, actor: Actor): Promise<unknown>;
 }
 
@@ -213,12 +215,12 @@ async function failed(
   ).length;
   const attempt = earlier + 1;
   const returnable = outcome.failure === 'conflict' || outcome.failure === 'verify';
-  const [agent] = await liveAgents(store, landing.taskId);
-  const sendBack = returnable && agent !== undefined && attempt < config.landing.max_attempts;
+  const agent = await sendableAgent(store, landing.taskId);
+  const sendBack = returnable && agent !== null && attempt < config.landing.max_attempts;
   let message = outcome.message;
   if (sendBack && agent) {
     try {
-      await deps.agents().send(agent.id, agentMessage(landing, outcome), LANDING_ACTOR);
+      await deps.agents().resumeWith(agent.id, agentMessage(landing, outcome), LANDING_ACTOR);
       const task = await store.tasks.get(landing.taskId);
       if (task && taskMoveRefusal(task.status, 'in_progress', LANDING_ACTOR) === null) {
         await store.tasks.move(task.id, 'in_progress', LANDING_ACTOR);
@@ -232,7 +234,7 @@ async function failed(
     message +=
       attempt >= config.landing.max_attempts
         ? `; ${attempt} landings failed (landing.max_attempts): over to you. See flotilla review ${landing.taskId}`
-        : `; no live agent to send it back to. See flotilla review ${landing.taskId}`;
+        : `; no agent to send it back to. See flotilla review ${landing.taskId}`;
   }
   await store.landings.failed(landing, { ...record(), message, sentBack: sendBack }, LANDING_ACTOR);
 

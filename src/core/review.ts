@@ -1,3 +1,4 @@
+import type { Agent } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
 import type { ReviewSummary } from '../domain/review.js';
@@ -13,10 +14,25 @@ import { removeTaskWorktree } from './worktrees.js';
  */
 
 export interface ReviewAgents {
-  send(agentId: string, text: string, actor: Actor): Promise<void>;
+  /** The message in the agent's own conversation: typed when it runs, resumed with it when it ended. */
+  resumeWith(agentId: string, text: string, actor: Actor): Promise<void>;
   stop(agentId: string, actor: Actor): Promise<unknown>;
   lastOutput(agentId: string): string | null;
   usage(agentId: string): Promise<{ inputTokens: number; outputTokens: number; costUsd: number }>;
+}
+
+/**
+ * The agent a task goes back to: its live agent, else its newest one whose worktree is still
+ * there and whose conversation can be resumed (a headless run that finished). Null when none.
+ */
+export async function sendableAgent(store: Store, taskId: string): Promise<Agent | null> {
+  const agents = await store.agents.list({ taskId });
+  const live = agents.find((a) => LIVE_AGENT_STATUSES.includes(a.status));
+  if (live) return live;
+  const last = agents.at(-1);
+  if (!last || last.sessionId === null || last.status === 'restarting') return null;
+  const worktree = await store.worktrees.ofAgent(last.id);
+  return worktree && worktree.removedAt === null ? last : null;
 }
 
 export class ReviewService {
@@ -81,15 +97,13 @@ export class ReviewService {
   /** Sends the task back to its agent with `message`; the same session goes on, the task is in progress again. */
   async sendBack(taskIdOrPrefix: string, message: string, actor: Actor): Promise<Task> {
     const task = await this.store.tasks.resolve(taskIdOrPrefix);
-    const agent = (await this.store.agents.list({ taskId: task.id })).find((a) =>
-      LIVE_AGENT_STATUSES.includes(a.status),
-    );
+    const agent = await sendableAgent(this.store, task.id);
     if (!agent) {
-      throw new FlotillaError('CONFLICT', `task ${task.id} has no live agent to send it back to`, {
+      throw new FlotillaError('CONFLICT', `task ${task.id} has no agent (or worktree) to send it back to`, {
         hint: `start one on its branch, keeping its commits: flotilla start ${task.id} --reuse-branch`,
       });
     }
-    await this.agents().send(agent.id, message, actor);
+    await this.agents().resumeWith(agent.id, message, actor);
     return task.status === 'in_progress' ? task : this.store.tasks.move(task.id, 'in_progress', actor);
   }
 

@@ -39,7 +39,7 @@ export class LandingPlugin implements DaemonPlugin {
       const sup = this.supervision.instance;
       return {
         configFor: (repo) => sup.configFor(repo),
-        send: (id, text, actor) => sup.send(id, text, actor),
+        resumeWith: (id, text, actor) => sup.resumeWith(id, text, actor),
         stop: (id, actor) => sup.stop(id, actor),
         lastOutput: (id) => sup.lastOutput(id),
         usage: (id) => sup.usage(id),

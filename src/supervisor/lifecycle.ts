@@ -183,7 +183,12 @@ export class Lifecycle {
    * A requested restart (a caller's, or the health monitor's limit action): stops a live agent
    * first, resumes the same conversation, no intensity count. Every event it appends is `actor`'s.
    */
-  userRestart(agentId: string, actor: Actor, reason = 'restarted by the user'): Promise<Agent> {
+  userRestart(
+    agentId: string,
+    actor: Actor,
+    reason = 'restarted by the user',
+    resumePrompt?: string,
+  ): Promise<Agent> {
     return this.ctx.machines.run(agentId, async (held) => {
       if (held.agent.status === 'restarting') {
         throw new FlotillaError('CONFLICT', `agent ${agentId} is already restarting`);
@@ -201,7 +206,12 @@ export class Lifecycle {
       }
       await this.cancelWakeups(agentId);
       if (isLive(held.agent.status)) await this.killAgent(held.agent, actor);
-      const failure = await relaunch(this.ctx, held, { reason, actor, countsTowardIntensity: false });
+      const failure = await relaunch(this.ctx, held, {
+        reason,
+        actor,
+        countsTowardIntensity: false,
+        ...(resumePrompt === undefined ? {} : { resumePrompt }),
+      });
       if (failure)
         throw new FlotillaError('PROCESS_FAILED', `could not restart agent ${agentId}: ${failure}`);
       return held.agent;

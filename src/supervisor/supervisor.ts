@@ -179,6 +179,18 @@ export class Supervisor {
   }
 
   /**
+   * Gives an agent a message in its own conversation, whether it runs or not: a live one gets it
+   * as text (`send`); one that ended (a headless run that finished) is relaunched resuming its
+   * session with the message as its next prompt. What review's "send back" and a failed landing do.
+   */
+  async resumeWith(agentIdOrPrefix: string, text: string, actor: Actor): Promise<void> {
+    const agent = await this.resolve(agentIdOrPrefix);
+    if (isLive(agent.status)) return this.send(agent.id, text, actor);
+    const message = checkMessageText(text, { label: 'message', multiline: true, attachHint: '' });
+    await this.lifecycle.userRestart(agent.id, actor, 'sent back with a message', message);
+  }
+
+  /**
    * Removes an agent: its session is killed and its row hidden (kept for history). Its branch
    * and worktree are kept (core/agents.ts removes the worktree too when asked).
    */

@@ -41,6 +41,19 @@ describe.skipIf(skip !== null)(`e2e: landing${skip ? ` (skipped: ${skip})` : ''}
           builds('beta', ['alpha.txt']),
           builds('gamma', ['alpha.txt', 'beta.txt']),
           {
+            name: 'headless',
+            steps: [
+              simStep.bash(
+                "echo one > h.txt && git add h.txt && git commit -qm 'h: one' && git log --oneline -1",
+                'First',
+              ),
+              simStep.text('Wrote h.txt.'),
+              // Sent back from review: the same session resumes with the reviewer's message.
+              simStep.bash("echo two >> h.txt && git commit -qam 'h: two' && git log --oneline -1", 'Second'),
+              simStep.text('Added the second line.'),
+            ],
+          },
+          {
             name: 'left',
             steps: [
               simStep.bash(
@@ -68,7 +81,7 @@ describe.skipIf(skip !== null)(`e2e: landing${skip ? ` (skipped: ${skip})` : ''}
       config: {
         agent: 'claude-auto',
         scheduler: { auto: true },
-        landing: { verify: 'test -s alpha.txt || test -s shared.txt' },
+        landing: { verify: 'test -s alpha.txt || test -s shared.txt || test -s h.txt' },
       },
     });
   }, 90_000);
@@ -182,4 +195,26 @@ describe.skipIf(skip !== null)(`e2e: landing${skip ? ` (skipped: ${skip})` : ''}
       'left edit',
     ]);
   }, 400_000);
+
+  it('send back resumes a finished headless run in its own session with the message, and it lands after', async () => {
+    const t = await w.json<Task>(['task', 'add', 'Headless', '--prompt', '[[sim:headless]] write h.txt']);
+    // scheduler.auto starts it interactive by default; this one is a headless run, started by hand
+    // before the dispatcher's next pass (a task already started is not started twice).
+    const started = await w.flotilla(['start', t.id, '--mode', 'headless', '--json']);
+    const agentId = started.code === 0 ? (JSON.parse(started.stdout) as { id: string }).id : null;
+    await reviewOf(t.id);
+    const first = agentId ?? (await w.agents()).find((a) => a.taskId === t.id)?.id;
+    expect(first).toBeTruthy();
+
+    const back = await w.flotilla(['review', t.id, '--send-back', 'Please add a second line to h.txt.']);
+    expect(back.code, back.stderr).toBe(0);
+    await waitFor(
+      () => w.sim.requests.some((req) => JSON.stringify(req).includes('Please add a second line to h.txt.')),
+      'the reviewer message at the model',
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    await reviewOf(t.id);
+    await landed(t.id);
+    expect(w.sb.git(['show', 'main:h.txt'])).toBe('one\ntwo\n');
+  }, 300_000);
 });

@@ -68,7 +68,7 @@ const recover = () =>
         ...defaultConfig(),
         landing: { ...defaultConfig().landing, remove_worktree: false },
       }),
-      send: async () => {},
+      resumeWith: async () => {},
       stop: async () => {},
     }),
     scratchPath: (id) => join(dir, 'landing', id),
