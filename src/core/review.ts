@@ -70,10 +70,15 @@ export class ReviewService {
       landing,
       usage: null,
     };
-    if (agent)
-      out.usage = await this.agents()
+    if (agent) {
+      const usage = await this.agents()
         .usage(agent.id)
         .catch(() => null);
+      if (usage) {
+        const { inputTokens, outputTokens, costUsd } = usage;
+        out.usage = { inputTokens, outputTokens, costUsd };
+      }
+    }
     if (!repo || !worktree || !worktree.baseRef) return out;
     const git = await import('../git/index.js');
     if (!(await git.branchExists(repo.path, worktree.branch))) return out;

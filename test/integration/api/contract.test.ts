@@ -237,6 +237,33 @@ describe('every route against the document', () => {
     });
     await check('DELETE', '/tasks/{id}', `/tasks/${t3}`);
 
+    // Review and landing: a task whose agent committed work, reviewed, sent back, landed.
+    const t4 = await task('four');
+    const a4 = (await check('POST', '/agents', '/agents', { task: t4 })).json as {
+      id: string;
+      worktreePath: string;
+    };
+    await fx.repo.commit({ 'four.txt': 'four\n' }, 'four', a4.worktreePath);
+    await check('GET', '/review', '/review');
+    const review = (await check('GET', '/tasks/{id}/review', `/tasks/${t4}/review`)).json as {
+      ahead: number;
+    };
+    expect(review.ahead).toBe(1);
+    await check('POST', '/tasks/{id}/send-back', `/tasks/${t4}/send-back`, { message: 'one more thing' });
+    const queued = (await check('POST', '/land', '/land', { tasks: [t4] })).json as {
+      queued: { landing: { id: string } }[];
+    };
+    expect(queued.queued).toHaveLength(1);
+    await check('GET', '/landings', `/landings?task=${t4}&state=queued&state=running&state=landed`);
+    // Nothing queued for t2 (no branch): a refusal with the error body.
+    await check('DELETE', '/tasks/{id}/land', `/tasks/${t2}/land`, undefined, false);
+    await check('POST', '/tasks/{id}/discard', `/tasks/${t2}/discard`, {});
+    await check('GET', '/scheduler', '/scheduler');
+    const lease = (await check('POST', '/scheduler/watch', '/scheduler/watch', {})).json as {
+      leaseId: string;
+    };
+    await check('DELETE', '/scheduler/watch/{id}', `/scheduler/watch/${lease.leaseId}`);
+
     // Refusals carry the documented error body.
     await check('GET', '/tasks/{id}', '/tasks/no-such-task', undefined, false);
     const bad = await check('POST', '/tasks', '/tasks', { repoId: repo.repo.id, title: 42 }, false);
