@@ -11,9 +11,7 @@ import type { Store } from '../store/index.js';
 export async function isTaskLanded(store: Store, task: Pick<Task, 'id' | 'repoId'>): Promise<boolean> {
   const repo = await store.repos.get(task.repoId);
   if (!repo) return true;
-  const worktree = (await store.worktrees.list({ includeRemoved: true, repoId: repo.id }))
-    .filter((w) => w.taskId === task.id)
-    .at(-1);
+  const worktree = await store.worktrees.lastOfTask(task.id);
   if (!worktree || worktree.baseRef === '') return true;
   const git = await import('../git/index.js');
   if (!(await git.branchExists(repo.path, worktree.branch))) return true;

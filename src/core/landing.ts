@@ -175,9 +175,7 @@ export class LandingService {
         },
       );
     }
-    const worktree = (await store.worktrees.list({ includeRemoved: true, repoId: repo.id }))
-      .filter((w) => w.taskId === task.id)
-      .at(-1);
+    const worktree = await store.worktrees.lastOfTask(task.id);
     if (!worktree) {
       throw new FlotillaError('CONFLICT', `task ${task.id} has no branch yet: no agent ever worked on it`, {
         hint: `start one: flotilla start ${task.id}`,

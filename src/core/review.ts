@@ -51,9 +51,7 @@ export class ReviewService {
 
   async summary(task: Task): Promise<ReviewSummary> {
     const repo = await this.store.repos.get(task.repoId);
-    const worktree = (await this.store.worktrees.list({ includeRemoved: true, repoId: task.repoId }))
-      .filter((w) => w.taskId === task.id)
-      .at(-1);
+    const worktree = await this.store.worktrees.lastOfTask(task.id);
     const agent = (await this.store.agents.list({ taskId: task.id, all: true })).at(-1) ?? null;
     const landing = (await this.store.landings.list({ taskId: task.id })).at(-1) ?? null;
     const out: ReviewSummary = {

@@ -140,6 +140,21 @@ export class WorktreeStore {
     return row ? toWorktree(row) : null;
   }
 
+  /**
+   * The task's newest worktree, removed or not: where its branch is recorded even after the
+   * directory went (landing, review, "has it landed?"). Null for a task no agent ever worked on.
+   */
+  async lastOfTask(taskId: string): Promise<Worktree | null> {
+    const row = await this.ctx.db
+      .selectFrom('worktrees')
+      .selectAll()
+      .where('task_id', '=', taskId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return row ? toWorktree(row) : null;
+  }
+
   async list(options: WorktreeListOptions = {}): Promise<Worktree[]> {
     let q = this.ctx.db.selectFrom('worktrees').selectAll();
     if (!options.includeRemoved) q = q.where('removed_at', 'is', null);

@@ -121,13 +121,7 @@ export async function startAgent(
     }
     if (!worktree) {
       // The branch to reuse: the one the task's last worktree had (the title may have changed since).
-      const previous = options.reuseBranch
-        ? (gone ??
-          (await store.worktrees.list({ includeRemoved: true, repoId: repo.id }))
-            .filter((w) => w.taskId === task.id)
-            .at(-1) ??
-          null)
-        : null;
+      const previous = options.reuseBranch ? (gone ?? (await store.worktrees.lastOfTask(task.id))) : null;
       // git still lists a worktree whose directory was deleted; forget such records first.
       if (options.reuseBranch) await pruneWorktrees(repo.path);
       portBase = await choosePortBase(ctx, locks.ports);
