@@ -185,7 +185,7 @@ export function registerAgentCommands(program: Command, run: Runner): void {
       run(cmd, async (ctx) => {
         if (opts.watch && opts.json) {
           throw new FlotillaError('INVALID_INPUT', '--watch and --json do not go together', {
-            hint: 'follow events as JSON lines instead: flotilla events -f --json',
+            hint: 'flotilla up --json starts what is ready once; flotilla events --json lists what happened since',
           });
         }
         const result = await (await clientFor(ctx)).up({

@@ -57,7 +57,7 @@ export function registerLandingCommands(program: Command, run: Runner): void {
                 `${paint(ctx.style, 'green', what)} task ${paint(ctx.style, 'cyan', q.landing.taskId)} ${q.landing.branch} → ${q.landing.baseRef} (position ${q.position}, ${q.landing.strategy})`,
               );
             }
-            ctx.info('follow it: flotilla land --list, or flotilla events -f');
+            ctx.info('follow it: flotilla land --list (or flotilla land <task> --wait)');
             return;
           }
           const ends = await waitForLandings(
