@@ -5,6 +5,7 @@ import { type ConflictFile, conflictFiles, MAX_CONFLICT_FILE_BYTES } from './con
 import { git, gitReason } from './exec.js';
 import { pathExists } from './fs-util.js';
 import { landingEnv } from './land-env.js';
+import { type Replay, replayInMemory } from './land-replay.js';
 import { mergeTrees } from './merge-predict.js';
 import { assertRefArgument, resolveRef } from './repo.js';
 
@@ -16,6 +17,10 @@ import { assertRefArgument, resolveRef } from './repo.js';
  * merge and squash are computed in memory (merge-tree + commit-tree) and the scratch worktree
  * is checked out at the result; rebase replays commit by commit, so it runs in the scratch
  * worktree itself and is aborted there on a conflict.
+ * Checking the scratch worktree out is nearly all a landing costs on a big repository, and it
+ * is only needed for a verify command: with `checkout: false` merge and squash make none, and
+ * rebase is replayed in memory (land-replay.ts), falling back to the scratch worktree whenever
+ * it cannot promise the rebase's exact result (a conflict among them, reported from there).
  */
 
 export type LandingStrategy = 'rebase' | 'merge' | 'squash';
@@ -32,6 +37,12 @@ export interface PrepareLandingOptions {
   strategy: LandingStrategy;
   /** Message of the merge commit (merge) or of the one squashed commit (squash). */
   message: string;
+  /**
+   * Check the scratch worktree out at the result (default true): the caller runs something in
+   * it. false: build the commit only; no scratch worktree is made unless a rebase has to fall
+   * back to one, so the caller still removes `scratchPath` afterwards.
+   */
+  checkout?: boolean;
 }
 
 export type PreparedLanding =
@@ -84,12 +95,25 @@ export async function prepareLanding(options: PrepareLandingOptions): Promise<Pr
     throw new NothingToLandError(branch, `has no commits that ${options.baseCommit} lacks`);
   }
   const env = await landingEnv(repoPath, strategy !== 'rebase');
+  const checkout = options.checkout ?? true;
 
-  if (strategy === 'rebase') return rebaseInScratch(repoPath, scratchPath, base, tip, branch, env);
+  if (strategy === 'rebase') {
+    // Anything unexpected in the replay (a git call failing) is left to the worktree rebase too.
+    const replayed = checkout
+      ? null
+      : await replayInMemory(repoPath, base, tip, env).catch(
+          (e: unknown): Replay => ({ ok: false, why: String(e) }),
+        );
+    if (replayed?.ok) {
+      if (replayed.commit === base) throw new NothingToLandError(branch, NOTHING_AFTER_REBASE);
+      return { ok: true, commit: replayed.commit, scratchPath };
+    }
+    return rebaseInScratch(repoPath, scratchPath, base, tip, branch, env);
+  }
 
   const merged = await mergeTrees(repoPath, base, tip);
   if (!merged.clean) {
-    await addScratch(repoPath, scratchPath, base, env);
+    if (checkout) await addScratch(repoPath, scratchPath, base, env);
     return { ok: false, conflicts: merged.conflicts, scratchPath };
   }
   const baseTree = (await git(repoPath, ['rev-parse', '--verify', `${base}^{tree}`])).stdout.trim();
@@ -101,9 +125,11 @@ export async function prepareLanding(options: PrepareLandingOptions): Promise<Pr
     input: message.endsWith('\n') ? message : `${message}\n`,
   });
   const sha = commit.stdout.trim();
-  await addScratch(repoPath, scratchPath, sha, env);
+  if (checkout) await addScratch(repoPath, scratchPath, sha, env);
   return { ok: true, commit: sha, scratchPath };
 }
+
+const NOTHING_AFTER_REBASE = 'holds only changes the base already has';
 
 async function rebaseInScratch(
   repoPath: string,
@@ -136,7 +162,7 @@ async function rebaseInScratch(
     );
     if (rebase.code === 0) {
       const head = (await git(scratchPath, ['rev-parse', 'HEAD'])).stdout.trim();
-      if (head === base) throw new NothingToLandError(branch, 'holds only changes the base already has');
+      if (head === base) throw new NothingToLandError(branch, NOTHING_AFTER_REBASE);
       return { ok: true, commit: head, scratchPath };
     }
     const [unmerged, stopped] = await Promise.all([
