@@ -96,6 +96,8 @@ export async function runLanding(deps: LandingRunDeps, landing: Landing): Promis
         branch: landing.branch,
         strategy: landing.strategy,
         message: `${task!.title}\n\nLanded by Flotilla from ${landing.branch} (task ${task!.id}).`,
+        // Only verify runs in the scratch worktree: without it, the commit is all we need.
+        checkout: config.landing.verify !== null,
       });
       if (!prepared.ok) return conflictOutcome(landing, prepared.conflicts);
 
