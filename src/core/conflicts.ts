@@ -102,6 +102,7 @@ export class ConflictService {
       s.timer = null;
     }
     await Promise.all([this.ticking, ...[...this.repos.values()].map((s) => s.tail)]);
+    for (const s of this.repos.values()) await s.tracker?.close();
   }
 
   /**
@@ -201,7 +202,8 @@ export class ConflictService {
       errors: [],
     };
     if (agents.length === 0) {
-      s.tracker = null; // nothing live: drop the caches with it
+      await s.tracker?.close(); // nothing live: drop the caches with it
+      s.tracker = null;
       s.last = empty;
       return empty;
     }

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FlotillaError } from '../domain/errors.js';
 import { git, gitReason } from './exec.js';
 import {
@@ -28,7 +32,8 @@ export { snapshotWorktree, type WorktreeSnapshot } from './worktree-snapshot.js'
  *
  * Incremental: every result is cached under the commits it depends on (a side's diff under its
  * commit and fork point, a pair under both), so a recompute redoes only what touches a side
- * that changed. A tracker serves one repo; callers run one `compute` at a time per tracker.
+ * that changed. A tracker serves one repo; callers run one `compute` at a time per tracker, and
+ * `close` it when done (it keeps a copy of each worktree's index in a temp dir).
  */
 
 /** A live worktree to compare; `id` is the caller's name for it (an agent id). */
@@ -84,6 +89,12 @@ export interface OverlapReport {
   recomputed: { sides: number; pairs: number };
 }
 
+/**
+ * Worktrees read at once. Reading one is mostly `git status` stat-ing every tracked file: a few
+ * at a time keep both cores busy while a process starts or waits; more only queue on the disk.
+ */
+const READ_CONCURRENCY = 3;
+
 /** At most this many overlapping hunk pairs are listed per file. */
 const MAX_HUNK_PAIRS = 50;
 
@@ -115,8 +126,39 @@ export class OverlapTracker {
   private changes = new Map<string, SideChanges>();
   private forkDiffs = new Map<string, Map<string, FileChange>>();
   private pairs = new Map<string, PairResult>();
+  /** Where the worktrees' index copies live; made on first use. */
+  private cacheDir: Promise<string> | null = null;
+  /** The index copies made, by worktree path. */
+  private copies = new Map<string, string>();
 
   constructor(private readonly repoPath: string) {}
+
+  /**
+   * Drops every cached result, keeping the index copies: the next compute redoes every side and
+   * every pair, as the first one after a daemon restart does once the copies are made.
+   */
+  forget(): void {
+    this.forkPoints.clear();
+    this.changes.clear();
+    this.forkDiffs.clear();
+    this.pairs.clear();
+  }
+
+  /** Removes the index copies. */
+  async close(): Promise<void> {
+    const dir = await this.cacheDir?.catch(() => null);
+    this.cacheDir = null;
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+
+  /** This tracker's copy of a worktree's index. */
+  private async indexCopy(worktreePath: string): Promise<string> {
+    this.cacheDir ??= mkdtemp(join(tmpdir(), 'flotilla-overlap-'));
+    const name = createHash('sha256').update(worktreePath).digest('hex').slice(0, 24);
+    const file = join(await this.cacheDir, `${name}.index`);
+    this.copies.set(worktreePath, file);
+    return file;
+  }
 
   async compute(base: string, worktrees: readonly LiveWorktree[]): Promise<OverlapReport> {
     assertRefArgument(base);
@@ -133,7 +175,7 @@ export class OverlapTracker {
     const recomputed = { sides: 0, pairs: 0 };
 
     const errors: OverlapReport['errors'] = [];
-    const read = await mapLimit(worktrees, 2, async (w) => {
+    const read = await mapLimit(worktrees, READ_CONCURRENCY, async (w) => {
       try {
         const { commit, dirty } = await this.sideCommit(w);
         const forkKey = `${baseCommit}:${commit}`;
@@ -143,21 +185,27 @@ export class OverlapTracker {
           forkPoint = await this.mergeBase(baseCommit, commit);
           this.forkPoints.set(forkKey, forkPoint);
         }
-        const changeKey = `${forkPoint}:${commit}`;
-        used.changes.add(changeKey);
-        let changes = this.changes.get(changeKey);
-        if (changes === undefined) {
-          changes = { forkPoint, files: await this.diff(forkPoint, commit) };
-          this.changes.set(changeKey, changes);
-          recomputed.sides++;
-        }
-        return { w, commit, dirty, changes };
+        return { w, commit, dirty, forkPoint, changeKey: `${forkPoint}:${commit}` };
       } catch (err) {
         errors.push({ id: w.id, message: err instanceof Error ? err.message : String(err) });
         return null;
       }
     });
-    const sides = read.filter((s) => s !== null);
+    // The sides' diffs that are not cached, all from one git process.
+    const toDiff = new Map<string, { from: string; to: string }>();
+    for (const r of read) {
+      if (r === null) continue;
+      used.changes.add(r.changeKey);
+      if (!this.changes.has(r.changeKey)) toDiff.set(r.changeKey, { from: r.forkPoint, to: r.commit });
+    }
+    const diffs = await this.diffMany([...toDiff.values()]);
+    for (const [i, [key, { from }]] of [...toDiff].entries()) {
+      this.changes.set(key, { forkPoint: from, files: diffs[i] as Map<string, FileChange> });
+      recomputed.sides++;
+    }
+    const sides = read
+      .filter((r) => r !== null)
+      .map((r) => ({ ...r, changes: this.changes.get(r.changeKey) as SideChanges }));
 
     // Pairs not in the cache: overlap from the diffs, conflicts from one merge-tree process.
     const pairKeys: string[] = [];
@@ -203,6 +251,12 @@ export class OverlapTracker {
       }
     }
     // Keep only what this compute used: the caches hold one generation, so they stay bounded.
+    const live = new Set(worktrees.map((w) => w.path));
+    for (const [path, file] of this.copies) {
+      if (live.has(path)) continue;
+      this.copies.delete(path);
+      await rm(file, { force: true });
+    }
     const keep = new Set(pairKeys);
     this.pairs = new Map([...this.pairs].filter(([key]) => keep.has(key)));
     this.forkPoints = new Map([...this.forkPoints].filter(([key]) => used.forks.has(key)));
@@ -228,7 +282,7 @@ export class OverlapTracker {
   /** The worktree's snapshot; its branch's tip when the directory is gone (committed work still counts). */
   private async sideCommit(w: LiveWorktree): Promise<{ commit: string; dirty: boolean }> {
     try {
-      const snap = await snapshotWorktree(w.path);
+      const snap = await snapshotWorktree(w.path, await this.indexCopy(w.path));
       return { commit: snap.commit, dirty: snap.dirty };
     } catch (err) {
       assertRefArgument(w.branch);
@@ -259,6 +313,33 @@ export class OverlapTracker {
     const r = await git(this.repoPath, [...DIFF_ARGS, from, to], { allowFailure: true });
     if (r.code !== 0) throw new FlotillaError('PROCESS_FAILED', `git diff-tree failed: ${gitReason(r)}`);
     return parseRawPatch(r.stdout);
+  }
+
+  /**
+   * Several diffs through one `diff-tree --stdin`: a line `<to> <from>` diffs `from` → `to`, and
+   * each diff opens with `<to>\0` (`--always`: even an empty one), which splits the output.
+   */
+  private async diffMany(pairs: readonly { from: string; to: string }[]): Promise<Map<string, FileChange>[]> {
+    if (pairs.length <= 1) return Promise.all(pairs.map((p) => this.diff(p.from, p.to)));
+    const r = await git(this.repoPath, [...DIFF_ARGS, '--stdin', '--always'], {
+      allowFailure: true,
+      input: pairs.map((p) => `${p.to} ${p.from}\n`).join(''),
+    });
+    if (r.code !== 0) throw new FlotillaError('PROCESS_FAILED', `git diff-tree failed: ${gitReason(r)}`);
+    const starts: number[] = [];
+    let at = 0;
+    for (const p of pairs) {
+      const i = r.stdout.indexOf(`${p.to}\0`, at);
+      if (i < 0)
+        throw new FlotillaError('PROCESS_FAILED', `git diff-tree --stdin left out ${p.to.slice(0, 12)}`);
+      starts.push(i);
+      at = i + p.to.length + 1;
+    }
+    return pairs.map((p, k) =>
+      parseRawPatch(
+        r.stdout.slice((starts[k] as number) + p.to.length + 1, starts[k + 1] ?? r.stdout.length),
+      ),
+    );
   }
 
   /** Files both sides changed, with their touching hunks in the fork point's lines. */

@@ -61,7 +61,7 @@ describe('flotilla conflicts (real binary, daemon, tmux, git)', () => {
         return pair?.conflicts && r.repos[0]?.agents.some((x) => x.agentId === ids.c && x.dirty) ? r : null;
       },
       'agents a and b to have written their conflicting line (and c its file)',
-      { timeoutMs: 20_000, intervalMs: 200 },
+      { timeoutMs: 45_000, intervalMs: 200 },
     );
     expect(list.repos).toHaveLength(1);
     expect(list.repos[0]?.pairs).toEqual([
@@ -72,7 +72,7 @@ describe('flotilla conflicts (real binary, daemon, tmux, git)', () => {
         conflicts: true,
       },
     ]);
-  });
+  }, 60_000);
 
   it('prints one line per pair, then its files', async () => {
     const { stdout } = await ok(['conflicts', '--repo', 'shop']);

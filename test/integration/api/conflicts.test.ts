@@ -96,7 +96,7 @@ describe('GET /conflicts', () => {
         return report?.agents.length === 3 && report.pairs.some((p) => p.conflicts) ? list : null;
       },
       'the background refresh to predict the a/b conflict',
-      { timeoutMs: 20_000, intervalMs: 100 },
+      { timeoutMs: 25_000, intervalMs: 100 },
     );
     const report = repos[0];
     expect(report).toMatchObject({ repo: 'shop', baseBranch: 'main', errors: [] });

@@ -13,7 +13,18 @@ let repo: TestRepo;
 beforeEach(async () => {
   repo = await makeRepo({ files: { 'shared.txt': lines(), 'other.txt': 'other\n', 'docs/a.md': 'a\n' } });
 });
-afterEach(() => repo.cleanup());
+const trackers: OverlapTracker[] = [];
+afterEach(async () => {
+  for (const t of trackers.splice(0)) await t.close();
+  repo.cleanup();
+});
+
+/** A tracker of the test repo, closed after the test (it keeps index copies in a temp dir). */
+const track = () => {
+  const t = new OverlapTracker(repo.path);
+  trackers.push(t);
+  return t;
+};
 
 /** A live worktree on a new branch `name`, from `from` (one at a time: git locks the repo's config). */
 async function worktree(name: string, from = 'main'): Promise<LiveWorktree> {
@@ -39,7 +50,7 @@ describe('OverlapTracker', () => {
     await repo.commit({ 'other.txt': 'c\n' }, 'c edits another file', c.path);
     await repo.commit({ 'shared.txt': lines({ 9: 'D9' }) }, 'd edits 9', d.path);
 
-    const report = await new OverlapTracker(repo.path).compute('main', [a, b, c, d]);
+    const report = await track().compute('main', [a, b, c, d]);
     expect(report.errors).toEqual([]);
     expect(report.sides.map((s) => [s.id, s.files, s.dirty])).toEqual([
       ['a', ['shared.txt'], false],
@@ -77,7 +88,7 @@ describe('OverlapTracker', () => {
     const indexFile = join(repo.path, '.git', 'worktrees', 'b', 'index');
     const indexBefore = readFileSync(indexFile);
 
-    const report = await new OverlapTracker(repo.path).compute('main', [a, b]);
+    const report = await track().compute('main', [a, b]);
     expect(report.sides.map((s) => [s.id, s.dirty, s.files])).toEqual([
       ['a', true, ['new.txt', 'shared.txt']],
       ['b', true, ['new.txt', 'shared.txt']],
@@ -97,8 +108,9 @@ describe('OverlapTracker', () => {
     writeFileSync(join(a.path, 'shared.txt'), lines({ 1: 'dirty' }));
     const lock = join(repo.path, '.git', 'worktrees', 'a', 'index.lock');
     writeFileSync(lock, '');
-    const first = await snapshotWorktree(a.path);
-    const again = await snapshotWorktree(a.path);
+    const copy = join(repo.root, 'index-copy');
+    const first = await snapshotWorktree(a.path, copy);
+    const again = await snapshotWorktree(a.path, copy);
     rmSync(lock);
     expect(first.dirty).toBe(true);
     // The same work is the same commit, so caches keyed by it stay warm.
@@ -107,13 +119,35 @@ describe('OverlapTracker', () => {
     expect(await repo.git(['rev-parse', `${first.commit}^`])).toBe(first.head);
   });
 
+  it('takes in a new untracked directory file by file, and reads the work again after the agent commits it', async () => {
+    const [a, b] = await worktrees('a', 'b');
+    repo.write({ 'feature/one.ts': 'one\n', 'feature/deep/two.ts': 'two\n' }, a.path);
+    repo.write({ 'feature/one.ts': 'uno\n' }, b.path);
+    const tracker = track();
+    const before = await tracker.compute('main', [a, b]);
+    expect(before.sides[0]).toMatchObject({
+      dirty: true,
+      files: ['feature/deep/two.ts', 'feature/one.ts'],
+    });
+    expect(pairOf(before, 'a', 'b')?.files).toMatchObject([{ path: 'feature/one.ts', conflicts: true }]);
+    // The agent commits everything: its index changes, the copy is made again, nothing is dirty.
+    await repo.git(['add', '-A'], a.path);
+    await repo.git(['commit', '-qm', 'feature'], a.path);
+    const after = await tracker.compute('main', [a, b]);
+    expect(after.sides[0]).toMatchObject({
+      dirty: false,
+      commit: await repo.git(['rev-parse', 'HEAD'], a.path),
+    });
+    expect(pairOf(after, 'a', 'b')?.conflicts).toBe(true);
+  });
+
   it('recomputes only the pairs whose side changed', async () => {
     const sides = await worktrees('a', 'b', 'c');
     const [a, b, c] = sides;
     await repo.commit({ 'shared.txt': lines({ 2: 'A2' }) }, 'a', a.path);
     await repo.commit({ 'shared.txt': lines({ 7: 'B7' }) }, 'b', b.path);
     await repo.commit({ 'other.txt': 'c\n' }, 'c', c.path);
-    const tracker = new OverlapTracker(repo.path);
+    const tracker = track();
 
     const first = await tracker.compute('main', sides);
     expect(first.recomputed).toEqual({ sides: 3, pairs: 3 });
@@ -145,7 +179,7 @@ describe('OverlapTracker', () => {
       late.path,
     );
 
-    const report = await new OverlapTracker(repo.path).compute('main', [early, late]);
+    const report = await track().compute('main', [early, late]);
     const sides = Object.fromEntries(report.sides.map((s) => [s.id, s.forkPoint]));
     expect(sides.early).not.toBe(sides.late);
     // l6 is line 6 of early's file and line 9 of late's: the same line, so one overlap; l10 is not.
@@ -161,15 +195,13 @@ describe('OverlapTracker', () => {
     rmSync(a.path, { recursive: true, force: true });
     const ghost = { id: 'ghost', path: join(repo.root, 'nowhere'), branch: 'flotilla/nowhere' };
 
-    const report = await new OverlapTracker(repo.path).compute('main', [a, b, ghost]);
+    const report = await track().compute('main', [a, b, ghost]);
     expect(report.errors.map((e) => e.id)).toEqual(['ghost']);
     expect(report.errors[0]?.message).toMatch(/nowhere/);
     expect(pairOf(report, 'a', 'b')?.conflicts).toBe(true);
   });
 
   it('refuses a base that is not a commit, naming it', async () => {
-    await expect(new OverlapTracker(repo.path).compute('no-such-branch', [])).rejects.toThrow(
-      /no-such-branch/,
-    );
+    await expect(track().compute('no-such-branch', [])).rejects.toThrow(/no-such-branch/);
   });
 });
