@@ -25,9 +25,13 @@ const STARTER_KEYS = [
   'worktrees.copy',
   'worktrees.setup',
   'worktrees.base_ref',
+  'scheduler.auto',
+  'landing.strategy',
+  'landing.verify',
+  'landing.max_attempts',
 ];
 
-const HEADER = `# flotilla.yaml: Flotilla settings for this repository's agents and worktrees.
+const HEADER = `# flotilla.yaml: Flotilla settings for this repository's agents, worktrees, dispatch and landing.
 #
 # Every key is optional; each one below is shown with its default. Uncomment a line to change it.
 # Layers, later wins: built-in defaults < ~/.config/flotilla/config.yaml < this file

@@ -22,7 +22,9 @@ export interface LandingAgents {
   configFor(repo: Pick<Repo, 'id' | 'path'>): Config;
   /** The message in the agent's own conversation: typed when it runs, resumed with it when it ended. */
   resumeWith(agentId: string, text: string, actor: Actor): Promise<void>;
-  stop(agentId: string, actor: Actor): Promise<unknown>;
+  stop(agentId: string, actor: Actor, reason?: string): Promise<unknown>;
+  /** Hides an ended agent from the fleet (its row stays, for history: `ps --all`). */
+  remove(agentId: string, actor: Actor): Promise<unknown>;
 }
 
 export interface LandingRunDeps {
@@ -180,8 +182,13 @@ export async function finishLanding(
   const repo = await store.repos.get(landing.repoId);
   if (!repo || !deps.agents().configFor(repo).landing.remove_worktree) return;
   try {
-    for (const agent of await liveAgents(store, landing.taskId))
-      await deps.agents().stop(agent.id, LANDING_ACTOR);
+    // Its work is on the base: the agent is done, not "stopped by the user", and leaves the fleet.
+    for (const agent of await store.agents.list({ taskId: landing.taskId })) {
+      if (LIVE_AGENT_STATUSES.includes(agent.status)) {
+        await deps.agents().stop(agent.id, LANDING_ACTOR, 'stopped: its task landed');
+      }
+      await deps.agents().remove(agent.id, LANDING_ACTOR);
+    }
     const worktree = await store.worktrees.byTask(landing.taskId);
     if (worktree) {
       const removed = await removeTaskWorktree(
@@ -287,10 +294,6 @@ function agentMessage(landing: Landing, outcome: Extract<Outcome, { kind: 'faile
   }
   const text = lines.join('\n');
   return text.length <= MESSAGE_MAX ? text : `${text.slice(0, MESSAGE_MAX)}\n[…clipped]`;
-}
-
-async function liveAgents(store: Store, taskId: string): Promise<Agent[]> {
-  return (await store.agents.list({ taskId })).filter((a) => LIVE_AGENT_STATUSES.includes(a.status));
 }
 
 /** Runs `landing.verify` by `sh -c` in the scratch worktree, with its time limit; keeps the output's tail. */

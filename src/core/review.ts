@@ -100,6 +100,16 @@ export class ReviewService {
   /** Sends the task back to its agent with `message`; the same session goes on, the task is in progress again. */
   async sendBack(taskIdOrPrefix: string, message: string, actor: Actor): Promise<Task> {
     const task = await this.store.tasks.resolve(taskIdOrPrefix);
+    if (task.status === 'done' || task.status === 'cancelled') {
+      const landed = (await this.store.landings.list({ taskId: task.id, states: ['landed'] })).at(-1);
+      throw new FlotillaError(
+        'CONFLICT',
+        landed?.commit
+          ? `task ${task.id} already landed on ${landed.baseRef} at ${landed.commit.slice(0, 10)}: there is nothing to send back`
+          : `task ${task.id} is ${task.status}: there is nothing to send back`,
+        { hint: `for more work on it, add a follow-up task: flotilla task add "…" --depends-on ${task.id}` },
+      );
+    }
     const agent = await sendableAgent(this.store, task.id);
     if (!agent) {
       throw new FlotillaError('CONFLICT', `task ${task.id} has no agent (or worktree) to send it back to`, {

@@ -20,6 +20,8 @@ export class LandingPlugin implements DaemonPlugin {
   private landings: LandingService | undefined;
   private dispatcher: Dispatcher | undefined;
   private follower: GitFollower | undefined;
+  /** The supervisor as the landing services see it (built with them). */
+  private agents: (() => LandingAgents) | undefined;
 
   constructor(
     private readonly core: CorePlugin,
@@ -40,11 +42,25 @@ export class LandingPlugin implements DaemonPlugin {
       return {
         configFor: (repo) => sup.configFor(repo),
         resumeWith: (id, text, actor) => sup.resumeWith(id, text, actor),
-        stop: (id, actor) => sup.stop(id, actor),
+        stop: (id, actor, reason) => sup.stop(id, actor, reason),
+        remove: (id, actor) => sup.remove(id, {}, actor),
         lastOutput: (id) => sup.lastOutput(id),
-        usage: (id) => sup.usage(id),
+        usage: async (id) => {
+          // A headless agent reports its totals in its stream; an interactive one's are the sum
+          // of its transcript's turns, as its conversation view shows them.
+          const streamed = await sup.usage(id);
+          if (streamed.reports > 0) return streamed;
+          const page = await sup.conversation(id, { after: -1, limit: 100_000 });
+          const turns = page.entries.flatMap((e) => (e.kind === 'turn_end' && e.usage ? [e.usage] : []));
+          return {
+            inputTokens: turns.reduce((n, u) => n + u.inputTokens, 0),
+            outputTokens: turns.reduce((n, u) => n + u.outputTokens, 0),
+            costUsd: turns.reduce((n, u) => n + (u.costUsd ?? 0), 0),
+          };
+        },
       };
     };
+    this.agents = agents;
     this.landings ??= new LandingService({ store, paths: ctx.paths, logger: ctx.logger, agents });
     this.dispatcher ??= new Dispatcher({
       store,
@@ -77,7 +93,7 @@ export class LandingPlugin implements DaemonPlugin {
     await recoverLandings({
       store,
       logger: ctx.logger,
-      agents: () => this.supervision.instance,
+      agents: this.agents as () => LandingAgents,
       scratchPath: (id) => landings.scratchPath(id),
     });
     for (const repo of await store.repos.list()) landings.kick(repo.id);

@@ -167,9 +167,9 @@ export class Supervisor {
    */
 
   /** SIGINT → SIGTERM → SIGKILL to the agent's process group; status `stopped`; worktree and branch kept. */
-  async stop(agentIdOrPrefix: string, actor: Actor): Promise<Agent> {
+  async stop(agentIdOrPrefix: string, actor: Actor, reason?: string): Promise<Agent> {
     const agent = await this.resolve(agentIdOrPrefix);
-    return this.lifecycle.stop(agent.id, actor);
+    return this.lifecycle.stop(agent.id, actor, reason);
   }
 
   /** Stops the agent if it runs, then relaunches it resuming the same conversation. */

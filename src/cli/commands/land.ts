@@ -9,6 +9,7 @@ import { paint, table } from '../output.js';
 
 /** How long `land --wait` waits for its landings at most (a verify may run long). */
 const WAIT_MS = 60 * 60_000;
+const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const FINAL = new Set(['landed', 'failed', 'sent_back', 'cancelled']);
 
 export function registerLandingCommands(program: Command, run: Runner): void {
@@ -144,7 +145,7 @@ export function registerLandingCommands(program: Command, run: Runner): void {
                 {
                   header: 'DIFF',
                   value: (r) =>
-                    `${r.totals.files} files ${paint(s, 'green', `+${r.totals.insertions}`)} ${paint(s, 'red', `-${r.totals.deletions}`)}`,
+                    `${count(r.totals.files, 'file')} ${paint(s, 'green', `+${r.totals.insertions}`)} ${paint(s, 'red', `-${r.totals.deletions}`)}`,
                 },
                 { header: 'LANDING', value: (r) => (r.landing ? landingState(ctx, r.landing) : '-') },
               ],
@@ -200,10 +201,12 @@ function printLandings(ctx: CliContext, landings: Landing[]): void {
 function printReview(ctx: CliContext, r: ReviewSummary): void {
   const s = ctx.style;
   ctx.out(`${paint(s, 'cyan', r.task.id)} ${r.task.title}  (${r.task.status})`);
-  ctx.out(`branch ${r.branch ?? '-'} → ${r.baseRef ?? '-'}: ${r.ahead} commits ahead, ${r.behind} behind`);
+  ctx.out(
+    `branch ${r.branch ?? '-'} → ${r.baseRef ?? '-'}: ${count(r.ahead, 'commit')} ahead, ${r.behind} behind`,
+  );
   for (const c of r.commits) ctx.out(`  ${paint(s, 'yellow', c.sha.slice(0, 10))} ${c.subject}`);
   ctx.out(
-    `${r.totals.files} files ${paint(s, 'green', `+${r.totals.insertions}`)} ${paint(s, 'red', `-${r.totals.deletions}`)}`,
+    `${count(r.totals.files, 'file')} ${paint(s, 'green', `+${r.totals.insertions}`)} ${paint(s, 'red', `-${r.totals.deletions}`)}`,
   );
   for (const f of r.files) ctx.out(`  ${f.path}  +${f.insertions} -${f.deletions}`);
   if (r.lastMessage) ctx.out(`last message: ${r.lastMessage}`);

@@ -113,7 +113,15 @@ describe('landing queue', () => {
     expect(await fx.repo.git(['diff', '--cached', '--name-only'])).toBe(before.staged);
     // Task done; agent stopped; worktree and merged branch removed.
     expect((await getTask(fx, id)).status).toBe('done');
-    await waitFor(async () => (await agentsOf(fx, id)).every((a) => a.status === 'stopped'), 'agent stopped');
+    // Its agent is done: stopped as landed (not "by the user") and out of the fleet, kept in history.
+    await waitFor(async () => (await agentsOf(fx, id)).length === 0, 'agent gone from the fleet');
+    const all = (
+      (await fx.api('/agents?all=true')).json as { agents: (AgentRow & { statusDetail: string | null })[] }
+    ).agents.filter((a) => a.taskId === id);
+    expect(all.map((a) => [a.status, a.statusDetail])).toEqual([['stopped', 'stopped: its task landed (SIGINT)']]);
+    const back = await fx.api(`/tasks/${id}/send-back`, { message: 'more' });
+    expect(back.status).toBe(409);
+    expect(back.text).toContain(`already landed on main at ${landing.commit?.slice(0, 10)}`);
     // Tidying up follows the landing (the landing is recorded first, with the task's move).
     await waitFor(async () => (await fx.repo.git(['branch', '--list', `*${id}*`])) === '', 'branch deleted');
     expect(await fx.repo.git(['worktree', 'list'])).not.toContain(agent.worktreePath);

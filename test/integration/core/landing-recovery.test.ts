@@ -70,6 +70,7 @@ const recover = () =>
       }),
       resumeWith: async () => {},
       stop: async () => {},
+      remove: async () => {},
     }),
     scratchPath: (id) => join(dir, 'landing', id),
   });
