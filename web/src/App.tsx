@@ -11,6 +11,7 @@ import { AttentionWatcher } from './attention/AttentionWatcher.js';
 import { NotifyToggle } from './attention/NotifyToggle.js';
 import { ConnectionBadge } from './components/ConnectionBadge.js';
 import { ErrorState } from './components/ErrorState.js';
+import { ReviewCount } from './components/ReviewLink.js';
 import { ThemeToggle } from './components/ThemeToggle.js';
 import { StreamProvider } from './stream/context.js';
 import { FleetView } from './views/fleet/FleetView.js';
@@ -86,6 +87,7 @@ function Shell({ version }: { version: string }) {
                 <li key={n.href}>
                   <Link href={n.href} aria-current={current ? 'page' : undefined}>
                     {n.label}
+                    {n.href === '/review' && <ReviewCount />}
                   </Link>
                 </li>
               );

@@ -1,10 +1,11 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FlotillaEvent, Landing, ReviewSummary } from '../../../web/src/api/types.js';
+import type { FlotillaEvent, Landing } from '../../../web/src/api/types.js';
 import { createSync } from '../../../web/src/stream/sync.js';
 import { ReviewPage } from '../../../web/src/views/review/ReviewPage.js';
-import { type Routes, stubApi, T0, task, testQueryClient } from '../fixtures.js';
+import { agentView, type Routes, stubApi, T0, task, testQueryClient } from '../fixtures.js';
+import { ID, landing, summary } from './harness.js';
 
 /**
  * The review page against a stubbed API: what it shows of a summary and a landing, that Land
@@ -16,49 +17,6 @@ afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
-
-const ID = 'tsk234';
-
-function landing(overrides: Partial<Landing> = {}): Landing {
-  return {
-    id: 'lnd234',
-    repoId: 'rep234',
-    taskId: ID,
-    state: 'queued',
-    step: null,
-    strategy: 'rebase',
-    baseRef: 'main',
-    branch: `flotilla/${ID}-x`,
-    baseBefore: null,
-    commit: null,
-    failure: null,
-    message: null,
-    conflicts: [],
-    verifyOutput: null,
-    verifyExit: null,
-    createdAt: T0,
-    updatedAt: T0,
-    ...overrides,
-  };
-}
-
-function summary(overrides: Partial<ReviewSummary> = {}): ReviewSummary {
-  return {
-    task: task({ id: ID, title: 'Fix the parser', status: 'review' }),
-    agentId: 'abc234',
-    branch: `flotilla/${ID}-x`,
-    baseRef: 'main',
-    commits: [{ sha: 'a'.repeat(40), subject: 'parse nested lists', author: 'Agent', date: T0 }],
-    ahead: 1,
-    behind: 0,
-    files: [{ path: 'src/parse.ts', insertions: 12, deletions: 3, binary: false }],
-    totals: { files: 1, insertions: 12, deletions: 3 },
-    lastMessage: 'Done: nested lists parse now.',
-    landing: null,
-    usage: { inputTokens: 1200, outputTokens: 300, costUsd: 0.42 },
-    ...overrides,
-  };
-}
 
 function renderPage(routes: Routes) {
   const api = stubApi({
@@ -147,5 +105,65 @@ describe('review page', () => {
       within(dialog).getByRole('button', { name: 'Discard and delete the branch', hidden: true }),
     );
     await waitFor(() => expect(calls.find((c) => c.method === 'POST')?.body).toEqual({ deleteBranch: true }));
+  });
+
+  it('Land is disabled with the reason when no agent has worked on the task, and Start starts one', async () => {
+    const { calls } = renderPage({
+      [`/tasks/${ID}/review`]: {
+        body: summary({
+          task: task({ id: ID, title: 'Fix the parser', status: 'todo' }),
+          agentId: null,
+          branch: null,
+          baseRef: null,
+          commits: [],
+          ahead: 0,
+          files: [],
+          totals: { files: 0, insertions: 0, deletions: 0 },
+        }),
+      },
+      [`GET /landings?task=${ID}`]: { body: { landings: [] } },
+      'POST /agents': { body: agentView({ taskId: ID }) },
+    });
+    const land = await screen.findByRole('button', { name: 'Land' });
+    expect(land).toHaveProperty('disabled', true);
+    expect(land.getAttribute('aria-describedby')).toBeTruthy();
+    const reason = document.getElementById(land.getAttribute('aria-describedby') ?? '');
+    expect(reason?.textContent).toBe('no agent has worked on it yet');
+    fireEvent.click(screen.getByRole('button', { name: 'Start' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'POST' && c.path === '/agents')?.body).toEqual({ task: ID }),
+    );
+    expect(calls.some((c) => c.path === '/land')).toBe(false);
+  });
+
+  it('Land is disabled with the reason when the branch has no commits ahead, and offers no Start', async () => {
+    renderPage({
+      [`/tasks/${ID}/review`]: {
+        body: summary({
+          commits: [],
+          ahead: 0,
+          files: [],
+          totals: { files: 0, insertions: 0, deletions: 0 },
+        }),
+      },
+      [`GET /landings?task=${ID}`]: { body: { landings: [] } },
+    });
+    const land = await screen.findByRole('button', { name: 'Land' });
+    expect(land).toHaveProperty('disabled', true);
+    expect(document.getElementById(land.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'no commits to land yet',
+    );
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
+  });
+
+  it('Land is enabled, with no reason, when the branch has commits', async () => {
+    renderPage({
+      [`/tasks/${ID}/review`]: { body: summary() },
+      [`GET /landings?task=${ID}`]: { body: { landings: [] } },
+    });
+    const land = await screen.findByRole('button', { name: 'Land' });
+    expect(land).toHaveProperty('disabled', false);
+    expect(land.getAttribute('aria-describedby')).toBeNull();
+    expect(screen.queryByText(/no commits to land yet|no agent has worked/)).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import type { AgentView } from '../../api/types.js';
 import { AgentAsk } from '../../components/AgentAsk.js';
 import { AgentProgressLine } from '../../components/AgentProgressLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
+import { ReviewLink } from '../../components/ReviewLink.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { AgentControls } from './AgentControls.js';
 
@@ -18,6 +19,7 @@ export function AgentHeader({ agent }: { agent: AgentView }) {
             for <RelativeTime iso={agent.statusSince} /> (from {agent.statusSource})
           </span>
         </p>
+        <ReviewLink taskId={agent.taskId} />
       </div>
       <dl className="agent-facts">
         <div>

@@ -10,6 +10,7 @@ import type { AgentView } from '../../api/types.js';
 import { AgentAsk } from '../../components/AgentAsk.js';
 import { AgentProgressLine } from '../../components/AgentProgressLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
+import { ReviewLink } from '../../components/ReviewLink.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { withDrawableGlyphs } from '../agent/terminalGlyphs.js';
 import { ConflictBadges } from '../conflicts/ConflictBadges.js';
@@ -82,6 +83,7 @@ export const AgentCard = memo(function AgentCard({
           </Link>
         )}
       </h3>
+      <ReviewLink taskId={agent.taskId} title={agent.taskTitle} />
 
       <dl className="card-facts">
         <div>

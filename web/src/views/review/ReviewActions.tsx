@@ -4,40 +4,27 @@
  * first, and keeps the branch unless the user ticks the box: its commits may still matter).
  */
 import { useId, useState } from 'react';
-import { useDiscard, useLand, useSendBack } from '../../api/review.js';
+import { useDiscard, useSendBack } from '../../api/review.js';
 import type { Landing, ReviewSummary } from '../../api/types.js';
 import { Dialog } from '../../components/Dialog.js';
 import { InlineError } from '../../components/ErrorState.js';
-
-const inFlight = (l: Landing | null | undefined) => l?.state === 'queued' || l?.state === 'running';
-const closed = (s: ReviewSummary['task']['status']) => s === 'done' || s === 'cancelled';
+import { closed, LandButton } from './LandButton.js';
 
 export function ReviewActions({ review, landing }: { review: ReviewSummary; landing: Landing | null }) {
   const taskId = review.task.id;
-  const land = useLand(taskId);
   const sendBack = useSendBack(taskId);
   const [message, setMessage] = useState('');
   const [discarding, setDiscarding] = useState(false);
   const messageId = useId();
-  const busy = inFlight(landing);
   const ended = closed(review.task.status);
   return (
     <div className="review-actions">
       <div className="review-buttons">
-        <button
-          type="button"
-          className="primary"
-          disabled={busy || ended || land.isPending}
-          title={busy ? 'A landing of this task is already under way' : undefined}
-          onClick={() => land.mutate()}
-        >
-          {land.isPending ? 'Queueing…' : busy ? 'Landing…' : 'Land'}
-        </button>
+        <LandButton review={review} landing={landing} />
         <button type="button" className="danger" disabled={ended} onClick={() => setDiscarding(true)}>
           Discard…
         </button>
       </div>
-      <InlineError error={land.error} />
       <form
         className="review-send-back"
         onSubmit={(e) => {
