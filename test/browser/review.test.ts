@@ -79,10 +79,19 @@ await describeInBrowser('the review page', () => {
     const w = world.e2e;
     const mainBefore = git(w, ['rev-parse', 'main']);
     const page = await world.signedInPage();
+    // The ways in: the nav counts the three tasks in review, and the fleet card of the agent
+    // whose task is in review links to its review page.
+    await page.getByTestId('review-count').filter({ hasText: '3 waiting' }).waitFor();
+    await page.getByRole('link', { name: 'Review & land Add the feature' }).click();
+    await page.getByTestId('review-page').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/review/${landMe.id}`);
     await openView(page, 'Review');
     const item = page.locator(`[data-testid="review-list"] li[data-task="${landMe.id}"]`);
     await item.waitFor();
     await expect(item.textContent()).resolves.toContain('1 commit, 1 file');
+    await expect(item.getByRole('button', { name: 'Land Add the feature' }).isEnabled()).resolves.toBe(true);
+    await screenshot(page, 'review-list');
+    await checkA11y(page, 'the review list');
     await item.getByRole('link', { name: 'Add the feature' }).click();
 
     const commits = page.getByTestId('review-commits');
