@@ -3,17 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlotillaError } from '../domain/errors.js';
-import { git, gitReason } from './exec.js';
-import {
-  type FileChange,
-  type GapRange,
-  type Hunk,
-  lineSpan,
-  mapRange,
-  parseMergeTreeStdin,
-  parseRawPatch,
-  touches,
-} from './overlap-parse.js';
+import { git } from './exec.js';
+import { diffCommits, diffMany, mapLimit, mergeBase, mergeTrees } from './overlap-git.js';
+import { type FileChange, type GapRange, type Hunk, lineSpan, mapRange, touches } from './overlap-parse.js';
 import { assertRefArgument } from './repo.js';
 import { snapshotWorktree } from './worktree-snapshot.js';
 
@@ -108,18 +100,6 @@ interface PairResult {
   conflicts: boolean;
 }
 
-const DIFF_ARGS = [
-  'diff-tree',
-  '-r',
-  '-z',
-  '--raw',
-  '-p',
-  '-U0',
-  '--no-renames',
-  '--no-ext-diff',
-  '--no-textconv',
-];
-
 /** The prediction for one repo, with its caches. */
 export class OverlapTracker {
   private forkPoints = new Map<string, string>();
@@ -182,7 +162,7 @@ export class OverlapTracker {
         used.forks.add(forkKey);
         let forkPoint = this.forkPoints.get(forkKey);
         if (forkPoint === undefined) {
-          forkPoint = await this.mergeBase(baseCommit, commit);
+          forkPoint = await mergeBase(this.repoPath, baseCommit, commit);
           this.forkPoints.set(forkKey, forkPoint);
         }
         return { w, commit, dirty, forkPoint, changeKey: `${forkPoint}:${commit}` };
@@ -198,7 +178,7 @@ export class OverlapTracker {
       used.changes.add(r.changeKey);
       if (!this.changes.has(r.changeKey)) toDiff.set(r.changeKey, { from: r.forkPoint, to: r.commit });
     }
-    const diffs = await this.diffMany([...toDiff.values()]);
+    const diffs = await diffMany(this.repoPath, [...toDiff.values()]);
     for (const [i, [key, { from }]] of [...toDiff].entries()) {
       this.changes.set(key, { forkPoint: from, files: diffs[i] as Map<string, FileChange> });
       recomputed.sides++;
@@ -219,7 +199,10 @@ export class OverlapTracker {
         if (!this.pairs.has(key)) missing.push({ key, a, b });
       }
     }
-    const merges = await this.mergeTrees(missing.map((p) => [p.a.commit, p.b.commit] as const));
+    const merges = await mergeTrees(
+      this.repoPath,
+      missing.map((p) => [p.a.commit, p.b.commit] as const),
+    );
     for (const [k, p] of missing.entries()) {
       const merge = merges[k] as { conflicts: boolean; files: string[] };
       const files = await this.overlap(p.a.changes, p.b.changes, used.forkDiffs);
@@ -298,50 +281,6 @@ export class OverlapTracker {
     }
   }
 
-  private async mergeBase(a: string, b: string): Promise<string> {
-    const r = await git(this.repoPath, ['merge-base', a, b], { allowFailure: true });
-    if (r.code !== 0) {
-      throw new FlotillaError(
-        'PROCESS_FAILED',
-        `no merge-base of ${a.slice(0, 12)} and ${b.slice(0, 12)}: ${gitReason(r)}`,
-      );
-    }
-    return r.stdout.trim();
-  }
-
-  private async diff(from: string, to: string): Promise<Map<string, FileChange>> {
-    const r = await git(this.repoPath, [...DIFF_ARGS, from, to], { allowFailure: true });
-    if (r.code !== 0) throw new FlotillaError('PROCESS_FAILED', `git diff-tree failed: ${gitReason(r)}`);
-    return parseRawPatch(r.stdout);
-  }
-
-  /**
-   * Several diffs through one `diff-tree --stdin`: a line `<to> <from>` diffs `from` → `to`, and
-   * each diff opens with `<to>\0` (`--always`: even an empty one), which splits the output.
-   */
-  private async diffMany(pairs: readonly { from: string; to: string }[]): Promise<Map<string, FileChange>[]> {
-    if (pairs.length <= 1) return Promise.all(pairs.map((p) => this.diff(p.from, p.to)));
-    const r = await git(this.repoPath, [...DIFF_ARGS, '--stdin', '--always'], {
-      allowFailure: true,
-      input: pairs.map((p) => `${p.to} ${p.from}\n`).join(''),
-    });
-    if (r.code !== 0) throw new FlotillaError('PROCESS_FAILED', `git diff-tree failed: ${gitReason(r)}`);
-    const starts: number[] = [];
-    let at = 0;
-    for (const p of pairs) {
-      const i = r.stdout.indexOf(`${p.to}\0`, at);
-      if (i < 0)
-        throw new FlotillaError('PROCESS_FAILED', `git diff-tree --stdin left out ${p.to.slice(0, 12)}`);
-      starts.push(i);
-      at = i + p.to.length + 1;
-    }
-    return pairs.map((p, k) =>
-      parseRawPatch(
-        r.stdout.slice((starts[k] as number) + p.to.length + 1, starts[k + 1] ?? r.stdout.length),
-      ),
-    );
-  }
-
   /** Files both sides changed, with their touching hunks in the fork point's lines. */
   private async overlap(a: SideChanges, b: SideChanges, usedForkDiffs: Set<string>): Promise<FileOverlap[]> {
     const out: FileOverlap[] = [];
@@ -374,47 +313,9 @@ export class OverlapTracker {
     used.add(key);
     let d = this.forkDiffs.get(key);
     if (d === undefined) {
-      d = await this.diff(from, to);
+      d = await diffCommits(this.repoPath, from, to);
       this.forkDiffs.set(key, d);
     }
     return d;
   }
-
-  /** Each merge's outcome, through one `merge-tree --stdin`; one by one if that process fails. */
-  private async mergeTrees(pairs: readonly (readonly [string, string])[]): Promise<MergeOutcomeLike[]> {
-    if (pairs.length === 0) return [];
-    const args = ['merge-tree', '--write-tree', '--name-only', '--no-messages'];
-    const batch = await git(this.repoPath, [...args, '--stdin'], {
-      allowFailure: true,
-      input: pairs.map(([a, b]) => `${a} ${b}\n`).join(''),
-    });
-    const parsed = batch.code === 0 ? parseMergeTreeStdin(batch.stdout) : [];
-    if (parsed.length === pairs.length) return parsed;
-    return mapLimit(pairs, 2, async ([a, b]) => {
-      const r = await git(this.repoPath, [...args, '-z', a, b], { allowFailure: true });
-      if (r.code !== 0 && r.code !== 1) {
-        throw new FlotillaError('PROCESS_FAILED', `git merge-tree failed: ${gitReason(r)}`, {
-          hint: 'conflict prediction needs git 2.38 or newer (merge-tree --write-tree)',
-        });
-      }
-      const [, ...files] = r.stdout.split('\0').filter((t) => t !== '');
-      return { conflicts: r.code === 1, files };
-    });
-  }
-}
-
-type MergeOutcomeLike = { conflicts: boolean; files: string[] };
-
-/** Runs `fn` over `items`, at most `limit` at a time, results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

@@ -1,4 +1,4 @@
-import { copyFile, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FlotillaError } from '../domain/errors.js';
 import { git, gitReason } from './exec.js';
@@ -124,6 +124,10 @@ async function refreshCopy(path: string, copy: string): Promise<void> {
   const version = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
   if (copiedFrom.get(copy) === version && (await stat(copy).catch(() => null))) return;
   await copyFile(source, copy);
+  // The copy keeps the index's own time: git trusts an entry's stat data only when its file is
+  // older than the index, so an edit made in the second the agent's index was written (same
+  // size, same whole-second times) must still look "racy" in the copy, or it would never be seen.
+  await utimes(copy, new Date(Number(st.atimeNs / 1_000_000n)), new Date(Number(st.mtimeNs / 1_000_000n)));
   copiedFrom.set(copy, version);
 }
 

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConflictList } from '../../src/domain/conflicts.js';
-import { makeSandbox, type Sandbox, waitFor } from '../helpers/cli.js';
+import { BIN, makeSandbox, type Sandbox, waitFor } from '../helpers/cli.js';
 
 // `flotilla conflicts` through the real binary and the daemon it starts: two custom agents
 // (`sh -c …`) in a private tmux server, each editing line 2 of the same file in its own
@@ -54,15 +54,29 @@ describe('flotilla conflicts (real binary, daemon, tmux, git)', () => {
   });
 
   it('--json gives the pair that would conflict, with the file and its lines', async () => {
+    let last: ConflictList | undefined;
     const list = await waitFor(
       async () => {
         const r = JSON.parse((await ok(['conflicts', '--json'])).stdout) as ConflictList;
+        last = r;
         const pair = r.repos[0]?.pairs[0];
         return pair?.conflicts && r.repos[0]?.agents.some((x) => x.agentId === ids.c && x.dirty) ? r : null;
       },
       'agents a and b to have written their conflicting line (and c its file)',
       { timeoutMs: 45_000, intervalMs: 200 },
-    );
+    ).catch((e: Error) => {
+      // What the daemon said, next to what git says in each worktree.
+      const { agents } = JSON.parse(
+        spawnSync(process.execPath, [BIN, 'ps', '--json'], { env: sb.env, cwd: sb.repo, encoding: 'utf8' })
+          .stdout,
+      ) as { agents: { id: string; worktreePath: string; status: string }[] };
+      const git = agents.map((a) => {
+        const run = (args: string[]) =>
+          spawnSync('git', ['-C', a.worktreePath, ...args], { encoding: 'utf8' }).stdout.trim();
+        return `${a.id} ${a.status}: ${run(['log', '--oneline', '-2'])} | ${run(['status', '--porcelain'])}`;
+      });
+      throw new Error(`${e.message}\nlast answer: ${JSON.stringify(last)}\ngit:\n${git.join('\n')}`);
+    });
     expect(list.repos).toHaveLength(1);
     expect(list.repos[0]?.pairs).toEqual([
       {

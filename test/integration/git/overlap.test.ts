@@ -39,6 +39,9 @@ async function worktrees<N extends string[]>(...names: N): Promise<{ [K in keyof
   return out as { [K in keyof N]: LiveWorktree };
 }
 
+/** Resolves at the start of the next wall-clock second. */
+const nextSecond = () => new Promise((r) => setTimeout(r, 1_000 - (Date.now() % 1_000) + 20));
+
 const pairOf = (report: Awaited<ReturnType<OverlapTracker['compute']>>, a: string, b: string) =>
   report.pairs.find((p) => (p.a === a && p.b === b) || (p.a === b && p.b === a));
 
@@ -139,6 +142,20 @@ describe('OverlapTracker', () => {
       commit: await repo.git(['rev-parse', 'HEAD'], a.path),
     });
     expect(pairOf(after, 'a', 'b')?.conflicts).toBe(true);
+  });
+
+  it('sees a same-size edit made in the second of the checkout, though its index is copied a second later', async () => {
+    const a = await worktree('a');
+    await repo.commit({ 'shared.txt': lines({ 4: 'A4' }) }, 'a', a.path);
+    // Checkout and edit in one second (so git's stat data cannot tell them apart: same size, and
+    // whole seconds) — only that b's index was written in that same second says to look closer.
+    await nextSecond();
+    const b = await worktree('b');
+    writeFileSync(join(b.path, 'shared.txt'), lines({ 4: 'B4' }));
+    await nextSecond();
+    const report = await track().compute('main', [a, b]);
+    expect(report.sides[1]).toMatchObject({ dirty: true, files: ['shared.txt'] });
+    expect(pairOf(report, 'a', 'b')?.conflicts).toBe(true);
   });
 
   it('recomputes only the pairs whose side changed', async () => {
