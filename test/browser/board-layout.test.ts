@@ -158,4 +158,32 @@ await describeInBrowser('the task board layout', () => {
     await checkA11y(page, 'the board on a phone (dark)');
     await page.context().close();
   }, 90_000);
+
+  // Last: it starts an agent, which moves a todo card to In progress.
+  it('at 1280×800 an In progress card shows "agent <id>" whole, inside the card', async () => {
+    const page = await world.signedInPage();
+    await openBoard(page);
+    const started = tasks[1];
+    const r = await pageFetch(page, '/api/v1/agents', { method: 'POST', body: { task: started?.id } });
+    expect(r.status, r.text).toBeLessThan(300);
+    const card = page.locator(`[data-testid="column-in_progress"] [data-task-id="${started?.id}"]`);
+    const link = card.locator('.task-agent a');
+    await link.waitFor();
+    const agentId = ((await link.textContent()) ?? '').replace(/^agent\s*/, '');
+    expect(agentId).toMatch(/^[a-z0-9]{6}$/);
+    const [c, l] = [await card.boundingBox(), await link.boundingBox()];
+    expect(l?.x, 'the link starts inside the card').toBeGreaterThanOrEqual(c?.x ?? 0);
+    expect((l?.x ?? 0) + (l?.width ?? 0), 'the link ends inside the card').toBeLessThanOrEqual(
+      (c?.x ?? 0) + (c?.width ?? 0),
+    );
+    // Whole, on one line: squeezed beside the status badge it broke into "agent" over the id,
+    // and beside a wider badge ran past the card's edge, where the column clipped it.
+    const lines = await link.evaluate((el) => {
+      const fontPx = Number.parseFloat(getComputedStyle(el).fontSize);
+      return el.getBoundingClientRect().height / (fontPx * 1.6);
+    });
+    expect(lines, 'the link is one line high').toBeLessThan(1.25);
+    await screenshot(page, 'board-in-progress-agent');
+    await page.context().close();
+  }, 90_000);
 });
