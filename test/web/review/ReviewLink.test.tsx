@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FlotillaEvent, Task } from '../../../web/src/api/types.js';
 import { ReviewCount } from '../../../web/src/components/ReviewLink.js';
 import { createSync } from '../../../web/src/stream/sync.js';
+import { AgentPage } from '../../../web/src/views/agent/AgentPage.js';
 import { FleetView } from '../../../web/src/views/fleet/FleetView.js';
+import { configView, renderWithStream } from '../agent/harness.js';
 import { agentView, renderWithQuery, repo, stubApi, T0, task } from '../fixtures.js';
 
 /**
@@ -74,5 +76,22 @@ describe('review count and links', () => {
     expect(link.getAttribute('href')).toBe('/review/tskrev');
     expect(link.textContent).toBe('Review & land →');
     expect(within(await card('def234')).queryByRole('link', { name: /Review & land/ })).toBeNull();
+  });
+
+  it('puts "Review & land →" in the agent page header while its task is in review', async () => {
+    const agent = agentView({ status: 'idle' });
+    stubApi({
+      '/agents': { body: { agents: [agent] } },
+      '/config': { body: configView(false) },
+      '/events': { body: { events: [], lastId: null } },
+      [`/worktrees/${agent.taskId}/diff`]: { body: { base: 'a1b2c3d4e5f6a7b8', files: [], diff: '' } },
+      [IN_REVIEW]: inReview([task({ id: agent.taskId, status: 'review' })]),
+    });
+    renderWithStream(<AgentPage id={agent.id} />);
+    await screen.findByRole('heading', { level: 1, name: 'Fix the login redirect' });
+    const header = document.querySelector<HTMLElement>('.agent-header');
+    if (!header) throw new Error('no agent header');
+    const link = await within(header).findByRole('link', { name: 'Review & land →' });
+    expect(link.getAttribute('href')).toBe(`/review/${agent.taskId}`);
   });
 });
