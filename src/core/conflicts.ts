@@ -1,6 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import type { ConflictSide, RepoConflicts } from '../domain/conflicts.js';
-import { NotFoundError } from '../domain/errors.js';
+import { FlotillaError, NotFoundError } from '../domain/errors.js';
 import type { FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
 import { nowIso } from '../domain/time.js';
@@ -131,6 +131,10 @@ export class ConflictService {
     if (s.queued) return s.queued;
     const queued = s.tail.then(() => {
       s.queued = null;
+      if (this.closed)
+        throw new FlotillaError('DAEMON_UNREACHABLE', 'the daemon is stopping', {
+          hint: 'run the command again once it is back: flotilla daemon status',
+        });
       return this.compute(repoId);
     });
     s.queued = queued;

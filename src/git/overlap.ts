@@ -108,6 +108,7 @@ export class OverlapTracker {
   private pairs = new Map<string, PairResult>();
   /** Where the worktrees' index copies live; made on first use. */
   private cacheDir: Promise<string> | null = null;
+  private closed = false;
   /** The index copies made, by worktree path. */
   private copies = new Map<string, string>();
 
@@ -126,6 +127,7 @@ export class OverlapTracker {
 
   /** Removes the index copies. */
   async close(): Promise<void> {
+    this.closed = true;
     const dir = await this.cacheDir?.catch(() => null);
     this.cacheDir = null;
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -133,6 +135,8 @@ export class OverlapTracker {
 
   /** This tracker's copy of a worktree's index. */
   private async indexCopy(worktreePath: string): Promise<string> {
+    // A compute still running when the tracker is closed must not make the temp dir again.
+    if (this.closed) throw new FlotillaError('PROCESS_FAILED', 'conflict prediction was stopped');
     this.cacheDir ??= mkdtemp(join(tmpdir(), 'flotilla-overlap-'));
     const name = createHash('sha256').update(worktreePath).digest('hex').slice(0, 24);
     const file = join(await this.cacheDir, `${name}.index`);
