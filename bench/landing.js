@@ -45,7 +45,10 @@ export async function benchLanding() {
     for (let i = 0; i < ROUNDS; i++) {
       const id = tasks[i];
       // The dispatcher starts it (the first at once, the others when the previous one lands).
-      const agent = await until(async () => (await sb.api('GET', '/agents')).agents.find((a) => a.taskId === id), `agent of ${id}`);
+      const agent = await until(
+        async () => (await sb.api('GET', '/agents')).agents.find((a) => a.taskId === id),
+        `agent of ${id}`,
+      );
       await until(
         () => sb.git(['log', '-1', '--format=%s'], agent.worktreePath).trim() === `work on ${id}`,
         `commit of ${id}`,
@@ -69,7 +72,10 @@ export async function benchLanding() {
 
       if (i + 1 < ROUNDS) {
         const next = tasks[i + 1];
-        await until(async () => (await sb.api('GET', '/agents')).agents.find((a) => a.taskId === next), `dispatch of ${next}`);
+        await until(
+          async () => (await sb.api('GET', '/agents')).agents.find((a) => a.taskId === next),
+          `dispatch of ${next}`,
+        );
         const [landed] = (await sb.api('GET', `/events?task=${id}&type=landing.landed`)).events;
         const [created] = (await sb.api('GET', `/events?task=${next}&type=agent.created`)).events;
         dispatch.push(Date.parse(created.ts) - Date.parse(landed.ts));
@@ -77,7 +83,18 @@ export async function benchLanding() {
         const fw = join(sb.dir, `floor-${i}`);
         const t2 = performance.now();
         sb.git(['worktree', 'add', '-q', '-b', `floor-${i}`, fw, 'main']);
-        execFileSync('tmux', ['-L', `${sb.socket}-floor`, 'new-session', '-d', '-s', `floor-${i}`, '-c', fw, 'sleep', '600']);
+        execFileSync('tmux', [
+          '-L',
+          `${sb.socket}-floor`,
+          'new-session',
+          '-d',
+          '-s',
+          `floor-${i}`,
+          '-c',
+          fw,
+          'sleep',
+          '600',
+        ]);
         floors.push(performance.now() - t2);
       }
     }

@@ -253,7 +253,9 @@ const SchedulerSchema = z.strictObject({
     .max(1000)
     .nullable()
     .default(null)
-    .describe('Most agents the dispatcher keeps running in this repo at once; null = only `limits.max_concurrent`.'),
+    .describe(
+      'Most agents the dispatcher keeps running in this repo at once; null = only `limits.max_concurrent`.',
+    ),
 });
 
 /** How finished work reaches the base branch (`flotilla land`, the Land button). */

@@ -134,7 +134,7 @@ export class GitFollower {
   async turnEnded(agentId: string): Promise<boolean> {
     const { store } = this.deps;
     const agent: Agent | null = await store.agents.get(agentId);
-    if (!agent || agent.mode !== 'interactive') return false;
+    if (agent?.mode !== 'interactive') return false;
     const task = await store.tasks.get(agent.taskId);
     if (task?.status !== 'in_progress') return false;
     const repo = await store.repos.get(task.repoId);
@@ -145,7 +145,7 @@ export class GitFollower {
     if (summary.ahead === 0) return false;
     // Uncommitted changes mean the work is not finished: the agent stopped half-way or asked.
     const status = await git.worktreeStatus(worktree.path, worktree.baseRef).catch(() => null);
-    if (status && status.dirty) return false;
+    if (status?.dirty) return false;
     await store.tasks.move(task.id, 'review', 'supervisor');
     return true;
   }

@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.js';
-import type { Agent } from '../domain/agent.js';
 import type { Actor } from '../domain/event.js';
 import type { ConflictFileInfo, Landing, LandingFailure } from '../domain/landing.js';
 import type { Repo } from '../domain/repo.js';

@@ -77,7 +77,7 @@ export class ReviewService {
         out.usage = { inputTokens, outputTokens, costUsd };
       }
     }
-    if (!repo || !worktree || !worktree.baseRef) return out;
+    if (!repo || !worktree?.baseRef) return out;
     const git = await import('../git/index.js');
     if (!(await git.branchExists(repo.path, worktree.branch))) return out;
     const s = await git.branchSummary(repo.path, worktree.baseRef, worktree.branch);

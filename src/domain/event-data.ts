@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { AdapterNameSchema, AgentModeSchema, AgentStatusSchema, StatusSourceSchema } from './agent.js';
 import { ProgressEventDataSchema, QuestionEventDataSchema } from './agent-tools.js';
 import { IdSchema } from './ids.js';
-import { ConflictFileSchema, LandingFailureSchema, LandingStepSchema, LandingStrategySchema } from './landing.js';
+import {
+  ConflictFileSchema,
+  LandingFailureSchema,
+  LandingStepSchema,
+  LandingStrategySchema,
+} from './landing.js';
 import { PermissionEventDataSchema } from './permission.js';
 import { TaskPrioritySchema, TaskStatusSchema } from './task.js';
 

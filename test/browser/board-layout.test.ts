@@ -178,9 +178,13 @@ await describeInBrowser('the task board layout', () => {
     );
     // Whole, on one line: squeezed beside the status badge it broke into "agent" over the id,
     // and beside a wider badge ran past the card's edge, where the column clipped it.
+    // The node project has no DOM types: the little of the DOM this touches, typed here.
+    type Box = { getBoundingClientRect(): { height: number } };
     const lines = await link.evaluate((el) => {
-      const fontPx = Number.parseFloat(getComputedStyle(el).fontSize);
-      return el.getBoundingClientRect().height / (fontPx * 1.6);
+      const css = (
+        globalThis as unknown as { getComputedStyle(e: unknown): { fontSize: string } }
+      ).getComputedStyle(el);
+      return (el as unknown as Box).getBoundingClientRect().height / (Number.parseFloat(css.fontSize) * 1.6);
     });
     expect(lines, 'the link is one line high').toBeLessThan(1.25);
     await screenshot(page, 'board-in-progress-agent');

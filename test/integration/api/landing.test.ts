@@ -118,7 +118,9 @@ describe('landing queue', () => {
     const all = (
       (await fx.api('/agents?all=true')).json as { agents: (AgentRow & { statusDetail: string | null })[] }
     ).agents.filter((a) => a.taskId === id);
-    expect(all.map((a) => [a.status, a.statusDetail])).toEqual([['stopped', 'stopped: its task landed (SIGINT)']]);
+    expect(all.map((a) => [a.status, a.statusDetail])).toEqual([
+      ['stopped', 'stopped: its task landed (SIGINT)'],
+    ]);
     const back = await fx.api(`/tasks/${id}/send-back`, { message: 'more' });
     expect(back.status).toBe(409);
     expect(back.text).toContain(`already landed on main at ${landing.commit?.slice(0, 10)}`);
