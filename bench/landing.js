@@ -57,19 +57,10 @@ export async function benchLanding() {
       sb.flotilla(['land', id, '--wait']);
       lands.push(performance.now() - t0);
 
-      // The same work by hand: a branch one commit ahead of a base that moved, rebased in a
-      // worktree, then the base ref moved with its expected old value.
-      const wt = join(sb.dir, `bare-${i}`);
-      const base = sb.git(['rev-parse', 'main']).trim();
-      sb.git(['worktree', 'add', '-q', '-b', `bare-${i}`, wt, `${base}~1`]);
-      sb.git(['commit', '-q', '--allow-empty', '-m', `bare ${i}`], wt);
-      const t1 = performance.now();
-      sb.git(['rebase', '-q', base], wt);
-      const tip = sb.git(['rev-parse', 'HEAD'], wt).trim();
-      sb.git(['update-ref', 'refs/heads/bare-base', tip]);
-      bares.push(performance.now() - t1);
-      sb.git(['worktree', 'remove', '--force', wt]);
-
+      // The landing's tidy-up and the next start first: a bare `git worktree add` racing another
+      // worktree's creation or removal in the same repo can read a half-made admin dir (git:
+      // "failed to read …/commondir").
+      await until(() => !sb.git(['worktree', 'list']).includes(agent.worktreePath), `tidy-up of ${id}`);
       if (i + 1 < ROUNDS) {
         const next = tasks[i + 1];
         await until(
@@ -97,6 +88,19 @@ export async function benchLanding() {
         ]);
         floors.push(performance.now() - t2);
       }
+
+      // The same work by hand: a branch one commit ahead of a base that moved, rebased in a
+      // worktree, then the base ref moved with its expected old value.
+      const wt = join(sb.dir, `bare-${i}`);
+      const base = sb.git(['rev-parse', 'main']).trim();
+      sb.git(['worktree', 'add', '-q', '-b', `bare-${i}`, wt, `${base}~1`]);
+      sb.git(['commit', '-q', '--allow-empty', '-m', `bare ${i}`], wt);
+      const t1 = performance.now();
+      sb.git(['rebase', '-q', base], wt);
+      const tip = sb.git(['rev-parse', 'HEAD'], wt).trim();
+      sb.git(['update-ref', 'refs/heads/bare-base', tip]);
+      bares.push(performance.now() - t1);
+      sb.git(['worktree', 'remove', '--force', wt]);
     }
     execFileSync('tmux', ['-L', `${sb.socket}-floor`, 'kill-server'], { stdio: 'ignore' });
     report({

@@ -55,7 +55,18 @@ interface RepoState {
   queued: Promise<RepoConflicts> | null;
   tail: Promise<unknown>;
   timer: NodeJS.Timeout | null;
+  /** The branch tips the slow tick last saw, and when it last recomputed (epoch ms). */
+  tips: string | null;
+  tickedAt: number;
 }
+
+/**
+ * The slow tick recomputes a repo only when a branch moved (a commit by hand, the base moving:
+ * one `for-each-ref`), or at least this often for edits nobody committed. Recomputing every
+ * worktree's status on every tick was most of an idle daemon's CPU (50 idle agents: 2.3 % of a
+ * core against a 2 % budget, git's time included).
+ */
+const FULL_TICK_MS = 5 * 60_000;
 
 /** Whether an event can change a repo's prediction. */
 export function changesPrediction(event: FlotillaEvent): boolean {
@@ -163,6 +174,13 @@ export class ConflictService {
         if (this.closed) break;
         const live = await this.liveAgents(repo.id);
         if (live.length === 0 && this.repos.get(repo.id)?.last?.agents.length === 0) continue;
+        const s = this.state(repo.id);
+        const { branchTips } = await import('../git/index.js');
+        const tips = [...(await branchTips(repo.path))].sort().join(' ');
+        const now = Date.now();
+        if (s.last && tips === s.tips && now - s.tickedAt < FULL_TICK_MS) continue;
+        s.tips = tips;
+        s.tickedAt = now;
         await this.refresh(repo.id).catch((err) =>
           this.deps.logger.warn({ err, repoId: repo.id }, 'conflict prediction failed'),
         );
@@ -177,7 +195,15 @@ export class ConflictService {
   private state(repoId: string): RepoState {
     let s = this.repos.get(repoId);
     if (!s) {
-      s = { tracker: null, last: null, queued: null, tail: Promise.resolve(), timer: null };
+      s = {
+        tracker: null,
+        last: null,
+        queued: null,
+        tail: Promise.resolve(),
+        timer: null,
+        tips: null,
+        tickedAt: 0,
+      };
       this.repos.set(repoId, s);
     }
     return s;

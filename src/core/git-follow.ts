@@ -94,8 +94,9 @@ export class GitFollower {
     const moved: string[] = [];
     const tipsOf = new Map<string, Map<string, string>>();
     const worktreesOf = new Map<string, Worktree[]>();
+    const repos = new Map((await store.repos.list()).map((r) => [r.id, r]));
     for (const task of await store.tasks.list({ status: [...FOLLOWED] })) {
-      const repo = await store.repos.get(task.repoId);
+      const repo = repos.get(task.repoId);
       let worktrees = worktreesOf.get(task.repoId);
       if (!worktrees) {
         worktrees = await store.worktrees.list({ includeRemoved: true, repoId: task.repoId });
