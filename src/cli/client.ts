@@ -3,6 +3,7 @@ import type { ConflictList } from '../domain/conflicts.js';
 import type { ConversationPage } from '../domain/conversation.js';
 import type { FlotillaEvent } from '../domain/event.js';
 import type { Repo } from '../domain/repo.js';
+import type { MemoryHeadroom } from '../domain/scheduler.js';
 import type { Task, TaskCreate, TaskFilter, TaskPatch, TaskStatus } from '../domain/task.js';
 import type { HttpClient } from './http-client.js';
 import { LandingClient } from './landing-client.js';
@@ -189,7 +190,7 @@ export interface UpResponse {
   }[];
   running: number;
   limit: number;
-  memory?: { availableMb: number | null; floorMb: number; ok: boolean };
+  memory?: MemoryHeadroom;
 }
 
 /** One row of `GET /worktrees`. */

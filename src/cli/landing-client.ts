@@ -1,5 +1,6 @@
 import type { Landing, LandingState } from '../domain/landing.js';
 import type { ReviewSummary } from '../domain/review.js';
+import type { DispatchStatus } from '../domain/scheduler.js';
 import type { Task } from '../domain/task.js';
 import type { HttpClient } from './http-client.js';
 
@@ -10,21 +11,6 @@ export interface QueuedLanding {
   landing: Landing;
   position: number;
   already: boolean;
-}
-
-/** What `GET /scheduler` answers. */
-export interface DispatchStatus {
-  repos: {
-    repoId: string;
-    name: string;
-    auto: boolean;
-    by: 'config' | 'watch' | null;
-    live: number;
-    maxPerRepo: number | null;
-  }[];
-  memory: { availableMb: number | null; floorMb: number; ok: boolean };
-  lastRunAt: string | null;
-  lastStarted: string[];
 }
 
 /** The landing queue, review and the dispatcher, through the daemon's API (routes/landing.ts). */

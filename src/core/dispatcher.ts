@@ -1,6 +1,10 @@
 import type { Config } from '../config/schema.js';
 import type { Agent } from '../domain/agent.js';
 import type { Repo } from '../domain/repo.js';
+import type { DispatchStatus, MemoryHeadroom } from '../domain/scheduler.js';
+
+export type { DispatchStatus } from '../domain/scheduler.js';
+
 import type { EventBus } from '../events/bus.js';
 import type { AdmissionGate } from '../scheduler/admission.js';
 import { holdsSlot } from '../scheduler/slots.js';
@@ -35,7 +39,7 @@ export interface DispatcherDeps {
   bus: EventBus;
   logger: SupervisorLogger;
   gate: () => {
-    admission: AdmissionGate & { headroom(): { availableMb: number | null; floorMb: number; ok: boolean } };
+    admission: AdmissionGate & { headroom(): MemoryHeadroom };
     configFor(repo: Pick<Repo, 'id' | 'path'>): Config;
     agents(): Promise<Agent[]>;
   } | null;
@@ -45,21 +49,6 @@ export interface DispatcherDeps {
 interface Lease {
   repoId: string | null;
   expiresAt: number;
-}
-
-/** What the dispatcher did and why it did not start more, for `up --watch` and the API. */
-export interface DispatchStatus {
-  repos: {
-    repoId: string;
-    name: string;
-    auto: boolean;
-    by: 'config' | 'watch' | null;
-    live: number;
-    maxPerRepo: number | null;
-  }[];
-  memory: { availableMb: number | null; floorMb: number; ok: boolean };
-  lastRunAt: string | null;
-  lastStarted: string[];
 }
 
 export class Dispatcher {

@@ -8,6 +8,7 @@ export * from './landing.js';
 export * from './permission.js';
 export * from './repo.js';
 export * from './review.js';
+export * from './scheduler.js';
 export * from './task.js';
 export * from './time.js';
 export * from './worktree.js';

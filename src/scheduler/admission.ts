@@ -1,6 +1,7 @@
 import type { Agent, AgentMode } from '../domain/agent.js';
 import { FlotillaError } from '../domain/errors.js';
 import type { Actor } from '../domain/event.js';
+import type { MemoryHeadroom } from '../domain/scheduler.js';
 import type { Task, TaskStatus } from '../domain/task.js';
 import { KeyedMutex } from '../proc/keyed-mutex.js';
 import { type Blocker, describeBlockers, holdsSlot } from './slots.js';
@@ -143,7 +144,7 @@ export class Admission {
    * The machine's memory headroom, as `up`, `ps` and the dispatcher report it: below
    * `limits.min_free_memory_mb`, no agent starts (a start would push the others into swap).
    */
-  headroom(): { availableMb: number | null; floorMb: number; ok: boolean } {
+  headroom(): MemoryHeadroom {
     const floorMb = this.deps.config.limits.min_free_memory_mb;
     const availableMb = this.deps.availableMemoryMb?.() ?? null;
     return { availableMb, floorMb, ok: floorMb === 0 || availableMb === null || availableMb >= floorMb };

@@ -1,5 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import { isFlotillaError } from '../domain/errors.js';
+import type { MemoryHeadroom } from '../domain/scheduler.js';
 import type { Task } from '../domain/task.js';
 import { type Blocker, describeBlockers, holdsSlot } from './slots.js';
 
@@ -33,7 +34,7 @@ export interface UpResult {
   running: number;
   limit: number;
   /** The machine's memory headroom when `up` ran (admission.ts). */
-  memory?: { availableMb: number | null; floorMb: number; ok: boolean };
+  memory?: MemoryHeadroom;
 }
 
 type Failure = Pick<Skipped, 'reason' | 'code'>;

@@ -5,6 +5,7 @@ import type { LandingService } from '../../core/landing.js';
 import type { ReviewService } from '../../core/review.js';
 import { LANDING_STATES, LandingSchema } from '../../domain/landing.js';
 import { ReviewSummarySchema } from '../../domain/review.js';
+import { DispatchStatusSchema } from '../../domain/scheduler.js';
 import { TaskSchema } from '../../domain/task.js';
 import { actorOf } from '../actor.js';
 import { defineRoute } from '../define.js';
@@ -28,21 +29,6 @@ const WatchBodySchema = z
   .object({ repo: z.string().min(1).optional(), leaseId: z.string().min(1).max(32).optional() })
   .strict();
 const WatchSchema = z.object({ leaseId: z.string(), ttlMs: z.number().int() });
-const DispatchStatusSchema = z.object({
-  repos: z.array(
-    z.object({
-      repoId: z.string(),
-      name: z.string(),
-      auto: z.boolean(),
-      by: z.enum(['config', 'watch']).nullable(),
-      live: z.number().int(),
-      maxPerRepo: z.number().int().nullable(),
-    }),
-  ),
-  memory: z.object({ availableMb: z.number().nullable(), floorMb: z.number(), ok: z.boolean() }),
-  lastRunAt: z.string().nullable(),
-  lastStarted: z.array(z.string()),
-});
 
 /** A `up --watch` lease lasts this long without a renewal (the CLI renews it every 10 s). */
 export const WATCH_TTL_MS = 30_000;

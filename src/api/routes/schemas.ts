@@ -8,6 +8,7 @@ import { AgentSchema, AgentStatusSchema } from '../../domain/agent.js';
 import { AgentViewSchema } from '../../domain/agent-view.js';
 import { EventSchema } from '../../domain/event.js';
 import { RepoSchema } from '../../domain/repo.js';
+import { MemoryHeadroomSchema } from '../../domain/scheduler.js';
 import { TaskSchema } from '../../domain/task.js';
 import { WorktreeSchema } from '../../domain/worktree.js';
 
@@ -52,7 +53,7 @@ export const UpResultSchema = z.object({
   running: z.number().int(),
   limit: z.number().int(),
   /** The machine's memory headroom: below limits.min_free_memory_mb no agent starts. */
-  memory: z.object({ availableMb: z.number().nullable(), floorMb: z.number(), ok: z.boolean() }).optional(),
+  memory: MemoryHeadroomSchema.optional(),
 });
 
 export const TaskListSchema = z.object({ tasks: z.array(TaskSchema), total: z.number().int().min(0) });
